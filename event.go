@@ -1,0 +1,45 @@
+package baton
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event kinds in a handoff's append-only log.
+const (
+	EventCreated       = "created"        // a signal started the handoff
+	EventAssigned      = "assigned"       // routed to an owner (also after reassignment)
+	EventSignalJoined  = "signal_joined"  // a later signal coalesced into this handoff
+	EventAccepted      = "accepted"       // the owner took it
+	EventTouched       = "first_touch"    // the owner touched the buyer
+	EventRejected      = "rejected"       // returned to the sender with gaps
+	EventResubmitted   = "resubmitted"    // the sender fixed the gaps
+	EventReassigned    = "reassigned"     // ownership moved (manual or backup)
+	EventReminded      = "reminded"       // half-SLA reminder sent
+	EventBreached      = "sla_breached"   // a deadline passed
+	EventOutcome       = "outcome"        // an outcome was recorded
+	EventCompleted     = "completed"      // closed without an outcome
+	EventCancelled     = "cancelled"      // closed as void
+	EventFixOverdue    = "fix_overdue"    // the sender missed the fix-by deadline
+	EventMeetingBooked = "meeting_booked" // a meeting was attached
+)
+
+// Event is one fact in a handoff's log: who did what, when and why.
+type Event struct {
+	Seq       int64           `json:"seq"`
+	HandoffID string          `json:"handoff_id"`
+	Kind      string          `json:"kind"`
+	At        time.Time       `json:"at"`
+	Actor     string          `json:"actor"`
+	FromState State           `json:"from_state,omitempty"`
+	ToState   State           `json:"to_state,omitempty"`
+	OwnerID   string          `json:"owner_id,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+}
+
+// Actor names for events the system causes.
+const (
+	ActorSystem = "system"
+	ActorClock  = "clock"
+)

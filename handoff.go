@@ -1,0 +1,163 @@
+package baton
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// State is where a handoff is in its life.
+type State string
+
+// Handoff states. Assignment is not acceptance: a handoff counts as taken
+// only when its owner accepts it and acts.
+const (
+	StateAssigned  State = "assigned"  // routed to an owner, waiting for acceptance
+	StateAccepted  State = "accepted"  // the owner took responsibility
+	StateActioned  State = "actioned"  // the owner touched the buyer
+	StateReturned  State = "returned"  // rejected with named gaps, back with the sender
+	StateCompleted State = "completed" // an outcome was recorded or the work is done
+	StateCancelled State = "cancelled"
+)
+
+// States lists every state, in life order.
+var States = []State{StateAssigned, StateAccepted, StateActioned, StateReturned, StateCompleted, StateCancelled}
+
+// Open reports whether a handoff in s still needs someone to act.
+func (s State) Open() bool { return s != StateCompleted && s != StateCancelled }
+
+// Command names a transition a person (or the clock) can ask for.
+type Command string
+
+// Handoff commands.
+const (
+	CmdAccept   Command = "accept"
+	CmdTouch    Command = "touch" // log first touch
+	CmdReject   Command = "reject"
+	CmdResubmit Command = "resubmit"
+	CmdReassign Command = "reassign"
+	CmdOutcome  Command = "outcome"
+	CmdComplete Command = "complete"
+	CmdCancel   Command = "cancel"
+)
+
+// transitions maps each command to the states it may start from and the state
+// it leads to.
+var transitions = map[Command]struct {
+	from []State
+	to   State
+}{
+	CmdAccept:   {[]State{StateAssigned}, StateAccepted},
+	CmdTouch:    {[]State{StateAccepted}, StateActioned},
+	CmdReject:   {[]State{StateAssigned, StateAccepted}, StateReturned},
+	CmdResubmit: {[]State{StateReturned}, StateAssigned},
+	CmdReassign: {[]State{StateAssigned, StateAccepted, StateActioned}, StateAssigned},
+	CmdOutcome:  {[]State{StateActioned}, StateCompleted},
+	CmdComplete: {[]State{StateActioned}, StateCompleted},
+	CmdCancel:   {[]State{StateAssigned, StateAccepted, StateActioned, StateReturned}, StateCancelled},
+}
+
+// Transition returns the state cmd leads to from s, or an ECONFLICT error
+// saying which state the handoff is in and which commands it allows.
+func Transition(s State, cmd Command) (State, error) {
+	t, ok := transitions[cmd]
+	if !ok {
+		return s, Errorf(EINVALID, "unknown command %q", cmd)
+	}
+	if !slices.Contains(t.from, s) {
+		allowed := AllowedCommands(s)
+		if len(allowed) == 0 {
+			return s, Errorf(ECONFLICT, "cannot %s: handoff is %s, which is final", cmd, s)
+		}
+		names := make([]string, len(allowed))
+		for i, c := range allowed {
+			names[i] = string(c)
+		}
+		return s, Errorf(ECONFLICT, "cannot %s: handoff is %s; allowed: %s", cmd, s, strings.Join(names, ", "))
+	}
+	return t.to, nil
+}
+
+// AllowedCommands lists the commands valid from s, in a stable order.
+func AllowedCommands(s State) []Command {
+	var out []Command
+	for _, c := range []Command{CmdAccept, CmdTouch, CmdReject, CmdResubmit, CmdReassign, CmdOutcome, CmdComplete, CmdCancel} {
+		if slices.Contains(transitions[c].from, s) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Outcomes of a call or handoff, each starting its own follow-up.
+const (
+	OutcomeNoShow        = "no_show"
+	OutcomeInterested    = "interested_not_closed"
+	OutcomeNotInterested = "not_interested"
+	OutcomeProposal      = "proposal_requested"
+	OutcomeWon           = "booked_won"
+	OutcomeDisqualified  = "disqualified"
+)
+
+// Outcomes lists the valid outcomes.
+var Outcomes = []string{OutcomeNoShow, OutcomeInterested, OutcomeNotInterested, OutcomeProposal, OutcomeWon, OutcomeDisqualified}
+
+// Handoff is one transfer of ownership, context and next action. Its current
+// fields are a projection of its event log; the log is the truth.
+type Handoff struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	State    State  `json:"state"`
+	Tier     string `json:"tier"`
+	FromTeam string `json:"from_team"`
+	ToTeam   string `json:"to_team"`
+
+	AccountID string `json:"account_id,omitempty"`
+	ContactID string `json:"contact_id,omitempty"`
+	SignalID  string `json:"signal_id"`
+	MeetingID string `json:"meeting_id,omitempty"`
+
+	OwnerID  string `json:"owner_id,omitempty"`
+	BackupID string `json:"backup_id,omitempty"`
+	SenderID string `json:"sender_id,omitempty"`
+
+	// Generation counts (re)assignments and resubmissions; timers carry the
+	// generation they were set for, so a stale timer is recognisably moot.
+	Generation int `json:"generation"`
+
+	AcceptBy     time.Time `json:"accept_by,omitzero"`
+	FirstTouchBy time.Time `json:"first_touch_by,omitzero"`
+	FixBy        time.Time `json:"fix_by,omitzero"`
+	Breached     bool      `json:"breached"`
+	Signals      int       `json:"signals"`
+	Outcome      string    `json:"outcome,omitempty"`
+	Gaps         []string  `json:"gaps,omitempty"`
+	Trace        []Step    `json:"trace"`
+
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	AcceptedAt   time.Time `json:"accepted_at,omitzero"`
+	FirstTouchAt time.Time `json:"first_touch_at,omitzero"`
+	ClosedAt     time.Time `json:"closed_at,omitzero"`
+}
+
+// Step is one line of a routing trace: a rule or candidate considered,
+// whether it matched, and why.
+type Step struct {
+	Step    string `json:"step"`
+	Subject string `json:"subject,omitempty"`
+	Result  string `json:"result"` // "matched", "skipped", "picked", "backup", "fallback", "info"
+	Reason  string `json:"reason"`
+}
+
+// HandoffFilter selects handoffs for a list. Zero fields do not filter.
+type HandoffFilter struct {
+	OwnerID  string
+	State    State
+	Type     string
+	Open     bool // only states that are still open
+	Breached *bool
+	// Cursor continues a previous page (opaque); Limit caps the page (1-500).
+	Cursor string
+	Limit  int
+}

@@ -1,0 +1,28 @@
+package baton
+
+import "time"
+
+// Meeting statuses.
+const (
+	MeetingBooked      = "booked"
+	MeetingHeld        = "held"
+	MeetingNoShow      = "no_show"
+	MeetingCancelled   = "cancelled"
+	MeetingRescheduled = "rescheduled"
+)
+
+// Meeting is a booked appointment attached to a handoff.
+type Meeting struct {
+	ID        string     `json:"id"`
+	HandoffID string     `json:"handoff_id"`
+	StartsAt  time.Time  `json:"starts_at"`
+	Duration  Duration   `json:"duration"`
+	TimeZone  string     `json:"timezone"`
+	Agenda    string     `json:"agenda,omitempty"`
+	Type      string     `json:"type,omitempty"`
+	Attendees []Attendee `json:"attendees,omitempty"`
+	Status    string     `json:"status"`
+	Sequence  int        `json:"sequence"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}

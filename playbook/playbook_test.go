@@ -1,0 +1,128 @@
+package playbook_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/playbook"
+)
+
+func TestDefault(t *testing.T) {
+	t.Parallel()
+	pb := playbook.Default()
+	for _, name := range []string{"hot_lead", "mql", "meeting_set", "technical_validation", "territory_change", "closed_won", "expansion", "product_signal"} {
+		if pb.HandoffType(name) == nil {
+			t.Errorf("default playbook lacks handoff type %s", name)
+		}
+	}
+	t.Run("HotLeadIsFiveMinutes", func(t *testing.T) {
+		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+		acc, touch := pb.HandoffType("hot_lead").Deadlines(now, time.Time{})
+		if got, want := acc.Sub(now), 5*time.Minute; got != want {
+			t.Errorf("accept SLA: got %s, want %s", got, want)
+		}
+		if got, want := touch.Sub(now), 5*time.Minute; got != want {
+			t.Errorf("first touch SLA: got %s, want %s", got, want)
+		}
+	})
+	t.Run("MeetingSetDue24hBefore", func(t *testing.T) {
+		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+		meeting := now.Add(72 * time.Hour)
+		acc, _ := pb.HandoffType("meeting_set").Deadlines(now, meeting)
+		if got, want := acc, meeting.Add(-24*time.Hour); !got.Equal(want) {
+			t.Errorf("got %s, want %s", got, want)
+		}
+		// Booked 2 hours ahead: never a deadline in the past.
+		acc, _ = pb.HandoffType("meeting_set").Deadlines(now, now.Add(2*time.Hour))
+		if got, want := acc, now.Add(playbook.MinLead); !got.Equal(want) {
+			t.Errorf("short notice: got %s, want %s", got, want)
+		}
+	})
+	t.Run("MQLNeedsScore65", func(t *testing.T) {
+		env := &playbook.Env{Signal: playbook.SignalEnv{Type: "content_download"}, Fields: map[string]any{"lead_score": 64.0}}
+		if h, _ := pb.Match(env); h != nil {
+			t.Errorf("score 64: got %s, want no handoff", h.Name)
+		}
+		env.Fields["lead_score"] = 65.0
+		if h, _ := pb.Match(env); h == nil || h.Name != "mql" {
+			t.Errorf("score 65: got %v, want mql", h)
+		}
+		env.Fields = nil
+		if h, trace := pb.Match(env); h != nil || len(trace) == 0 {
+			t.Errorf("no score: got %v (trace %v), want no handoff with a trace", h, trace)
+		}
+	})
+	t.Run("UsageSplitsByCustomer", func(t *testing.T) {
+		env := &playbook.Env{Signal: playbook.SignalEnv{Type: "usage_threshold"}, Account: playbook.AccountEnv{Customer: true}}
+		if h, _ := pb.Match(env); h == nil || h.Name != "expansion" {
+			t.Errorf("customer: got %v, want expansion", h)
+		}
+		env.Account.Customer = false
+		if h, _ := pb.Match(env); h == nil || h.Name != "product_signal" {
+			t.Errorf("prospect: got %v, want product_signal", h)
+		}
+	})
+}
+
+// TestBrokenFixtures checks that every broken playbook in testdata/broken is
+// rejected with the problems its header comment lists, as file:line.
+func TestBrokenFixtures(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/broken/*.yaml")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("got %d fixtures (%v), want at least 5", len(files), err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = playbook.Parse(f, b)
+			var pe *playbook.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("got %v, want *playbook.Error", err)
+			}
+			got := err.Error()
+			// Each "# want: LINE: TEXT" line names an expected problem.
+			for _, line := range strings.Split(string(b), "\n") {
+				want, ok := strings.CutPrefix(line, "# want: ")
+				if !ok {
+					continue
+				}
+				pos, text, _ := strings.Cut(want, " ")
+				if !strings.Contains(got, f+":"+pos) || !strings.Contains(got, text) {
+					t.Errorf("missing problem %q at %s:%s\ngot:\n%s", text, f, pos, got)
+				}
+			}
+		})
+	}
+}
+
+func TestParseRejectsEmptyAndHuge(t *testing.T) {
+	t.Parallel()
+	for name, src := range map[string]string{"empty": "", "comment": "# nothing\n", "huge": strings.Repeat("#", playbook.MaxSize+1)} {
+		if _, err := playbook.Parse(name, []byte(src)); err == nil {
+			t.Errorf("%s: got nil error", name)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(playbook.DefaultYAML())
+	f.Add([]byte("version: 1\ntiers: [{name: a, accept: 5m}]\nhandoff_types: [{name: x, from: a, to: b, triggers: [demo_request], tier: a, when: 'signal.type =='}]"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		pb, err := playbook.Parse("fuzz.yaml", src)
+		if err == nil && pb == nil {
+			t.Fatal("nil playbook without error")
+		}
+		if err != nil && err.Error() == "" {
+			t.Fatal("empty error")
+		}
+	})
+}

@@ -1,0 +1,107 @@
+package baton
+
+import (
+	"context"
+	"time"
+)
+
+// Store is Baton's durable state. Update runs fn in a write transaction; the
+// store may run several callers' functions in one transaction (group commit),
+// each isolated by a savepoint, so fn must not block on anything but the Tx.
+// When Update returns nil, fn's writes are durable. View runs fn in a
+// read-only snapshot.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is what the service may read and write within one transaction. Methods
+// returning a single item return an ENOTFOUND *Error when it does not exist;
+// no method returns (nil, nil).
+type Tx interface {
+	// Signals.
+	SignalByExternalID(ctx context.Context, externalID string) (*Signal, error)
+	InsertSignal(ctx context.Context, s *Signal) error
+	SignalsBetween(ctx context.Context, from, to time.Time, limit int) ([]*Signal, error)
+
+	// Accounts and contacts.
+	Account(ctx context.Context, id string) (*Account, error)
+	AccountByDomain(ctx context.Context, domain string) (*Account, error)
+	Accounts(ctx context.Context, limit int) ([]*Account, error)
+	PutAccount(ctx context.Context, a *Account) error
+	Contact(ctx context.Context, id string) (*Contact, error)
+	ContactByEmail(ctx context.Context, email string) (*Contact, error)
+	PutContact(ctx context.Context, c *Contact) error
+
+	// Users.
+	User(ctx context.Context, id string) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	Users(ctx context.Context) ([]*User, error)
+	PutUser(ctx context.Context, u *User) error
+
+	// Handoffs and their log.
+	Handoff(ctx context.Context, id string) (*Handoff, error)
+	// OpenHandoffFor returns the newest open handoff of typ for the contact
+	// created at or after since, or ENOTFOUND.
+	OpenHandoffFor(ctx context.Context, contactID, typ string, since time.Time) (*Handoff, error)
+	Handoffs(ctx context.Context, f HandoffFilter) (list []*Handoff, next string, err error)
+	InsertHandoff(ctx context.Context, h *Handoff) error
+	UpdateHandoff(ctx context.Context, h *Handoff) error
+	AppendEvent(ctx context.Context, e *Event) error
+	Events(ctx context.Context, handoffID string) ([]*Event, error)
+	// EventsBetween streams events with at in [from, to) to fn, in order.
+	EventsBetween(ctx context.Context, from, to time.Time, fn func(*Event) error) error
+	// OpenCounts returns the number of open handoffs per owner.
+	OpenCounts(ctx context.Context) (map[string]int, error)
+
+	// Meetings.
+	Meeting(ctx context.Context, id string) (*Meeting, error)
+	InsertMeeting(ctx context.Context, m *Meeting) error
+
+	// Timers.
+	InsertTimer(ctx context.Context, t *Timer) error
+	// CancelTimers cancels the handoff's pending timers of the given kinds
+	// (all kinds when none are given).
+	CancelTimers(ctx context.Context, handoffID string, kinds ...string) error
+	// ClaimTimers leases up to limit pending timers due at or before now, in
+	// due order, for lease; a timer whose lease expired can be claimed again.
+	ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Timer, error)
+	// Timer returns one timer.
+	Timer(ctx context.Context, id string) (*Timer, error)
+	// FinishTimer marks a timer fired (or cancelled, when moot) at now.
+	FinishTimer(ctx context.Context, id, status string, now time.Time) error
+	PendingTimers(ctx context.Context, handoffID string) ([]*Timer, error)
+
+	// Outbound messages.
+	EnqueueMessage(ctx context.Context, m *Message) error
+	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Message, error)
+	// SettleMessage records a delivery attempt's result.
+	SettleMessage(ctx context.Context, m *Message) error
+	Messages(ctx context.Context, status string, limit int) ([]*Message, error)
+
+	// Routing fairness state, updated in the same transaction as the pick.
+	PoolState(ctx context.Context, pool string) (PoolState, error)
+	RecordPick(ctx context.Context, pool, userID string, seq int64) error
+
+	// API tokens.
+	InsertToken(ctx context.Context, t *Token) error
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+
+	// Key-value settings (e.g. the learned objection model).
+	Setting(ctx context.Context, key string) ([]byte, error)
+	PutSetting(ctx context.Context, key string, value []byte) error
+}
+
+// PoolState is a routing pool's fairness state: a sequence that grows with
+// every pick, and each member's last pick and count.
+type PoolState struct {
+	Seq     int64
+	Members map[string]PoolMember
+}
+
+// PoolMember is one user's standing in a pool.
+type PoolMember struct {
+	LastSeq  int64
+	Assigned int64
+}

@@ -1,0 +1,86 @@
+package baton
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Roles of revenue-team users.
+const (
+	RoleSDR     = "sdr" // setter / sales development
+	RoleAE      = "ae"
+	RoleSE      = "se"
+	RoleCSM     = "csm"
+	RoleAM      = "am"
+	RoleManager = "manager"
+	RoleOps     = "ops"
+	RoleAdmin   = "admin"
+)
+
+// UserRoles lists the valid user roles.
+var UserRoles = []string{RoleSDR, RoleAE, RoleSE, RoleCSM, RoleAM, RoleManager, RoleOps, RoleAdmin}
+
+// User is someone on the revenue team who can own handoffs.
+type User struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Team      string `json:"team"`
+	Territory string `json:"territory,omitempty"`
+	TimeZone  string `json:"timezone"`
+	ManagerID string `json:"manager_id,omitempty"`
+	BackupID  string `json:"backup_id,omitempty"`
+	// Capacity caps the user's open handoffs; 0 means no cap.
+	Capacity int `json:"capacity,omitempty"`
+	// Weight is the user's share in weighted distribution; 0 reads as 1.
+	Weight int `json:"weight,omitempty"`
+	// AwayFrom and AwayUntil bound an out-of-office window; zero means none.
+	AwayFrom  time.Time `json:"away_from,omitzero"`
+	AwayUntil time.Time `json:"away_until,omitzero"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Away reports whether the user is out of office at t.
+func (u *User) Away(t time.Time) bool {
+	if u.AwayUntil.IsZero() {
+		return false
+	}
+	return !t.Before(u.AwayFrom) && t.Before(u.AwayUntil)
+}
+
+// Validate checks a user as received from outside.
+func (u *User) Validate() error {
+	var v Validation
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if !ValidEmail(u.Email) {
+		v.Add("email", "is not a valid email address")
+	}
+	if strings.TrimSpace(u.Name) == "" {
+		v.Add("name", "is required")
+	}
+	checkText(&v, "name", u.Name, MaxShortText)
+	if !slices.Contains(UserRoles, u.Role) {
+		v.Add("role", "must be one of %s", strings.Join(UserRoles, ", "))
+	}
+	if !ValidName(u.Team) {
+		v.Add("team", "must be lowercase letters, digits and underscores")
+	}
+	checkText(&v, "territory", u.Territory, 60)
+	if !ValidTimeZone(u.TimeZone) {
+		v.Add("timezone", "is not an IANA time zone")
+	}
+	if u.Capacity < 0 || u.Capacity > 100_000 {
+		v.Add("capacity", "must be between 0 and 100000")
+	}
+	if u.Weight < 0 || u.Weight > 100 {
+		v.Add("weight", "must be between 0 and 100")
+	}
+	if !u.AwayUntil.IsZero() && !u.AwayFrom.IsZero() && !u.AwayUntil.After(u.AwayFrom) {
+		v.Add("away_until", "must be after away_from")
+	}
+	return v.Err()
+}
