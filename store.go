@@ -52,8 +52,8 @@ type Tx interface {
 	Events(ctx context.Context, handoffID string) ([]*Event, error)
 	// EventsBetween streams events with at in [from, to) to fn, in order.
 	EventsBetween(ctx context.Context, from, to time.Time, fn func(*Event) error) error
-	// OpenCounts returns the number of open handoffs per owner.
-	OpenCounts(ctx context.Context) (map[string]int, error)
+	// OpenCount returns the number of open handoffs an owner holds.
+	OpenCount(ctx context.Context, ownerID string) (int, error)
 
 	// Meetings.
 	Meeting(ctx context.Context, id string) (*Meeting, error)

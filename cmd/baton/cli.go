@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/sqlite"
+)
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
+	role := fs.String("role", "", "admin, manager or rep")
+	name := fs.String("name", "", "who or what the token is for")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
+	_, secret, err := svc.CreateToken(ctx, *name, *role)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func playbookCheck(files []string, stdout io.Writer) error {
+	if len(files) == 0 {
+		return usageError{"usage: baton playbook check FILE..."}
+	}
+	var failed int
+	for _, f := range files {
+		pb, err := playbook.Load(f)
+		var pe *playbook.Error
+		switch {
+		case errors.As(err, &pe):
+			failed++
+			fmt.Fprintln(stdout, pe.Error())
+		case err != nil:
+			failed++
+			fmt.Fprintf(stdout, "%s: %v\n", f, err)
+		default:
+			fmt.Fprintf(stdout, "%s: ok (%d handoff types, %d tiers)\n", f, len(pb.HandoffTypes), len(pb.Tiers))
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d playbooks have problems", failed, len(files))
+	}
+	return nil
+}
+
+func playbookDefault(stdout io.Writer) error {
+	_, err := stdout.Write(playbook.DefaultYAML())
+	return err
+}

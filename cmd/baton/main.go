@@ -1,0 +1,74 @@
+// Command baton runs Baton, the handoff engine for revenue teams.
+//
+//	baton serve [--addr 127.0.0.1:8080] [--db ./baton.db] [--playbook FILE] [--demo]
+//	baton token create --db PATH --role admin|manager|rep --name NAME
+//	baton playbook check FILE...
+//	baton playbook default
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // time zones are real everywhere, whatever the host has
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "baton:", err)
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage:
+  baton serve [--addr ADDR] [--db PATH] [--playbook FILE] [--demo] [--webhook-url URL]
+  baton token create --db PATH --role admin|manager|rep --name NAME
+  baton playbook check FILE...
+  baton playbook default`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "token":
+		if len(args) < 2 || args[1] != "create" {
+			return usageError{"usage: baton token create --db PATH --role admin|manager|rep --name NAME"}
+		}
+		return tokenCreate(ctx, args[2:], stdout, stderr)
+	case "playbook":
+		if len(args) < 2 {
+			return usageError{"usage: baton playbook check FILE... | baton playbook default"}
+		}
+		switch args[1] {
+		case "check":
+			return playbookCheck(args[2:], stdout)
+		case "default":
+			return playbookDefault(stdout)
+		}
+		return usageError{"usage: baton playbook check FILE... | baton playbook default"}
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q\n%s", args[0], usage)}
+}

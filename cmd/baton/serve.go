@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/demo"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/sqlite"
+	"github.com/batonhq/baton/web"
+	"github.com/batonhq/baton/webhook"
+	"github.com/batonhq/baton/worker"
+)
+
+// Config is everything serve needs; flags and BATON_* environment variables
+// fill it.
+type Config struct {
+	Addr          string // listen address (BATON_ADDR, default 127.0.0.1:8080)
+	DB            string // SQLite file (BATON_DB, default ./baton.db)
+	Playbook      string // playbook YAML; empty uses the embedded default (BATON_PLAYBOOK)
+	Demo          bool   // load the demo team and a week of signals into an empty database
+	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
+	WebhookSecret string // HMAC key for the Baton-Signature header (BATON_WEBHOOK_SECRET)
+	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", env("BATON_ADDR", "127.0.0.1:8080"), "listen address (env BATON_ADDR)")
+	fs.StringVar(&cfg.DB, "db", env("BATON_DB", "./baton.db"), "SQLite database file (env BATON_DB)")
+	fs.StringVar(&cfg.Playbook, "playbook", env("BATON_PLAYBOOK", ""), "playbook YAML file; default: the embedded playbook (env BATON_PLAYBOOK)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load a demo team and a week of signals into an empty database")
+	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
+	fs.StringVar(&cfg.WebhookSecret, "webhook-secret", env("BATON_WEBHOOK_SECRET", ""), "HMAC-SHA256 key for webhook signatures (env BATON_WEBHOOK_SECRET)")
+	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return Serve(ctx, cfg, stdout, log)
+}
+
+// Serve runs Baton until ctx is done.
+func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) error {
+	start := time.Now()
+	pb := playbook.Default()
+	if cfg.Playbook != "" {
+		var err error
+		if pb, err = playbook.Load(cfg.Playbook); err != nil {
+			return err
+		}
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		return usageError{"--webhook-url needs --webhook-secret (or BATON_WEBHOOK_SECRET) to sign deliveries"}
+	}
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Synchronous})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	var clock baton.Clock = baton.SystemClock{}
+	var sim *demo.Clock
+	if cfg.Demo {
+		sim = demo.NewClock()
+		clock = sim
+	}
+	svc := service.New(db, clock, pb, log)
+	if cfg.Demo {
+		res, err := demo.Load(ctx, svc, sim)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		_, secret, err := svc.CreateToken(ctx, "demo-admin", baton.TokenAdmin)
+		if err != nil {
+			return err
+		}
+		if res.Loaded {
+			fmt.Fprintf(stdout, "demo: loaded %d users, %d accounts and %d signals (%d handoffs) over the past week\n", res.Users, res.Accounts, res.Signals, res.Handoffs)
+		} else {
+			fmt.Fprintln(stdout, "demo: the database already has a team; nothing loaded")
+		}
+		fmt.Fprintf(stdout, "demo: admin token (shown once): %s\n", secret)
+		fmt.Fprintf(stdout, "demo: open http://%s/login?token=%s\n", cfg.Addr, secret)
+	}
+
+	srv, err := web.New(svc, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := srv.HTTPServer(cfg.Addr)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		(&worker.Timers{Service: svc, Log: log}).Run(ctx)
+	}()
+	if cfg.WebhookURL != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sender := &webhook.Sender{Client: &http.Client{}, Secret: []byte(cfg.WebhookSecret)}
+			(&worker.Outbox{Service: svc, Sender: sender, URL: cfg.WebhookURL, Log: log}).Run(ctx)
+		}()
+	}
+	log.Info("baton listening", "addr", ln.Addr().String(), "db", cfg.DB, "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shutdown, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		err = hs.Shutdown(shutdown)
+	}
+	cancel()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

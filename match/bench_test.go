@@ -1,0 +1,81 @@
+package match
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchQueries builds an index of n synthetic accounts and, for each kind
+// of lead, 1024 queries that exercise one path through Match.
+func benchQueries(tb testing.TB, n int) (*Index, map[string][]Query) {
+	tb.Helper()
+	g := newAccountGen(42)
+	accounts := g.accounts(n)
+	ix := NewIndex(accounts, Options{})
+	unknown := newAccountGen(4242) // different brands: names not in the index
+	qs := map[string][]Query{}
+	for range 1024 {
+		a := accounts[g.rng.IntN(len(accounts))]
+		qs["EmailDomain"] = append(qs["EmailDomain"], Query{Email: "jane.doe@" + a.Domain, Company: a.Name})
+		qs["FreeMailExactName"] = append(qs["FreeMailExactName"], Query{Email: "jane@gmail.com", Company: a.Name})
+		qs["FreeMailTypoName"] = append(qs["FreeMailTypoName"], Query{Email: "jane@gmail.com", Company: g.typo(a.Name)})
+		qs["FreeMailUnknownName"] = append(qs["FreeMailUnknownName"], Query{Email: "jane@gmail.com", Company: unknown.account("").Name})
+	}
+	return ix, qs
+}
+
+// BenchmarkMatch measures Match over 100,000 synthetic accounts, one
+// sub-benchmark per path: a corporate email (map lookups only), an exact
+// company name, a company name with one typo (the trigram-blocked fuzzy
+// step), and a company name the index does not hold (fuzzy step, no hit).
+func BenchmarkMatch(b *testing.B) {
+	ix, qs := benchQueries(b, 100_000)
+	for _, kind := range []string{"EmailDomain", "FreeMailExactName", "FreeMailTypoName", "FreeMailUnknownName"} {
+		b.Run(kind, func(b *testing.B) {
+			queries := qs[kind]
+			matched := 0
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, ok := ix.Match(queries[i%len(queries)]); ok {
+					matched++
+				}
+				i++
+			}
+			b.ReportMetric(float64(matched)/float64(i), "matched/op")
+		})
+	}
+}
+
+// BenchmarkNewIndex measures building the index over 100,000 accounts.
+func BenchmarkNewIndex(b *testing.B) {
+	accounts := newAccountGen(42).accounts(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(accounts, Options{})
+	}
+}
+
+// TestBenchQueriesHitTheirPath keeps the benchmark honest: each query kind
+// must mostly take the path it is named for.
+func TestBenchQueriesHitTheirPath(t *testing.T) {
+	t.Parallel()
+	ix, qs := benchQueries(t, 5000)
+	want := map[string]string{
+		"EmailDomain":         MethodEmailDomain,
+		"FreeMailExactName":   MethodCompanyName,
+		"FreeMailTypoName":    MethodCompanyName,
+		"FreeMailUnknownName": "",
+	}
+	for kind, method := range want {
+		hits := 0
+		for _, q := range qs[kind] {
+			if m, _ := ix.Match(q); m.Method == method {
+				hits++
+			}
+		}
+		if share := float64(hits) / float64(len(qs[kind])); share < 0.9 {
+			t.Errorf("%s: %s for %.0f%% of queries, want at least 90%%", kind, fmt.Sprintf("%q", method), 100*share)
+		}
+	}
+}

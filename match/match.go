@@ -1,0 +1,125 @@
+package match
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Methods name the evidence a Match rests on, strongest first.
+const (
+	// MethodAccountDomain: the lead's company domain equals the account's
+	// domain.
+	MethodAccountDomain = "account_domain"
+	// MethodEmailDomain: the registrable domain of the contact's email equals
+	// the account's domain.
+	MethodEmailDomain = "email_domain"
+	// MethodDomainAlias: the lead's company domain or email domain equals one
+	// of the account's alias domains.
+	MethodDomainAlias = "domain_alias"
+	// MethodCompanyName: the lead's company name is identical to the
+	// account's name after NormalizeCompany, or similar enough.
+	MethodCompanyName = "company_name"
+)
+
+// Query is what a lead or contact tells us about their company. Any field may
+// be empty; all are free text as typed or imported.
+type Query struct {
+	// Email is the contact's email address.
+	Email string
+	// Domain is the lead's company website or domain, if the form or import
+	// had one.
+	Domain string
+	// Company is the company name as the lead typed it.
+	Company string
+}
+
+// Match is the account a Query resolved to and why.
+type Match struct {
+	// AccountID is the matched Account.ID.
+	AccountID string
+	// Method is one of the Method constants.
+	Method string
+	// Confidence is 1 for exact evidence (a domain, an alias or an identical
+	// normalised name) and the name Similarity, at least the index's
+	// threshold, for a fuzzy name match. It does not rank methods against
+	// each other: callers who trust a domain more than a name read Method.
+	Confidence float64
+	// Detail says in a sentence why the account matched, for an audit trail
+	// or a reviewer, e.g. "contact email domain acme.com equals account
+	// domain".
+	Detail string
+}
+
+// Match finds the account q belongs to. It tries, in order and stopping at
+// the first hit, q.Domain against account domains, the email's domain
+// against account domains, either against alias domains, and finally
+// q.Company against account names (see the package documentation). When
+// several accounts fit the same step equally well, the one with the lowest
+// ID wins and Detail says how many shared it. The second result is false
+// when nothing matched, and the Match is then zero.
+func (ix *Index) Match(q Query) (Match, bool) {
+	lead := NormalizeDomain(q.Domain)
+	if isFreeMailNormalized(lead) {
+		lead = ""
+	}
+	email := NormalizeDomain(q.Email)
+	if isFreeMailNormalized(email) {
+		email = ""
+	}
+
+	if ns := ix.domains[lead]; lead != "" && len(ns) > 0 {
+		return ix.domainMatch(ns, MethodAccountDomain, "lead company domain "+lead+" equals account domain"), true
+	}
+	if ns := ix.domains[email]; email != "" && len(ns) > 0 {
+		return ix.domainMatch(ns, MethodEmailDomain, "contact email domain "+email+" equals account domain"), true
+	}
+	if ns := ix.aliases[lead]; lead != "" && len(ns) > 0 {
+		return ix.domainMatch(ns, MethodDomainAlias, "lead company domain "+lead+" is an alias domain of the account"), true
+	}
+	if ns := ix.aliases[email]; email != "" && len(ns) > 0 {
+		return ix.domainMatch(ns, MethodDomainAlias, "contact email domain "+email+" is an alias domain of the account"), true
+	}
+
+	norm := NormalizeCompany(q.Company)
+	if norm == "" || isPlaceholderName(norm) {
+		return Match{}, false
+	}
+	n, score, ok := ix.bestName(norm)
+	if !ok {
+		return Match{}, false
+	}
+	e := ix.names[n]
+	acc := ix.accounts[e.accounts[0]]
+	var detail string
+	if score == 1 {
+		detail = fmt.Sprintf("company name %q equals account name %q after normalisation (%q)", q.Company, acc.name, norm)
+	} else {
+		detail = fmt.Sprintf("company name %q is %.2f similar to account name %q (Jaro-Winkler of %q and %q, threshold %.2f)",
+			q.Company, score, acc.name, norm, e.norm, ix.threshold)
+	}
+	return Match{
+		AccountID:  acc.id,
+		Method:     MethodCompanyName,
+		Confidence: score,
+		Detail:     detail + shared(len(e.accounts), "name"),
+	}, true
+}
+
+// domainMatch is the Match for the accounts ns (ascending ID) found by a
+// domain step.
+func (ix *Index) domainMatch(ns []int32, method, detail string) Match {
+	return Match{
+		AccountID:  ix.accounts[ns[0]].id,
+		Method:     method,
+		Confidence: 1,
+		Detail:     detail + shared(len(ns), "domain"),
+	}
+}
+
+// shared is the Detail suffix for a tie between n accounts over what.
+func shared(n int, what string) string {
+	if n < 2 {
+		return ""
+	}
+	return "; " + strconv.Itoa(n) + " accounts share this " + what + ", chose the lowest ID"
+}

@@ -1,0 +1,261 @@
+package match
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// testAccounts is a small hand-made account set for the Match table.
+func testAccounts() []Account {
+	return []Account{
+		{ID: "A1", Name: "Acme Robotics, Inc.", Domain: "acmerobotics.com", Aliases: []string{"acme-robotics.co.uk", "gmail.com"}},
+		{ID: "A2", Name: "Acme Foods LLC", Domain: "https://www.acmefoods.com/"},
+		{ID: "B1", Name: "Globex Corporation", Domain: "globex.com", Aliases: []string{"acmerobotics.de"}},
+		{ID: "C2", Name: "Orbisoft EMEA", Domain: "uk.orbisoft.com"},
+		{ID: "C1", Name: "Orbisoft Inc.", Domain: "orbisoft.com"},
+		{ID: "D1", Name: "Jane Porter Consulting", Domain: "gmail.com"},
+		{ID: "E2", Name: "Vireo Systems"},
+		{ID: "E1", Name: "Vireo Systems Inc."},
+		{ID: "F1", Name: "Zeno", Domain: "zeno.dev"},
+		{ID: "G1", Name: "Unknown"},
+		{ID: "H1", Name: "Northwind Traders", Domain: "northwindtraders.com"},
+		{ID: "H2", Name: "Northwind Tradeers"}, // a misspelt duplicate
+	}
+}
+
+func TestIndexMatch(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(testAccounts(), Options{})
+	tests := []struct {
+		name       string
+		q          Query
+		wantID     string
+		wantMethod string
+		wantConf   float64 // checked when wantID is set; -1 means "below 1"
+		wantDetail string  // substring
+	}{
+		{"LeadDomain", Query{Domain: "www.acmefoods.com"}, "A2", MethodAccountDomain, 1, "lead company domain acmefoods.com equals account domain"},
+		{"LeadDomainOutranksEmail", Query{Domain: "acmefoods.com", Email: "x@acmerobotics.com"}, "A2", MethodAccountDomain, 1, ""},
+		{"EmailDomain", Query{Email: "jo@acmerobotics.com"}, "A1", MethodEmailDomain, 1, "contact email domain acmerobotics.com equals account domain"},
+		{"EmailSubdomain", Query{Email: "jo@eu.acmerobotics.com"}, "A1", MethodEmailDomain, 1, ""},
+		{"EmailDomainOutranksName", Query{Email: "jo@acmerobotics.com", Company: "Globex"}, "A1", MethodEmailDomain, 1, ""},
+		{"EmailDomainOutranksLeadAlias", Query{Domain: "acmerobotics.de", Email: "jo@globex.com"}, "B1", MethodEmailDomain, 1, ""},
+		{"LeadDomainAlias", Query{Domain: "acme-robotics.co.uk"}, "A1", MethodDomainAlias, 1, "lead company domain acme-robotics.co.uk is an alias"},
+		{"EmailDomainAlias", Query{Email: "jo@acmerobotics.de"}, "B1", MethodDomainAlias, 1, "contact email domain acmerobotics.de is an alias"},
+		{"DomainTieGoesToLowestID", Query{Email: "jo@orbisoft.com"}, "C1", MethodEmailDomain, 1, "2 accounts share this domain, chose the lowest ID"},
+		{"FreeMailEmailNeverMatchesDomain", Query{Email: "jane@gmail.com"}, "", "", 0, ""},
+		{"FreeMailAliasIgnored", Query{Domain: "gmail.com"}, "", "", 0, ""},
+		{"FreeMailAccountMatchesByName", Query{Email: "jane@gmail.com", Company: "Jane Porter Consulting"}, "D1", MethodCompanyName, 1, ""},
+		{"ExactName", Query{Email: "x@gmail.com", Company: "ACME Robotics"}, "A1", MethodCompanyName, 1, `equals account name "Acme Robotics, Inc." after normalisation`},
+		{"FuzzyName", Query{Email: "x@gmail.com", Company: "Acme Robotcs"}, "A1", MethodCompanyName, -1, "Jaro-Winkler"},
+		{"SharedWordDoesNotMatch", Query{Company: "Acme Farms"}, "", "", 0, ""},
+		{"NameTieGoesToLowestID", Query{Company: "vireo systems"}, "E1", MethodCompanyName, 1, "2 accounts share this name"},
+		{"FuzzyPrefersHigherScore", Query{Company: "Northwind Traders Ltd"}, "H1", MethodCompanyName, 1, ""},
+		{"ShortNameExact", Query{Company: "Zeno"}, "F1", MethodCompanyName, 1, ""},
+		{"ShortNameNotFuzzy", Query{Company: "Zenon"}, "", "", 0, ""},
+		{"PlaceholderNeverMatches", Query{Company: "Unknown"}, "", "", 0, ""},
+		{"JunkEverywhere", Query{Email: "bob@localhost", Domain: "acme", Company: "-"}, "", "", 0, ""},
+		{"Empty", Query{}, "", "", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := ix.Match(tt.q)
+			if ok != (tt.wantID != "") || got.AccountID != tt.wantID || got.Method != tt.wantMethod {
+				t.Fatalf("Match(%+v) = %q %q ok=%v (%s), want %q %q", tt.q, got.AccountID, got.Method, ok, got.Detail, tt.wantID, tt.wantMethod)
+			}
+			if !ok {
+				if got != (Match{}) {
+					t.Errorf("Match(%+v) = %+v with ok=false, want zero Match", tt.q, got)
+				}
+				return
+			}
+			switch {
+			case tt.wantConf == -1 && (got.Confidence >= 1 || got.Confidence < DefaultNameThreshold):
+				t.Errorf("Confidence = %v, want in [%v, 1)", got.Confidence, DefaultNameThreshold)
+			case tt.wantConf != -1 && got.Confidence != tt.wantConf:
+				t.Errorf("Confidence = %v, want %v", got.Confidence, tt.wantConf)
+			}
+			if !strings.Contains(got.Detail, tt.wantDetail) {
+				t.Errorf("Detail = %q, want it to contain %q", got.Detail, tt.wantDetail)
+			}
+		})
+	}
+}
+
+func TestIndexOptions(t *testing.T) {
+	t.Parallel()
+	accounts := testAccounts()
+	match := func(opts Options, company string) (Match, bool) {
+		return NewIndex(accounts, opts).Match(Query{Company: company})
+	}
+
+	t.Run("ZeroThresholdMeansDefault", func(t *testing.T) {
+		t.Parallel()
+		// "Acme Robotic" scores 0.985 and "Acme Farms" 0.85 against Acme names.
+		if _, ok := match(Options{}, "Acme Robotic"); !ok {
+			t.Errorf("Acme Robotic: got no match, want a match at the default threshold")
+		}
+		if m, ok := match(Options{}, "Acme Farms"); ok {
+			t.Errorf("Acme Farms: got %+v, want no match at the default threshold", m)
+		}
+	})
+
+	t.Run("LowerThresholdMatchesMore", func(t *testing.T) {
+		t.Parallel()
+		m, ok := match(Options{NameThreshold: 0.8}, "Acme Farms")
+		if !ok || m.AccountID != "A2" {
+			t.Errorf("Acme Farms at 0.8: got %+v ok=%v, want A2", m, ok)
+		}
+	})
+
+	t.Run("ThresholdOneAllowsExactOnly", func(t *testing.T) {
+		t.Parallel()
+		if m, ok := match(Options{NameThreshold: 1}, "Acme Robotic"); ok {
+			t.Errorf("Acme Robotic at 1: got %+v, want no match", m)
+		}
+		if m, ok := match(Options{NameThreshold: 1}, "Acme Robotics"); !ok || m.AccountID != "A1" {
+			t.Errorf("Acme Robotics at 1: got %+v ok=%v, want A1", m, ok)
+		}
+	})
+
+	t.Run("ThresholdAboveOneDisablesNames", func(t *testing.T) {
+		t.Parallel()
+		if m, ok := match(Options{NameThreshold: 1.5}, "Acme Robotics"); ok {
+			t.Errorf("Acme Robotics at 1.5: got %+v, want no match", m)
+		}
+	})
+}
+
+func TestNewIndex(t *testing.T) {
+	t.Parallel()
+
+	t.Run("CopiesAccounts", func(t *testing.T) {
+		t.Parallel()
+		accounts := testAccounts()
+		ix := NewIndex(accounts, Options{})
+		accounts[0].ID, accounts[0].Name = "changed", "Changed"
+		m, ok := ix.Match(Query{Company: "Acme Robotics"})
+		if !ok || m.AccountID != "A1" {
+			t.Errorf("after changing the input slice: got %+v ok=%v, want A1", m, ok)
+		}
+	})
+
+	t.Run("EmptyIndexMatchesNothing", func(t *testing.T) {
+		t.Parallel()
+		ix := NewIndex(nil, Options{})
+		if m, ok := ix.Match(Query{Email: "a@acme.com", Company: "Acme Robotics"}); ok {
+			t.Errorf("empty index: got %+v, want no match", m)
+		}
+	})
+
+	t.Run("ResultIndependentOfInputOrder", func(t *testing.T) {
+		t.Parallel()
+		accounts := testAccounts()
+		reversed := make([]Account, len(accounts))
+		for i, a := range accounts {
+			reversed[len(accounts)-1-i] = a
+		}
+		a, b := NewIndex(accounts, Options{}), NewIndex(reversed, Options{})
+		for _, q := range []Query{{Email: "x@orbisoft.com"}, {Company: "Vireo Systems"}, {Company: "Northwind Trader"}} {
+			ma, _ := a.Match(q)
+			mb, _ := b.Match(q)
+			if ma != mb {
+				t.Errorf("Match(%+v) = %+v in input order but %+v reversed", q, ma, mb)
+			}
+		}
+	})
+
+	t.Run("SafeForConcurrentUse", func(t *testing.T) {
+		t.Parallel()
+		fx := loadFixture(t)
+		want := make([]Match, len(fx.pairs))
+		for i, p := range fx.pairs {
+			want[i], _ = fx.index.Match(p.query)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, 8)
+		for range 8 {
+			wg.Go(func() {
+				for i, p := range fx.pairs {
+					if got, _ := fx.index.Match(p.query); got != want[i] {
+						errs <- fmt.Sprintf("Match(%+v) = %+v concurrently, want %+v", p.query, got, want[i])
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	})
+}
+
+// TestBlockingRecall checks the trigram blocking against a full scan: for
+// typo'd names of synthetic accounts, the fuzzy step must find the same best
+// score as scoring every account name.
+func TestBlockingRecall(t *testing.T) {
+	t.Parallel()
+	g := newAccountGen(7)
+	// 20,000 accounts is enough for common trigrams to pass the stop-trigram
+	// cut-off, so the test covers that path too.
+	accounts := g.accounts(20_000)
+	ix := NewIndex(accounts, Options{})
+	if ix.stopLen >= len(ix.names) {
+		t.Fatalf("stopLen %d with %d names: stop trigrams untested", ix.stopLen, len(ix.names))
+	}
+
+	const queries = 500
+	lost, found := 0, 0
+	for i := range queries {
+		a := accounts[g.rng.IntN(len(accounts))]
+		q := NormalizeCompany(g.typo(g.typo(a.Name)))
+		_, got, ok := ix.bestName(q)
+		want, wantOK := bruteBestName(ix, q)
+		if wantOK {
+			found++
+		}
+		if ok != wantOK || got != want {
+			lost++
+			if lost <= 5 {
+				t.Logf("query %d %q: index %.4f ok=%v, full scan %.4f ok=%v", i, q, got, ok, want, wantOK)
+			}
+		}
+	}
+	t.Logf("blocking missed the full-scan result for %d of %d typo queries (%d had a match above the threshold)", lost, queries, found)
+	if lost > queries/100 {
+		t.Errorf("blocking lost %d of %d queries, want at most 1%%", lost, queries)
+	}
+}
+
+// bruteBestName scores q against every fuzzy-eligible name in ix, skipping
+// only pairs that nameSig.bound proves below the threshold (its soundness is
+// tested on its own in TestNameSigBound).
+func bruteBestName(ix *Index, q string) (float64, bool) {
+	if _, ok := ix.byName[q]; ok {
+		return 1, true
+	}
+	qr := []rune(q)
+	if len(qr) < minFuzzyRunes || len(qr) > maxFuzzyRunes {
+		return 0, false
+	}
+	var s jaroScratch
+	best := 0.0
+	qsig := newNameSig(qr)
+	for i, e := range ix.names {
+		if len(e.runes) < minFuzzyRunes || len(e.runes) > maxFuzzyRunes {
+			continue
+		}
+		if qsig.bound(&ix.sigs[i]) < ix.threshold {
+			continue
+		}
+		if sc := s.jaroWinkler(qr, e.runes); sc >= ix.threshold && sc > best {
+			best = sc
+		}
+	}
+	return best, best > 0
+}

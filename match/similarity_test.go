@@ -1,0 +1,88 @@
+package match
+
+import "testing"
+
+func TestSimilarity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		a, b     string
+		min, max float64
+	}{
+		{"IdenticalIsOne", "Acme Robotics", "Acme Robotics", 1, 1},
+		{"IdenticalAfterNormalisingIsOne", "Acme Robotics, Inc.", "ACME ROBOTICS", 1, 1},
+		{"EmptyIsZero", "", "Acme", 0, 0},
+		{"BothEmptyIsZero", "", "", 0, 0},
+		{"PunctuationOnlyIsZero", "-", "-", 0, 0},
+		{"NothingInCommonIsZero", "abc", "xyz", 0, 0},
+		{"OneDroppedLetterPasses", "Acme Robotcs", "Acme Robotics", 0.98, 0.99},
+		{"OneWrongLetterInSixPasses", "Glovex", "Globex", 0.92, 0.93},
+		{"SharedFirstWordFails", "Acme Foods", "Acme Robotics", 0.88, 0.89},
+		{"SharedFirstWordOnlyFails", "Northwind", "Northwind Traders", 0.90, 0.91},
+		{"ShortNamePlusLetterScoresHigh", "Zeno", "Zenon", 0.96, 0.97},
+		{"ReorderedWordsScoreLow", "Robotics Acme", "Acme Robotics", 0, 0.7},
+		// The textbook examples from Winkler (1990).
+		{"Martha", "martha", "marhta", 0.961, 0.962},
+		{"Dwayne", "dwayne", "duane", 0.84, 0.841},
+		{"Dixon", "dixon", "dicksonx", 0.813, 0.814},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Similarity(tt.a, tt.b)
+			if got < tt.min || got > tt.max {
+				t.Errorf("Similarity(%q, %q) = %.4f, want in [%.3f, %.3f]", tt.a, tt.b, got, tt.min, tt.max)
+			}
+			if rev := Similarity(tt.b, tt.a); rev != got {
+				t.Errorf("Similarity(%q, %q) = %.4f, but reversed %.4f", tt.a, tt.b, got, rev)
+			}
+		})
+	}
+}
+
+func TestNameSigBound(t *testing.T) {
+	t.Parallel()
+	// Random strings over a small alphabet share many runes, which is where
+	// a loose or wrong bound would show. Include runes 32 apart (a, A) and
+	// runes with equal low bytes (a, š is U+0161) to exercise bucket and
+	// prefix collisions.
+	g := newAccountGen(3)
+	alphabet := []rune("abcdeAš ")
+	word := func() []rune {
+		r := make([]rune, 1+g.rng.IntN(maxFuzzyRunes))
+		for i := range r {
+			r[i] = alphabet[g.rng.IntN(len(alphabet))]
+		}
+		return r
+	}
+	var s jaroScratch
+	for range 20_000 {
+		a, b := word(), word()
+		if len(b) > 12 && g.rng.IntN(2) == 0 {
+			b = []rune(g.typo(string(a))) // near pairs, where the bound is tight
+		}
+		sa, sb := newNameSig(a), newNameSig(b)
+		jw, bound := s.jaroWinkler(a, b), sa.bound(&sb)
+		if jw > bound+1e-12 {
+			t.Fatalf("bound(%q, %q) = %v, below Jaro-Winkler %v", string(a), string(b), bound, jw)
+		}
+	}
+}
+
+func TestSumMinBytes(t *testing.T) {
+	t.Parallel()
+	g := newAccountGen(5)
+	for range 10_000 {
+		var a, b uint64
+		want := 0
+		for i := range 8 {
+			x, y := uint64(g.rng.IntN(32)), uint64(g.rng.IntN(32))
+			a |= x << (8 * i)
+			b |= y << (8 * i)
+			want += int(min(x, y))
+		}
+		if got := sumMinBytes(a, b); got != want {
+			t.Fatalf("sumMinBytes(%#x, %#x) = %d, want %d", a, b, got, want)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+// Package objection predicts the objection categories a prospect is most likely
+// to raise on a sales call, for the pre-call notification's "three likeliest
+// objections", and learns from the objections reps record after the call.
+//
+// The model is a set of ten independent naive Bayes classifiers, one per
+// [Category], each answering "raised" or "not raised" (several objections can
+// come up on one call). The inputs are discrete [Features] of the enquiry
+// [Profile]: signal type, source, segment, size, industry, budget and timeline
+// buckets, whether a competitor was named, whether the buyer is already a
+// customer, and words from a small curated vocabulary found in the message.
+//
+// Each classifier is Bernoulli naive Bayes over the features present: the
+// log-odds that a category is raised is its base log-odds plus, for each
+// feature, log P(f|raised)/P(f|not raised). Counts are Laplace-smoothed with
+// the pseudo-count split by the category's base rate, so a feature never seen
+// before is neutral rather than a boost to rare categories.
+//
+// A fresh model ([NewModel]) knows only a hand-written prior: base rates per
+// category and expert pseudo-counts tying features to categories, each
+// documented in prior.go with the reasoning behind it. [Model.Observe] adds
+// real outcomes on top of the prior; only those learned counts are persisted
+// ([Model.MarshalJSON]), because the prior is code and changes with releases.
+//
+// Everything is pure and deterministic: no clock, no randomness, no I/O, and
+// the same counts and profile always give the same predictions in the same
+// order.
+//
+// Limits, stated plainly:
+//
+//   - Small data. The prior is one person's judgement, and the bundled
+//     evaluation and training sets (testdata) are a few hundred hand-written
+//     enquiries, not real call outcomes. Treat hit rates from them as a sanity
+//     check, not as a measure of production accuracy.
+//   - Naive independence. Features are assumed independent given the
+//     category, which they are not (segment and size, or "SOC 2" and "HIPAA",
+//     move together), so correlated evidence is counted twice and
+//     probabilities are overconfident. Use them to rank, not as calibrated
+//     odds.
+//   - Absent features are uninformative. Only features present in a profile
+//     contribute; a message that does not mention security is not evidence
+//     against a security objection.
+//   - Bag of words. The vocabulary is matched without negation or context:
+//     "no security concerns" still counts as mentioning security.
+//   - Unknown values collapse. Signal types, sources and industries outside
+//     the known lists become "other", which keeps the learned state bounded
+//     but learns nothing specific about them.
+//   - One model for everyone. Counts are pooled across reps, products and
+//     regions; a team that sells very differently should keep its own state.
+package objection

@@ -1,0 +1,228 @@
+package objection
+
+// The prior is what the model believes before it has seen a single recorded
+// outcome. It is written as pseudo-counts, in the same units as learned
+// counts, so that real outcomes take over smoothly: a rule that imagines 10
+// calls is outweighed once about 10 real calls with that feature have been
+// recorded.
+//
+// The figures are expert judgement from B2B SaaS sales practice, not
+// measurements. Each rule says why it exists; change a figure only with a
+// reason of the same kind, and re-run TestEvalTop3HitRate.
+
+// priorCalls is the number of imaginary calls behind the base rates. Forty
+// means the base rates give way to real data within the first few weeks of a
+// team recording outcomes.
+const priorCalls = 40
+
+// baseRates returns the share of calls on which each category is raised,
+// indexed like Categories. The rates do not sum to one: a call raises about
+// two objections on average, and some raise none.
+func baseRates() [numCategories]float64 {
+	var r [numCategories]float64
+	// Price comes up on most calls in some form; it is the objection every
+	// buyer has permission to raise.
+	r[PriceBudget.index()] = 0.40
+	// "Not now" is the second most common brush-off, especially early in a
+	// cycle.
+	r[Timing.index()] = 0.25
+	// Needing someone else's sign-off is common whenever the caller is not
+	// the owner or a department head.
+	r[Authority.index()] = 0.20
+	// Fit questions come up whenever the buyer's process is unusual.
+	r[NeedFit.index()] = 0.20
+	// Most inbound buyers have looked at one alternative, but only some say so.
+	r[Competition.index()] = 0.18
+	// "We manage fine today" is the silent competitor on many calls.
+	r[StatusQuo.index()] = 0.18
+	// Trust objections are rarer and cluster around small vendors and big buyers.
+	r[TrustRisk.index()] = 0.12
+	// Security reviews are near-certain in regulated or large accounts and
+	// rare elsewhere, so the base rate is low and features do the work.
+	r[SecurityCompliance.index()] = 0.12
+	// Anything that touches a CRM raises "does it connect to ours?".
+	r[TechnicalIntegration.index()] = 0.20
+	// Contract terms come up late in a cycle and in larger deals.
+	r[ContractTerms.index()] = 0.12
+	return r
+}
+
+// priorRule ties one feature to categories. It imagines the feature was seen
+// on weight calls, and that each listed category was raised on the given
+// share of them; unlisted categories keep their base rate, so a rule is
+// neutral about everything it does not mention.
+type priorRule struct {
+	feature string
+	weight  float64
+	rates   []rate
+}
+
+// rate is the share of calls with a feature on which a category was raised.
+type rate struct {
+	c Category
+	p float64
+}
+
+// wordRules gives the same rule to several vocabulary stems.
+func wordRules(weight float64, rates []rate, stems ...string) []priorRule {
+	out := make([]priorRule, 0, len(stems))
+	for _, s := range stems {
+		out = append(out, priorRule{feature: "word=" + s, weight: weight, rates: rates})
+	}
+	return out
+}
+
+// priorRules returns every prior rule. A fresh slice is built on each call so
+// the table can never be changed behind a model's back.
+func priorRules() []priorRule {
+	rules := []priorRule{
+		// Signal types.
+
+		// Someone who asks for pricing before talking to anyone is already
+		// weighing cost; the call usually opens on it, and larger buyers ask
+		// about billing terms in the same breath.
+		{"type=pricing_inquiry", 12, []rate{{PriceBudget, 0.75}, {ContractTerms, 0.22}}},
+		// A sales contact form is a buying question more often than not, so
+		// price and terms come up more than on a demo.
+		{"type=contact_sales", 6, []rate{{PriceBudget, 0.5}, {ContractTerms, 0.2}}},
+		// A demo is asked for to see whether the product fits the process.
+		{"type=demo_request", 6, []rate{{NeedFit, 0.3}}},
+		// Trial users have already touched the product; what blocks them is
+		// connecting it to their stack and whether it does their job.
+		{"type=trial_signup", 6, []rate{{TechnicalIntegration, 0.35}, {NeedFit, 0.3}}},
+		// A content download or a webinar is early-stage interest: "not now"
+		// and "we are fine as we are" dominate.
+		{"type=content_download", 8, []rate{{Timing, 0.4}, {NeedFit, 0.3}, {StatusQuo, 0.3}}},
+		{"type=webinar_attended", 8, []rate{{Timing, 0.4}, {StatusQuo, 0.3}}},
+		// A technical validation request is an integration and security
+		// checkpoint by definition.
+		{"type=technical_validation_requested", 10, []rate{{TechnicalIntegration, 0.6}, {SecurityCompliance, 0.3}}},
+		// After signature the talk is about onboarding and paperwork, not price.
+		{"type=contract_signed", 8, []rate{{ContractTerms, 0.35}, {TechnicalIntegration, 0.35}, {PriceBudget, 0.15}}},
+
+		// Sources.
+
+		// A referral arrives with borrowed trust and is less often shopping around.
+		{"source=referral", 6, []rate{{TrustRisk, 0.05}, {Competition, 0.1}}},
+		// An outbound prospect did not ask for the call: they defend what they
+		// have, question the need and push the timing.
+		{"source=outbound", 8, []rate{{StatusQuo, 0.4}, {NeedFit, 0.35}, {Timing, 0.35}}},
+		// Partner-sourced deals come through an integration partner, and the
+		// partner's endorsement lowers the trust bar.
+		{"source=partner", 4, []rate{{TrustRisk, 0.06}, {TechnicalIntegration, 0.3}}},
+
+		// Segment and size.
+
+		// Enterprise deals have buying committees, security reviews and
+		// legal redlines; price matters less than process.
+		{"segment=enterprise", 12, []rate{{Authority, 0.35}, {SecurityCompliance, 0.35}, {ContractTerms, 0.3}, {PriceBudget, 0.3}}},
+		// Mid-market buyers often need a director or the CFO to sign.
+		{"segment=mid_market", 6, []rate{{Authority, 0.25}}},
+		// Small businesses feel every dollar and the caller usually decides.
+		{"segment=smb", 8, []rate{{PriceBudget, 0.55}, {Authority, 0.1}, {SecurityCompliance, 0.05}}},
+		// Very small companies: price first, and "do we really need this yet".
+		{"size=1-19", 8, []rate{{PriceBudget, 0.6}, {NeedFit, 0.25}}},
+		{"size=20-99", 6, []rate{{PriceBudget, 0.5}}},
+		// 1,000+ employees brings procurement, InfoSec and more sign-offs.
+		{"size=1000+", 10, []rate{{SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {Authority, 0.3}}},
+
+		// Industries.
+
+		// Patient data: HIPAA and a BAA are asked for before anything else.
+		{"industry=healthcare", 10, []rate{{SecurityCompliance, 0.6}}},
+		// Regulated finance: vendor risk reviews, and contract scrutiny.
+		{"industry=finance", 10, []rate{{SecurityCompliance, 0.55}, {ContractTerms, 0.2}}},
+		// Public sector: security, fixed procurement terms and fiscal-year timing.
+		{"industry=government", 8, []rate{{SecurityCompliance, 0.45}, {ContractTerms, 0.4}, {Timing, 0.35}}},
+		// Schools buy on an academic budget cycle with thin budgets.
+		{"industry=education", 6, []rate{{PriceBudget, 0.55}, {Timing, 0.35}}},
+		// Nonprofits ask for a discount on almost every call.
+		{"industry=nonprofit", 6, []rate{{PriceBudget, 0.65}}},
+
+		// Intake answers.
+
+		// No budget figure yet: price will be tested, and someone else holds
+		// the purse.
+		{"budget=unknown", 8, []rate{{PriceBudget, 0.45}, {Authority, 0.3}}},
+		// An explicit "no budget" is a price and a timing objection at once.
+		{"budget=none", 8, []rate{{PriceBudget, 0.7}, {Timing, 0.35}}},
+		// A small budget collides with list price.
+		{"budget=low", 8, []rate{{PriceBudget, 0.6}}},
+		// A large or approved budget moves price down the list.
+		{"budget=high", 6, []rate{{PriceBudget, 0.25}}},
+		{"budget=approved", 6, []rate{{PriceBudget, 0.25}, {Authority, 0.12}}},
+		// A timeline beyond this quarter is a timing objection waiting to be said.
+		{"timeline=long", 8, []rate{{Timing, 0.55}}},
+		// "Just exploring" is early interest: timing, status quo and fit.
+		{"timeline=exploring", 8, []rate{{Timing, 0.45}, {StatusQuo, 0.35}, {NeedFit, 0.3}}},
+		// An urgent buyer rarely objects on timing but asks how fast it connects.
+		{"timeline=immediate", 6, []rate{{Timing, 0.08}, {TechnicalIntegration, 0.3}}},
+		// A named competitor means a comparison is coming, and often that the
+		// competitor is what they use today.
+		{"competitor=named", 10, []rate{{Competition, 0.6}, {StatusQuo, 0.3}}},
+		// Existing customers already trust us; they negotiate terms and price
+		// of the expansion.
+		{"customer=existing", 8, []rate{{ContractTerms, 0.3}, {PriceBudget, 0.45}, {TrustRisk, 0.04}, {Competition, 0.08}}},
+	}
+
+	// Words. Each group is a vocabulary stem the prospect wrote themselves,
+	// which is stronger evidence than anything inferred, so the rates are high.
+
+	// Money words: the prospect brought up price before we did.
+	rules = append(rules, wordRules(8, []rate{{PriceBudget, 0.75}},
+		"price", "cost", "budget", "expensive", "afford", "discount", "quote")...)
+	// ROI asks for a business case: price and whether the need is real.
+	rules = append(rules, wordRules(6, []rate{{PriceBudget, 0.5}, {NeedFit, 0.3}}, "roi")...)
+	// Seats and licences: per-user pricing and the term they are bought on.
+	rules = append(rules, wordRules(6, []rate{{PriceBudget, 0.5}, {ContractTerms, 0.3}}, "seat")...)
+	// A renewal elsewhere dictates timing and sets up a comparison.
+	rules = append(rules, wordRules(6, []rate{{Timing, 0.45}, {Competition, 0.3}, {ContractTerms, 0.3}}, "renewal")...)
+	// A freeze stops both money and timing.
+	rules = append(rules, wordRules(6, []rate{{Timing, 0.55}, {PriceBudget, 0.4}}, "freeze")...)
+	// Priorities, busy teams, "later" and seasonal peaks are timing.
+	rules = append(rules, wordRules(6, []rate{{Timing, 0.55}}, "priority", "busy", "later", "season")...)
+	// Naming approvers, boards, executives or procurement announces an
+	// authority objection.
+	rules = append(rules, wordRules(6, []rate{{Authority, 0.6}},
+		"approval", "board", "leadership", "committee", "decision")...)
+	rules = append(rules, wordRules(6, []rate{{Authority, 0.5}, {ContractTerms, 0.4}}, "procurement")...)
+	// Features, requirements and unusual workflows are fit questions.
+	rules = append(rules, wordRules(6, []rate{{NeedFit, 0.5}},
+		"feature", "requirement", "workflow", "custom", "usecase")...)
+	// Exploring: fit and timing, and the current way of working.
+	rules = append(rules, wordRules(6, []rate{{NeedFit, 0.4}, {Timing, 0.4}, {StatusQuo, 0.3}}, "explore")...)
+	// Comparing, alternatives, evaluations and competitor names are
+	// competition; an RFP also brings process and paper.
+	rules = append(rules, wordRules(8, []rate{{Competition, 0.6}},
+		"compare", "alternative", "evaluate", "competitor")...)
+	rules = append(rules, wordRules(6, []rate{{Competition, 0.5}, {Authority, 0.3}, {ContractTerms, 0.35}}, "rfp")...)
+	// Talking about what they use today, switching or replacing: status quo,
+	// and the incumbent is a competitor.
+	rules = append(rules, wordRules(6, []rate{{StatusQuo, 0.5}, {Competition, 0.3}},
+		"currently", "using", "switch", "replace", "already")...)
+	// Spreadsheets, manual work and in-house tools are the status quo itself.
+	rules = append(rules, wordRules(6, []rate{{StatusQuo, 0.55}},
+		"spreadsheet", "manual", "homegrown")...)
+	// References, reviews, reliability and risk words ask whether we can
+	// be trusted.
+	rules = append(rules, wordRules(6, []rate{{TrustRisk, 0.5}},
+		"reference", "review", "reliable", "risk")...)
+	// Security and compliance vocabulary is almost always followed by a
+	// questionnaire.
+	rules = append(rules, wordRules(8, []rate{{SecurityCompliance, 0.7}},
+		"security", "soc2", "gdpr", "hipaa", "iso27001", "compliance", "privacy",
+		"residency", "audit", "encryption", "pentest", "dpa")...)
+	// SSO is both a security requirement and an integration task.
+	rules = append(rules, wordRules(6, []rate{{SecurityCompliance, 0.5}, {TechnicalIntegration, 0.4}}, "sso")...)
+	// APIs, integrations and named systems: "will it connect to ours?".
+	rules = append(rules, wordRules(8, []rate{{TechnicalIntegration, 0.65}},
+		"api", "integration", "salesforce", "hubspot", "crm", "webhook", "sync",
+		"migration", "zapier", "slack", "sandbox", "erp", "calendar")...)
+	// Contract vocabulary: terms, commitments, legal review and billing.
+	rules = append(rules, wordRules(6, []rate{{ContractTerms, 0.6}},
+		"contract", "terms", "annual", "monthly", "commitment", "cancel", "sla",
+		"legal", "msa", "invoice")...)
+	// A pilot is a way to defer commitment and test fit.
+	rules = append(rules, wordRules(6, []rate{{ContractTerms, 0.35}, {NeedFit, 0.3}}, "pilot")...)
+	return rules
+}

@@ -1,0 +1,133 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+// PutUser creates or updates a user, keyed by email. Manager and backup may
+// be given as ids or emails and must name existing users.
+func (s *Service) PutUser(ctx context.Context, u *baton.User) (*baton.User, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		return s.putUser(ctx, tx, u, now)
+	})
+	return u, err
+}
+
+func (s *Service) putUser(ctx context.Context, tx baton.Tx, u *baton.User, now time.Time) error {
+	prev, err := tx.UserByEmail(ctx, u.Email)
+	switch {
+	case err == nil:
+		u.ID, u.CreatedAt = prev.ID, prev.CreatedAt
+	case baton.ErrorCode(err) == baton.ENOTFOUND:
+		u.ID, u.CreatedAt = newID(), now
+	default:
+		return err
+	}
+	var v baton.Validation
+	for _, f := range []struct {
+		name string
+		ref  *string
+	}{{"manager_id", &u.ManagerID}, {"backup_id", &u.BackupID}} {
+		if *f.ref == "" {
+			continue
+		}
+		ref, err := tx.User(ctx, *f.ref)
+		if baton.ErrorCode(err) == baton.ENOTFOUND {
+			ref, err = tx.UserByEmail(ctx, strings.ToLower(*f.ref))
+		}
+		if baton.ErrorCode(err) == baton.ENOTFOUND {
+			v.Add(f.name, "%q is not a known user", *f.ref)
+			continue
+		} else if err != nil {
+			return err
+		}
+		*f.ref = ref.ID
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if u.Weight == 0 {
+		u.Weight = 1
+	}
+	u.UpdatedAt = now
+	if err := tx.PutUser(ctx, u); err != nil {
+		return err
+	}
+	return s.bumpRoster(ctx, tx)
+}
+
+// PutAccount creates or updates an account keyed by domain (or id).
+func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Account, error) {
+	now := s.clock.Now()
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		if a.Domain != "" {
+			if prev, err := tx.AccountByDomain(ctx, a.Domain); err == nil {
+				a.ID, a.CreatedAt = prev.ID, prev.CreatedAt
+			}
+		}
+		if a.ID == "" {
+			a.ID, a.CreatedAt = newID(), now
+		}
+		if a.Status == "" {
+			a.Status = baton.AccountProspect
+		}
+		if a.Segment == "" {
+			a.Segment = baton.SegmentFor(a.Employees)
+		}
+		a.UpdatedAt = now
+		return tx.PutAccount(ctx, a)
+	})
+	return a, err
+}
+
+// CreateToken creates an API token and returns it with its secret, which is
+// shown only this once.
+func (s *Service) CreateToken(ctx context.Context, name, role string) (*baton.Token, string, error) {
+	var v baton.Validation
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > baton.MaxShortText {
+		v.Add("name", "is required (at most %d bytes)", baton.MaxShortText)
+	}
+	if !slices.Contains(baton.TokenRoles, role) {
+		v.Add("role", "must be one of %s", strings.Join(baton.TokenRoles, ", "))
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	secret := baton.NewTokenSecret()
+	t := &baton.Token{ID: newID(), Name: name, Role: role, Hash: baton.HashToken(secret), CreatedAt: s.clock.Now()}
+	err := s.store.Update(ctx, func(tx baton.Tx) error { return tx.InsertToken(ctx, t) })
+	if err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// Authenticate returns the principal holding a token secret, or
+// EUNAUTHORIZED.
+func (s *Service) Authenticate(ctx context.Context, secret string) (baton.Principal, error) {
+	if secret == "" || len(secret) > 200 {
+		return baton.Principal{}, baton.Errorf(baton.EUNAUTHORIZED, "a valid API token is required")
+	}
+	var t *baton.Token
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		var err error
+		t, err = tx.TokenByHash(ctx, baton.HashToken(secret))
+		return err
+	})
+	if baton.ErrorCode(err) == baton.ENOTFOUND {
+		return baton.Principal{}, baton.Errorf(baton.EUNAUTHORIZED, "a valid API token is required")
+	} else if err != nil {
+		return baton.Principal{}, err
+	}
+	return baton.Principal{TokenID: t.ID, Name: t.Name, Role: t.Role}, nil
+}

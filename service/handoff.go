@@ -1,0 +1,316 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/routing"
+)
+
+// assigned writes what follows an assignment: the assigned event, the
+// clocks (half-SLA reminder, accept breach, backup reassignment, first-touch
+// breach) and the owner's notification (or the ops alert when routing fell
+// through).
+func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, d routing.Decision, now time.Time, actor string) error {
+	reason := "routed by " + d.Step
+	if d.OwnerID == "" {
+		reason = "nobody eligible: waiting unowned"
+	}
+	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventAssigned, At: now, Actor: actor,
+		ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}); err != nil {
+		return err
+	}
+	if err := s.schedule(ctx, tx, pb, h, now, actor == baton.ActorClock); err != nil {
+		return err
+	}
+	if d.FellBack {
+		text := "No routing step placed this handoff; it went to the fallback team."
+		if d.OwnerID == "" {
+			text = "Nobody is eligible to own this handoff; it waits unowned."
+		}
+		if err := s.notify(ctx, tx, h, baton.MsgFellBack, "", now, text); err != nil {
+			return err
+		}
+	}
+	if h.OwnerID == "" {
+		return nil
+	}
+	return s.notify(ctx, tx, h, baton.MsgAssigned, h.OwnerID, now,
+		fmt.Sprintf("New %s handoff for you: accept by %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
+}
+
+// schedule writes the clocks of the handoff's current assignment.
+func (s *Service) schedule(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, now time.Time, backedUp bool) error {
+	timers := []*baton.Timer{
+		{Kind: baton.TimerAcceptReminder, DueAt: now.Add(h.AcceptBy.Sub(now) / 2)},
+		{Kind: baton.TimerAcceptBreach, DueAt: h.AcceptBy},
+		{Kind: baton.TimerTouchBreach, DueAt: h.FirstTouchBy},
+	}
+	// The ladder moves a handoff to its backup once: a clock-driven
+	// reassignment gets no further automatic move (its breach still alerts).
+	if t := pb.Tier(h.Tier); t != nil && t.Grace > 0 && !backedUp {
+		timers = append(timers, &baton.Timer{Kind: baton.TimerBackup, DueAt: h.AcceptBy.Add(time.Duration(t.Grace))})
+	}
+	for _, t := range timers {
+		t.ID, t.HandoffID, t.Generation = newID(), h.ID, h.Generation
+		if err := tx.InsertTimer(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notify queues one outbound message about h for a recipient ("" for ops).
+func (s *Service) notify(ctx context.Context, tx baton.Tx, h *baton.Handoff, kind, recipientID string, now time.Time, text string) error {
+	payload := map[string]any{
+		"kind": kind, "at": now, "text": text,
+		"handoff": map[string]any{
+			"id": h.ID, "type": h.Type, "state": h.State, "tier": h.Tier, "owner_id": h.OwnerID, "backup_id": h.BackupID,
+			"account_id": h.AccountID, "contact_id": h.ContactID, "accept_by": h.AcceptBy, "first_touch_by": h.FirstTouchBy,
+			"breached": h.Breached, "generation": h.Generation,
+		},
+	}
+	if recipientID != "" {
+		if u, err := tx.User(ctx, recipientID); err == nil {
+			payload["recipient"] = map[string]string{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role}
+		}
+	} else {
+		payload["recipient"] = map[string]string{"team": s.Playbook().Routing.FallbackTeam}
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("service: encode message: %w", err)
+	}
+	return tx.EnqueueMessage(ctx, &baton.Message{ID: newID(), HandoffID: h.ID, Kind: kind, Channel: baton.ChannelWebhook,
+		RecipientID: recipientID, Payload: b, CreatedAt: now})
+}
+
+// CommandInput carries the arguments of a handoff command; each command
+// reads the fields it needs.
+type CommandInput struct {
+	Note    string   `json:"note,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	Gaps    []string `json:"gaps,omitempty"`
+	To      string   `json:"to,omitempty"` // reassign: user id or email; empty re-routes
+	Outcome string   `json:"outcome,omitempty"`
+}
+
+// Act runs a command on a handoff for principal p. It returns ECONFLICT
+// when the handoff's state does not allow the command, EFORBIDDEN when p's
+// role does not, EINVALID for bad input and ENOTFOUND for an unknown id.
+func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd baton.Command, in CommandInput) (*baton.Handoff, error) {
+	if err := in.validate(cmd); err != nil {
+		return nil, err
+	}
+	if (cmd == baton.CmdReassign || cmd == baton.CmdCancel) && !p.Can(baton.TokenManager) {
+		return nil, baton.Errorf(baton.EFORBIDDEN, "%s needs a manager or admin token", cmd)
+	}
+	var out *baton.Handoff
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		h, err := tx.Handoff(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.act(ctx, tx, h, "token:"+p.Name, cmd, in); err != nil {
+			return err
+		}
+		out = h
+		return nil
+	})
+	return out, err
+}
+
+func (in *CommandInput) validate(cmd baton.Command) error {
+	var v baton.Validation
+	if len(in.Note) > baton.MaxMessageLen {
+		v.Add("note", "must be at most %d bytes", baton.MaxMessageLen)
+	}
+	if len(in.Reason) > baton.MaxMessageLen {
+		v.Add("reason", "must be at most %d bytes", baton.MaxMessageLen)
+	}
+	switch cmd {
+	case baton.CmdReject:
+		if len(in.Gaps) == 0 {
+			v.Add("gaps", "name at least one missing or wrong piece of context")
+		}
+		if len(in.Gaps) > 50 {
+			v.Add("gaps", "at most 50")
+		}
+		for i, g := range in.Gaps {
+			if strings.TrimSpace(g) == "" || len(g) > baton.MaxShortText {
+				v.Add(fmt.Sprintf("gaps[%d]", i), "must be 1 to %d bytes", baton.MaxShortText)
+			}
+		}
+	case baton.CmdReassign:
+		if strings.TrimSpace(in.Reason) == "" {
+			v.Add("reason", "is required: say why ownership moves")
+		}
+	case baton.CmdOutcome:
+		if !slices.Contains(baton.Outcomes, in.Outcome) {
+			v.Add("outcome", "must be one of %s", strings.Join(baton.Outcomes, ", "))
+		}
+	}
+	return v.Err()
+}
+
+func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor string, cmd baton.Command, in CommandInput) error {
+	now := s.clock.Now()
+	pb := s.Playbook()
+	from := h.State
+	to, err := baton.Transition(h.State, cmd)
+	if err != nil {
+		return err
+	}
+	ev := &baton.Event{HandoffID: h.ID, At: now, Actor: actor, FromState: from, ToState: to, Reason: in.Note}
+	h.State, h.UpdatedAt = to, now
+	switch cmd {
+	case baton.CmdAccept:
+		ev.Kind, h.AcceptedAt = baton.EventAccepted, now
+		if err := tx.CancelTimers(ctx, h.ID, baton.TimerAcceptReminder, baton.TimerAcceptBreach, baton.TimerBackup); err != nil {
+			return err
+		}
+	case baton.CmdTouch:
+		ev.Kind, h.FirstTouchAt = baton.EventTouched, now
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+	case baton.CmdReject:
+		ev.Kind, ev.Reason = baton.EventRejected, in.Reason
+		h.Gaps = in.Gaps
+		fix := 24 * time.Hour
+		if t := pb.Tier(h.Tier); t != nil {
+			fix = time.Duration(t.FixBy)
+		}
+		h.FixBy = now.Add(fix)
+		ev.Data, _ = json.Marshal(map[string]any{"gaps": in.Gaps, "fix_by": h.FixBy})
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+		if err := tx.InsertTimer(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerFixBreach, Generation: h.Generation, DueAt: h.FixBy}); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, h, baton.MsgReturned, h.SenderID, now,
+			fmt.Sprintf("Handoff returned with gaps: %s. Fix by %s.", strings.Join(in.Gaps, "; "), h.FixBy.Format(time.RFC3339))); err != nil {
+			return err
+		}
+	case baton.CmdResubmit:
+		ev.Kind = baton.EventResubmitted
+		h.Gaps, h.FixBy = nil, time.Time{}
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+		return s.reassign(ctx, tx, pb, h, ev, h.OwnerID, now)
+	case baton.CmdReassign:
+		ev.Kind, ev.Reason = baton.EventReassigned, in.Reason
+		target := ""
+		if in.To != "" {
+			u, err := tx.User(ctx, in.To)
+			if baton.ErrorCode(err) == baton.ENOTFOUND {
+				u, err = tx.UserByEmail(ctx, strings.ToLower(in.To))
+			}
+			if baton.ErrorCode(err) == baton.ENOTFOUND {
+				return &baton.Error{Code: baton.EINVALID, Message: "unknown user", Fields: []baton.FieldError{{Field: "to", Message: "is not a user id or email"}}}
+			} else if err != nil {
+				return err
+			}
+			if !u.Active {
+				return &baton.Error{Code: baton.EINVALID, Message: "inactive user", Fields: []baton.FieldError{{Field: "to", Message: "is inactive"}}}
+			}
+			target = u.ID
+		}
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+		return s.reassign(ctx, tx, pb, h, ev, target, now)
+	case baton.CmdOutcome:
+		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
+		ev.Data, _ = json.Marshal(map[string]string{"outcome": in.Outcome})
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+	case baton.CmdComplete:
+		ev.Kind, h.ClosedAt = baton.EventCompleted, now
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+	case baton.CmdCancel:
+		ev.Kind, ev.Reason, h.ClosedAt = baton.EventCancelled, in.Reason, now
+		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+			return err
+		}
+	}
+	ev.OwnerID = h.OwnerID
+	if err := tx.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	return tx.UpdateHandoff(ctx, h)
+}
+
+// reassign gives h a new assignment: to target when set, else re-routed
+// without the current owner. It starts fresh clocks under a new generation.
+func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, ev *baton.Event, target string, now time.Time) error {
+	ht := pb.HandoffType(h.Type)
+	if ht == nil {
+		return baton.Errorf(baton.ECONFLICT, "handoff type %s is no longer in the playbook", h.Type)
+	}
+	prev := h.OwnerID
+	var d routing.Decision
+	if target != "" {
+		d = routing.Decision{OwnerID: target, Step: "manual", Trace: []baton.Step{{Step: "manual", Subject: target, Result: "picked", Reason: ev.Reason}}}
+	} else {
+		var account *baton.Account
+		if h.AccountID != "" {
+			a, err := tx.Account(ctx, h.AccountID)
+			if err != nil {
+				return err
+			}
+			account = a
+		}
+		var exclude []string
+		if ev.Kind != baton.EventResubmitted && prev != "" {
+			exclude = []string{prev}
+		}
+		var err error
+		if d, err = s.route(ctx, tx, pb, ht, account, now, exclude); err != nil {
+			return err
+		}
+	}
+	if d.BackupID == "" || d.BackupID == d.OwnerID {
+		d.BackupID = h.BackupID
+		if d.BackupID == d.OwnerID {
+			d.BackupID = prev
+		}
+	}
+	if d.BackupID == d.OwnerID {
+		d.BackupID = ""
+	}
+	h.OwnerID, h.BackupID = d.OwnerID, d.BackupID
+	h.Generation++
+	h.State = baton.StateAssigned
+	h.AcceptedAt, h.FirstTouchAt = time.Time{}, time.Time{}
+	var meetingStart time.Time
+	if h.MeetingID != "" {
+		if m, err := tx.Meeting(ctx, h.MeetingID); err == nil {
+			meetingStart = m.StartsAt
+		}
+	}
+	h.AcceptBy, h.FirstTouchBy = ht.Deadlines(now, meetingStart)
+	h.Trace = append(h.Trace, d.Trace...)
+	ev.OwnerID = h.OwnerID
+	if ev.Data == nil {
+		ev.Data, _ = json.Marshal(map[string]string{"from": prev, "to": h.OwnerID})
+	}
+	if err := tx.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	if err := tx.UpdateHandoff(ctx, h); err != nil {
+		return err
+	}
+	return s.assigned(ctx, tx, pb, h, d, now, ev.Actor)
+}

@@ -1,0 +1,330 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/match"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/routing"
+)
+
+// IngestResult is what ingesting a signal did.
+type IngestResult struct {
+	Signal *baton.Signal
+	// Handoff is the handoff the signal created or joined; nil when the
+	// signal starts none (Reason says why).
+	Handoff *baton.Handoff
+	// Duplicate reports that the external id was seen before: nothing new
+	// was written and the first result is returned.
+	Duplicate bool
+	// Joined reports that the signal coalesced into an open handoff.
+	Joined bool
+	Reason string
+}
+
+// Ingest validates a signal and, in one transaction, stores it, matches its
+// account and contact, decides its handoff type, routes it, and writes the
+// handoff with its events, timers and messages. Sending the same external id
+// again writes nothing and returns the first result with Duplicate set.
+func (s *Service) Ingest(ctx context.Context, sig *baton.Signal) (*IngestResult, error) {
+	now := s.clock.Now()
+	pb := s.Playbook()
+	if err := sig.Validate(now); err != nil {
+		if e, ok := err.(*baton.Error); ok && sig.Type != "" && baton.ValidName(sig.Type) && !pb.KnownSignalType(sig.Type) {
+			e.Fields = append(e.Fields, unknownType(sig.Type))
+		}
+		return nil, err
+	}
+	if !pb.KnownSignalType(sig.Type) {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "unknown signal type", Fields: []baton.FieldError{unknownType(sig.Type)}}
+	}
+	sig.ID, sig.ReceivedAt = newID(), now
+
+	var res *IngestResult
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		res = nil
+		r, err := s.ingest(ctx, tx, pb, sig, now)
+		res = r
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, sig *baton.Signal, now time.Time) (*IngestResult, error) {
+	if prev, err := tx.SignalByExternalID(ctx, sig.ExternalID); err == nil {
+		res := &IngestResult{Signal: prev, Duplicate: true}
+		if prev.HandoffID != "" {
+			if res.Handoff, err = tx.Handoff(ctx, prev.HandoffID); err != nil {
+				return nil, err
+			}
+		}
+		return res, nil
+	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+		return nil, err
+	}
+
+	account, err := s.upsertAccount(ctx, tx, sig, now)
+	if err != nil {
+		return nil, err
+	}
+	contact, err := s.upsertContact(ctx, tx, sig, account, now)
+	if err != nil {
+		return nil, err
+	}
+	if account != nil {
+		sig.AccountID = account.ID
+	}
+	if contact != nil {
+		sig.ContactID = contact.ID
+	}
+
+	env := newEnv(sig, account, contact)
+	ht, matchTrace := pb.Match(env)
+	res := &IngestResult{Signal: sig}
+	if ht == nil {
+		res.Reason = matchTrace[len(matchTrace)-1].Reason
+		return res, tx.InsertSignal(ctx, sig)
+	}
+
+	// Coalesce: a signal from a contact with an open handoff of this type
+	// joins it (one owner, one clock) instead of opening another.
+	if window := pb.CoalesceWindow(ht); window > 0 && contact != nil {
+		h, err := tx.OpenHandoffFor(ctx, contact.ID, ht.Name, now.Add(-window))
+		if err == nil {
+			return s.join(ctx, tx, h, sig, now)
+		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+			return nil, err
+		}
+	}
+
+	h := &baton.Handoff{
+		ID: newID(), Type: ht.Name, State: baton.StateAssigned, Tier: ht.Tier, FromTeam: ht.From, ToTeam: ht.To,
+		SignalID: sig.ID, Generation: 1, Signals: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	if account != nil {
+		h.AccountID = account.ID
+	}
+	if contact != nil {
+		h.ContactID = contact.ID
+	}
+	if sig.Sender != "" {
+		if u, err := tx.UserByEmail(ctx, sig.Sender); err == nil {
+			h.SenderID = u.ID
+		}
+	}
+	var meetingStart time.Time
+	if m := sig.Meeting; m != nil {
+		meeting := &baton.Meeting{
+			ID: newID(), HandoffID: h.ID, StartsAt: m.StartsAt, Duration: m.Duration, TimeZone: m.TimeZone, Agenda: m.Agenda,
+			Type: m.Type, Attendees: m.Attendees, Status: baton.MeetingBooked, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.InsertMeeting(ctx, meeting); err != nil {
+			return nil, err
+		}
+		h.MeetingID, meetingStart = meeting.ID, m.StartsAt
+	}
+
+	d, err := s.route(ctx, tx, pb, ht, account, now, nil)
+	if err != nil {
+		return nil, err
+	}
+	h.OwnerID, h.BackupID = d.OwnerID, d.BackupID
+	h.Trace = append(matchTrace, d.Trace...)
+	h.AcceptBy, h.FirstTouchBy = ht.Deadlines(now, meetingStart)
+	if err := tx.InsertHandoff(ctx, h); err != nil {
+		return nil, err
+	}
+	sig.HandoffID = h.ID
+	if err := tx.InsertSignal(ctx, sig); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "handoff_type": ht.Name, "occurred_at": sig.OccurredAt, "source": sig.Source})
+	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
+		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name), Data: data}); err != nil {
+		return nil, err
+	}
+	if err := s.assigned(ctx, tx, pb, h, d, now, baton.ActorSystem); err != nil {
+		return nil, err
+	}
+	res.Handoff = h
+	return res, nil
+}
+
+func actorForSignal(sig *baton.Signal) string {
+	if sig.Source != "" {
+		return "signal:" + sig.Source
+	}
+	return "signal"
+}
+
+// route runs the routing engine with the roster and pool state read in tx,
+// and records the pick in tx.
+func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, ht *playbook.HandoffType, account *baton.Account, now time.Time, exclude []string) (routing.Decision, error) {
+	r, err := s.users(ctx, tx)
+	if err != nil {
+		return routing.Decision{}, err
+	}
+	req := &routing.Request{
+		Now: now, Steps: pb.PrecedenceFor(ht), Team: ht.To, FallbackTeam: pb.Routing.FallbackTeam,
+		Account: account, Users: r.users, Exclude: exclude, Open: map[string]int{},
+	}
+	if req.Pool, err = tx.PoolState(ctx, routing.PoolKey(ht.To)); err != nil {
+		return routing.Decision{}, err
+	}
+	if req.FallbackPool, err = tx.PoolState(ctx, routing.PoolKey(req.FallbackTeam)); err != nil {
+		return routing.Decision{}, err
+	}
+	for _, u := range r.users {
+		if u.Capacity > 0 && (u.Team == ht.To || u.Team == req.FallbackTeam || account != nil) {
+			if req.Open[u.ID], err = tx.OpenCount(ctx, u.ID); err != nil {
+				return routing.Decision{}, err
+			}
+		}
+	}
+	d := routing.Route(req)
+	if d.Pool != "" {
+		if err := tx.RecordPick(ctx, d.Pool, d.OwnerID, d.Seq); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// join coalesces a signal into an open handoff.
+func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *baton.Signal, now time.Time) (*IngestResult, error) {
+	h.Signals++
+	h.UpdatedAt = now
+	sig.HandoffID = h.ID
+	if err := tx.InsertSignal(ctx, sig); err != nil {
+		return nil, err
+	}
+	if err := tx.UpdateHandoff(ctx, h); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "occurred_at": sig.OccurredAt, "source": sig.Source})
+	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventSignalJoined, At: now, Actor: actorForSignal(sig),
+		OwnerID: h.OwnerID, Reason: fmt.Sprintf("another %s from the same contact joined the open handoff", sig.Type), Data: data}); err != nil {
+		return nil, err
+	}
+	if h.OwnerID != "" {
+		if err := s.notify(ctx, tx, h, baton.MsgJoined, h.OwnerID, now, fmt.Sprintf("The buyer sent another signal (%s) on a handoff you own.", sig.Type)); err != nil {
+			return nil, err
+		}
+	}
+	return &IngestResult{Signal: sig, Handoff: h, Joined: true}, nil
+}
+
+func (s *Service) upsertAccount(ctx context.Context, tx baton.Tx, sig *baton.Signal, now time.Time) (*baton.Account, error) {
+	domain := match.NormalizeDomain(sig.Account.Domain)
+	if domain == "" && sig.Contact.Email != "" {
+		if d := match.NormalizeDomain(sig.Contact.Email); !match.IsFreeMail(d) {
+			domain = d
+		}
+	}
+	if domain == "" {
+		if sig.Account.Name == "" {
+			return nil, nil
+		}
+		// No domain to key on: a new, domain-less account. Matching by
+		// company name across accounts is the routing engine's job.
+		a := newAccount(sig, "", now)
+		return a, tx.PutAccount(ctx, a)
+	}
+	a, err := tx.AccountByDomain(ctx, domain)
+	switch {
+	case baton.ErrorCode(err) == baton.ENOTFOUND:
+		a = newAccount(sig, domain, now)
+	case err != nil:
+		return nil, err
+	default:
+		// Fill what we did not know; never overwrite what the team set.
+		changed := false
+		fill := func(dst *string, v string) {
+			if *dst == "" && v != "" {
+				*dst, changed = v, true
+			}
+		}
+		fill(&a.Industry, sig.Account.Industry)
+		fill(&a.Country, sig.Account.Country)
+		fill(&a.Region, sig.Account.Region)
+		if a.Employees == 0 && sig.Account.Employees > 0 {
+			a.Employees, changed = sig.Account.Employees, true
+			fill(&a.Segment, baton.SegmentFor(a.Employees))
+		}
+		if !changed {
+			return a, nil
+		}
+		a.UpdatedAt = now
+	}
+	return a, tx.PutAccount(ctx, a)
+}
+
+func newAccount(sig *baton.Signal, domain string, now time.Time) *baton.Account {
+	name := strings.TrimSpace(sig.Account.Name)
+	if name == "" {
+		name = domain
+	}
+	return &baton.Account{
+		ID: newID(), Name: name, Domain: domain, Segment: baton.SegmentFor(sig.Account.Employees), Employees: sig.Account.Employees,
+		Industry: sig.Account.Industry, Country: sig.Account.Country, Region: sig.Account.Region, Status: baton.AccountProspect,
+		CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+func (s *Service) upsertContact(ctx context.Context, tx baton.Tx, sig *baton.Signal, a *baton.Account, now time.Time) (*baton.Contact, error) {
+	if sig.Contact.Email == "" {
+		return nil, nil
+	}
+	c, err := tx.ContactByEmail(ctx, sig.Contact.Email)
+	switch {
+	case baton.ErrorCode(err) == baton.ENOTFOUND:
+		c = &baton.Contact{ID: newID(), Email: sig.Contact.Email, CreatedAt: now}
+	case err != nil:
+		return nil, err
+	}
+	in := sig.Contact
+	before := *c
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&c.Name, in.Name}, {&c.Title, in.Title}, {&c.Phone, in.Phone}, {&c.TimeZone, in.TimeZone}} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
+	if a != nil && c.AccountID == "" {
+		c.AccountID = a.ID
+	}
+	if before == *c && !c.UpdatedAt.IsZero() {
+		return c, nil
+	}
+	c.UpdatedAt = now
+	return c, tx.PutContact(ctx, c)
+}
+
+func newEnv(sig *baton.Signal, a *baton.Account, c *baton.Contact) *playbook.Env {
+	env := &playbook.Env{
+		Signal: playbook.SignalEnv{Type: sig.Type, Source: sig.Source, Campaign: sig.Campaign, Message: sig.Message, HasMeeting: sig.Meeting != nil},
+		Fields: sig.Fields,
+	}
+	if a != nil {
+		env.Account = playbook.AccountEnv{Name: a.Name, Domain: a.Domain, Segment: a.Segment, Employees: a.Employees, Industry: a.Industry,
+			Country: a.Country, Region: a.Region, Status: a.Status, Customer: a.Status == baton.AccountCustomer, Named: a.OwnerID != ""}
+	}
+	if c != nil {
+		env.Contact = playbook.ContactEnv{Email: c.Email, Title: c.Title, TimeZone: c.TimeZone}
+	}
+	return env
+}
+
+func unknownType(t string) baton.FieldError {
+	return baton.FieldError{Field: "type", Message: fmt.Sprintf("%q is not a signal type of the playbook", t)}
+}

@@ -1,0 +1,28 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/metrics"
+)
+
+// MaxMetricsWindow bounds a summary's window.
+const MaxMetricsWindow = 366 * 24 * time.Hour
+
+// Summary computes the metrics of handoffs created in [from, to) from the
+// event log.
+func (s *Service) Summary(ctx context.Context, from, to time.Time) (metrics.Summary, error) {
+	if !to.After(from) {
+		return metrics.Summary{}, &baton.Error{Code: baton.EINVALID, Message: "invalid window", Fields: []baton.FieldError{{Field: "to", Message: "must be after from"}}}
+	}
+	if to.Sub(from) > MaxMetricsWindow {
+		return metrics.Summary{}, &baton.Error{Code: baton.EINVALID, Message: "window too long", Fields: []baton.FieldError{{Field: "from", Message: "window must be at most 366 days"}}}
+	}
+	agg := metrics.NewAggregator(from, to)
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		return tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { agg.Add(e); return nil })
+	})
+	return agg.Summary(), err
+}

@@ -1,0 +1,24 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+// ClaimMessages leases up to limit due outbound messages for a sender.
+func (s *Service) ClaimMessages(ctx context.Context, lease time.Duration, limit int) ([]*baton.Message, error) {
+	var out []*baton.Message
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		var err error
+		out, err = tx.ClaimMessages(ctx, s.clock.Now(), lease, limit)
+		return err
+	})
+	return out, err
+}
+
+// SettleMessage records the outcome of a delivery attempt.
+func (s *Service) SettleMessage(ctx context.Context, m *baton.Message) error {
+	return s.store.Update(ctx, func(tx baton.Tx) error { return tx.SettleMessage(ctx, m) })
+}

@@ -1,0 +1,147 @@
+package service
+
+import (
+	"context"
+
+	"github.com/batonhq/baton"
+)
+
+// HandoffView is a handoff with what a reader needs beside it: the people,
+// the account, the contact, the meeting, the log and what can be done next.
+type HandoffView struct {
+	*baton.Handoff
+	Owner   *UserRef        `json:"owner"`
+	Backup  *UserRef        `json:"backup"`
+	Sender  *UserRef        `json:"sender,omitempty"`
+	Account *baton.Account  `json:"account,omitempty"`
+	Contact *baton.Contact  `json:"contact,omitempty"`
+	Meeting *baton.Meeting  `json:"meeting,omitempty"`
+	Events  []*baton.Event  `json:"events,omitempty"`
+	Timers  []*baton.Timer  `json:"timers,omitempty"`
+	Allowed []baton.Command `json:"allowed"`
+}
+
+// UserRef is the short form of a user in views.
+type UserRef struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Team  string `json:"team"`
+}
+
+func ref(u *baton.User) *UserRef {
+	if u == nil {
+		return nil
+	}
+	return &UserRef{ID: u.ID, Email: u.Email, Name: u.Name, Team: u.Team}
+}
+
+// View builds the view of h within tx; full adds the event log and timers.
+func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full bool) (*HandoffView, error) {
+	r, err := s.users(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	v := &HandoffView{Handoff: h, Owner: ref(r.byID[h.OwnerID]), Backup: ref(r.byID[h.BackupID]), Sender: ref(r.byID[h.SenderID]),
+		Allowed: baton.AllowedCommands(h.State)}
+	if v.Allowed == nil {
+		v.Allowed = []baton.Command{}
+	}
+	if h.AccountID != "" {
+		if v.Account, err = tx.Account(ctx, h.AccountID); err != nil {
+			return nil, err
+		}
+	}
+	if h.ContactID != "" {
+		if v.Contact, err = tx.Contact(ctx, h.ContactID); err != nil {
+			return nil, err
+		}
+	}
+	if h.MeetingID != "" {
+		if v.Meeting, err = tx.Meeting(ctx, h.MeetingID); err != nil {
+			return nil, err
+		}
+	}
+	if full {
+		if v.Events, err = tx.Events(ctx, h.ID); err != nil {
+			return nil, err
+		}
+		if v.Timers, err = tx.PendingTimers(ctx, h.ID); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// Handoff returns one handoff with its timeline and pending clocks.
+func (s *Service) Handoff(ctx context.Context, id string) (*HandoffView, error) {
+	var v *HandoffView
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		h, err := tx.Handoff(ctx, id)
+		if err != nil {
+			return err
+		}
+		v, err = s.view(ctx, tx, h, true)
+		return err
+	})
+	return v, err
+}
+
+// ViewOf returns the short view of a handoff already loaded (as returned by a
+// command), without its log.
+func (s *Service) ViewOf(ctx context.Context, h *baton.Handoff) (*HandoffView, error) {
+	var v *HandoffView
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		var err error
+		v, err = s.view(ctx, tx, h, false)
+		return err
+	})
+	return v, err
+}
+
+// Handoffs lists handoffs, newest first, with a cursor for the next page.
+func (s *Service) Handoffs(ctx context.Context, f baton.HandoffFilter) ([]*HandoffView, string, error) {
+	var out []*HandoffView
+	var next string
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		list, n, err := tx.Handoffs(ctx, f)
+		if err != nil {
+			return err
+		}
+		next = n
+		out = make([]*HandoffView, 0, len(list))
+		for _, h := range list {
+			v, err := s.view(ctx, tx, h, false)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// Messages lists outbound messages with a status ("" for all), newest first.
+func (s *Service) Messages(ctx context.Context, status string, limit int) ([]*baton.Message, error) {
+	var out []*baton.Message
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		var err error
+		out, err = tx.Messages(ctx, status, limit)
+		return err
+	})
+	return out, err
+}
+
+// Users lists the team.
+func (s *Service) Users(ctx context.Context) ([]*baton.User, error) {
+	var out []*baton.User
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		r, err := s.users(ctx, tx)
+		if err == nil {
+			out = r.users
+		}
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,102 @@
+// Package service is the one place that orchestrates Baton: each command
+// (ingest a signal, accept, reject, reassign, record an outcome, fire a
+// timer) runs the engines and writes the new state, its events, its due
+// timers and its outbound messages in one transaction.
+//
+// It holds no SQL and no HTTP: it speaks to a baton.Store and is driven by
+// the web and worker adapters.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/google/uuid"
+)
+
+// Service runs Baton's commands against a store.
+type Service struct {
+	store baton.Store
+	clock baton.Clock
+	log   *slog.Logger
+	pb    atomic.Pointer[playbook.Playbook]
+
+	rosterMu sync.Mutex
+	roster   atomic.Pointer[roster]
+}
+
+// roster caches the team between user writes: routing reads it on every
+// signal, and a thousand rows per signal would dominate ingest.
+type roster struct {
+	version int64
+	users   []*baton.User
+	byID    map[string]*baton.User
+}
+
+// New returns a Service. The logger may be nil.
+func New(store baton.Store, clock baton.Clock, pb *playbook.Playbook, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{store: store, clock: clock, log: log}
+	s.pb.Store(pb)
+	return s
+}
+
+// Playbook returns the playbook in force.
+func (s *Service) Playbook() *playbook.Playbook { return s.pb.Load() }
+
+// SetPlaybook replaces the playbook in force; handoffs already open keep the
+// deadlines they were given.
+func (s *Service) SetPlaybook(pb *playbook.Playbook) { s.pb.Store(pb) }
+
+// Clock returns the service's clock.
+func (s *Service) Clock() baton.Clock { return s.clock }
+
+// Store returns the service's store.
+func (s *Service) Store() baton.Store { return s.store }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+const rosterKey = "roster_version"
+
+// users returns the roster, reloading it when another writer changed it.
+func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
+	var version int64
+	if b, err := tx.Setting(ctx, rosterKey); err == nil {
+		json.Unmarshal(b, &version)
+	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+		return nil, err
+	}
+	if r := s.roster.Load(); r != nil && r.version == version {
+		return r, nil
+	}
+	users, err := tx.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &roster{version: version, users: users, byID: make(map[string]*baton.User, len(users))}
+	for _, u := range users {
+		r.byID[u.ID] = u
+	}
+	// Only a committed roster may be cached: a write in this transaction
+	// bumps the version, and the cache is refreshed on next read.
+	s.roster.Store(r)
+	return r, nil
+}
+
+// bumpRoster marks the roster changed, in the transaction that changed it.
+func (s *Service) bumpRoster(ctx context.Context, tx baton.Tx) error {
+	var version int64
+	if b, err := tx.Setting(ctx, rosterKey); err == nil {
+		json.Unmarshal(b, &version)
+	}
+	b, _ := json.Marshal(version + 1)
+	s.roster.Store(nil)
+	return tx.PutSetting(ctx, rosterKey, b)
+}

@@ -1,0 +1,145 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+// ClaimTimers leases up to limit due timers for a worker.
+func (s *Service) ClaimTimers(ctx context.Context, lease time.Duration, limit int) ([]*baton.Timer, error) {
+	var out []*baton.Timer
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		var err error
+		out, err = tx.ClaimTimers(ctx, s.clock.Now(), lease, limit)
+		return err
+	})
+	return out, err
+}
+
+// FireTimer runs a due timer's step exactly once: in one transaction it
+// checks the timer is still pending, checks the handoff's state and
+// generation (a moot step is finished as cancelled and does nothing), and
+// writes the step's events, state and messages with the timer's completion.
+// Firing a timer that already fired is a no-op, so a worker may retry it.
+func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err error) {
+	err = s.store.Update(ctx, func(tx baton.Tx) error {
+		fired = false
+		t, err := tx.Timer(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t.Status != baton.TimerPending {
+			return nil
+		}
+		now := s.clock.Now()
+		h, err := tx.Handoff(ctx, t.HandoffID)
+		if err != nil {
+			return err
+		}
+		status := baton.TimerCancelled
+		if t.Generation == h.Generation {
+			ok, err := s.fire(ctx, tx, t, h, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				status, fired = baton.TimerFired, true
+			}
+		}
+		return tx.FinishTimer(ctx, t.ID, status, now)
+	})
+	return fired, err
+}
+
+// fire applies one timer's step; false means the step is moot.
+func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *baton.Handoff, now time.Time) (bool, error) {
+	pb := s.Playbook()
+	switch t.Kind {
+	case baton.TimerAcceptReminder:
+		if h.State != baton.StateAssigned || h.OwnerID == "" {
+			return false, nil
+		}
+		if err := s.event(ctx, tx, h, baton.EventReminded, now, fmt.Sprintf("half the accept SLA has passed; accept by %s", h.AcceptBy.Format(time.RFC3339))); err != nil {
+			return false, err
+		}
+		return true, s.notify(ctx, tx, h, baton.MsgReminder, h.OwnerID, now,
+			fmt.Sprintf("Reminder: half your time to accept this %s handoff has passed (accept by %s).", h.Type, h.AcceptBy.Format(time.RFC3339)))
+
+	case baton.TimerAcceptBreach:
+		if h.State != baton.StateAssigned {
+			return false, nil
+		}
+		return true, s.breach(ctx, tx, h, now, "accept", h.AcceptBy)
+
+	case baton.TimerTouchBreach:
+		switch h.State {
+		case baton.StateAccepted:
+			return true, s.breach(ctx, tx, h, now, "first touch", h.FirstTouchBy)
+		case baton.StateAssigned:
+			// The accept breach already alerted; record the missed touch too.
+			return true, s.event(ctx, tx, h, baton.EventBreached, now, "first-touch deadline passed while still unaccepted")
+		}
+		return false, nil
+
+	case baton.TimerBackup:
+		if h.State != baton.StateAssigned {
+			return false, nil
+		}
+		ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventReassigned, At: now, Actor: baton.ActorClock, FromState: h.State,
+			ToState: baton.StateAssigned, Reason: "not accepted within the SLA and its grace period: moved to the backup owner"}
+		target := h.BackupID
+		if target != "" {
+			if u, err := tx.User(ctx, target); err != nil || !u.Active || u.Away(now) {
+				target = "" // backup unavailable: re-route without the owner
+			}
+		}
+		h.UpdatedAt = now
+		if err := s.reassign(ctx, tx, pb, h, ev, target, now); err != nil {
+			return false, err
+		}
+		return true, nil
+
+	case baton.TimerFixBreach:
+		if h.State != baton.StateReturned {
+			return false, nil
+		}
+		if err := s.event(ctx, tx, h, baton.EventFixOverdue, now, "the sender did not fix the named gaps by the fix-by deadline"); err != nil {
+			return false, err
+		}
+		recipient := ""
+		if h.SenderID != "" {
+			if u, err := tx.User(ctx, h.SenderID); err == nil && u.ManagerID != "" {
+				recipient = u.ManagerID
+			}
+		}
+		return true, s.notify(ctx, tx, h, baton.MsgFixOver, recipient, now, "A returned handoff was not fixed by its fix-by deadline.")
+	}
+	return false, nil
+}
+
+// breach flags h, logs the breach and alerts the owner's manager (ops when
+// the owner has none).
+func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now time.Time, step string, deadline time.Time) error {
+	h.Breached, h.UpdatedAt = true, now
+	if err := tx.UpdateHandoff(ctx, h); err != nil {
+		return err
+	}
+	if err := s.event(ctx, tx, h, baton.EventBreached, now, fmt.Sprintf("%s deadline %s passed", step, deadline.Format(time.RFC3339))); err != nil {
+		return err
+	}
+	manager := ""
+	if h.OwnerID != "" {
+		if u, err := tx.User(ctx, h.OwnerID); err == nil {
+			manager = u.ManagerID
+		}
+	}
+	return s.notify(ctx, tx, h, baton.MsgBreach, manager, now,
+		fmt.Sprintf("SLA breached: the %s deadline of a %s handoff passed at %s.", step, h.Type, deadline.Format(time.RFC3339)))
+}
+
+func (s *Service) event(ctx context.Context, tx baton.Tx, h *baton.Handoff, kind string, now time.Time, reason string) error {
+	return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: kind, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason})
+}

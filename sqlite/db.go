@@ -1,0 +1,350 @@
+// Package sqlite is Baton's embedded store: one SQLite file in WAL mode,
+// through the pure-Go modernc.org/sqlite driver.
+//
+// Writes go through a single connection and are group-committed: concurrent
+// Update calls that arrive while a transaction is being written are batched
+// into the next one, each isolated by a savepoint, and each caller is
+// answered after the commit, so one fsync serves many requests. With the
+// default synchronous=FULL, an Update that returned nil survives power loss.
+// Reads use a separate pool of connections and see the last commit.
+//
+// Limits: one process writes the file; run several Baton processes against
+// PostgreSQL instead.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options tunes the store. The zero value is the safe default.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "FULL" (default: an
+	// acknowledged write survives power loss) or "NORMAL" (survives a crash
+	// of Baton, not of the machine; about 4x faster per commit).
+	Synchronous string
+	// MaxBatch caps how many Update calls share one transaction (default 256).
+	MaxBatch int
+	// ReadConns is the size of the read pool (default 4).
+	ReadConns int
+}
+
+// DB is an open SQLite store. It implements baton.Store.
+type DB struct {
+	w, r  *sql.DB
+	reqs  chan *writeReq
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+	opts  Options
+	wst   stmtCache
+	rst   stmtCache
+	batch func(n int) // test hook: called with each batch's size
+}
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(baton.Tx) error
+	done chan error
+}
+
+var _ baton.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if opts.Synchronous == "" {
+		opts.Synchronous = "FULL"
+	}
+	if opts.Synchronous != "FULL" && opts.Synchronous != "NORMAL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be FULL or NORMAL, got %q", opts.Synchronous)
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous("+opts.Synchronous+")")
+		q.Add("_pragma", "busy_timeout(5000)")
+		q.Add("_pragma", "foreign_keys(1)")
+		for i := 0; i+1 < len(extra); i += 2 {
+			q.Add(extra[i], extra[i+1])
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn("_txlock", "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn("_pragma", "query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(opts.ReadConns)
+	r.SetMaxIdleConns(opts.ReadConns)
+	db := &DB{
+		w: w, r: r, opts: opts,
+		reqs: make(chan *writeReq, opts.MaxBatch),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
+	}
+	go db.writer()
+	return db, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close stops the writer after the queued writes and closes the database.
+func (db *DB) Close() error {
+	db.once.Do(func() { close(db.stop) })
+	<-db.done
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+var errClosed = errors.New("sqlite: store is closed")
+
+// Update runs fn in a write transaction, possibly shared with other callers'
+// functions (each under its own savepoint). It returns fn's error, or the
+// commit's. It waits for the outcome even if ctx is cancelled once the work
+// is queued, so the caller always learns whether it committed.
+func (db *DB) Update(ctx context.Context, fn func(baton.Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.reqs <- req:
+	case <-db.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-req.done
+}
+
+// writer is the single goroutine that owns the write connection.
+func (db *DB) writer() {
+	defer close(db.done)
+	batch := make([]*writeReq, 0, db.opts.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case req := <-db.reqs:
+			batch = append(batch, req)
+		case <-db.stop:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case req := <-db.reqs:
+					db.commit([]*writeReq{req})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < db.opts.MaxBatch {
+			select {
+			case req := <-db.reqs:
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		db.commit(batch)
+		if db.wst.hasPending() {
+			db.wst.flush(context.Background(), db.w)
+		}
+	}
+}
+
+// commit runs a batch in one transaction and answers every caller.
+func (db *DB) commit(batch []*writeReq) {
+	if db.batch != nil {
+		db.batch(len(batch))
+	}
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	sqltx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("sqlite: begin: %w", err)
+		}
+		return
+	}
+	tx := &Tx{tx: sqltx, cache: &db.wst}
+	single := len(batch) == 1
+	for i, r := range batch {
+		if r.ctx.Err() != nil {
+			errs[i] = r.ctx.Err()
+			continue
+		}
+		if single {
+			errs[i] = run(r.ctx, tx, r.fn)
+			continue
+		}
+		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			errs[i] = fmt.Errorf("sqlite: savepoint: %w", err)
+			continue
+		}
+		if errs[i] = run(r.ctx, tx, r.fn); errs[i] != nil {
+			if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+				errs[i] = errors.Join(errs[i], fmt.Errorf("sqlite: rollback to savepoint: %w", err))
+			}
+		}
+		if _, err := sqltx.ExecContext(ctx, "RELEASE w"); err != nil && errs[i] == nil {
+			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
+		}
+	}
+	if single && errs[0] != nil {
+		sqltx.Rollback()
+		batch[0].done <- errs[0]
+		return
+	}
+	if err := sqltx.Commit(); err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("sqlite: commit: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// run calls fn, turning a panic into an error so one bad request cannot take
+// the writer (and every other caller's work) down.
+func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlite: panic in transaction: %v", p)
+		}
+	}()
+	tx.ctx = ctx
+	return fn(tx)
+}
+
+// View runs fn in a read-only transaction on the read pool.
+func (db *DB) View(ctx context.Context, fn func(baton.Tx) error) error {
+	sqltx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer func() {
+		sqltx.Rollback()
+		if db.rst.hasPending() {
+			db.rst.flush(ctx, db.r)
+		}
+	}()
+	return fn(&Tx{tx: sqltx, cache: &db.rst, ctx: ctx})
+}
+
+// stmtCache keeps one prepared statement per query text and pool. A
+// statement cannot be prepared on the pool while a transaction holds its
+// only connection (the writer), so a miss runs the query unprepared and
+// queues the text; flush prepares queued texts when no transaction is open.
+type stmtCache struct {
+	mu      sync.Mutex
+	m       map[string]*sql.Stmt
+	pending map[string]bool
+}
+
+func (c *stmtCache) get(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[query]
+	if !ok {
+		if c.pending == nil {
+			c.pending = map[string]bool{}
+		}
+		c.pending[query] = true
+	}
+	return s
+}
+
+// flush prepares the queued query texts on db.
+func (c *stmtCache) flush(ctx context.Context, db *sql.DB) {
+	c.mu.Lock()
+	var queries []string
+	for q := range c.pending {
+		queries = append(queries, q)
+	}
+	c.pending = nil
+	c.mu.Unlock()
+	for _, q := range queries {
+		s, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			continue // the query keeps running unprepared
+		}
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[string]*sql.Stmt{}
+		}
+		if _, dup := c.m[q]; dup {
+			s.Close()
+		} else {
+			c.m[q] = s
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) hasPending() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending) > 0
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
+}

@@ -1,0 +1,263 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+const handoffCols = `id, type, state, tier, from_team, to_team, account_id, contact_id, signal_id, meeting_id, owner_id, backup_id,
+	sender_id, generation, accept_by, first_touch_by, fix_by, breached, signals, outcome, gaps, trace, created_at, updated_at,
+	accepted_at, first_touch_at, closed_at`
+
+func scanHandoff(row scanner) (*baton.Handoff, error) {
+	var h baton.Handoff
+	var acceptBy, touchBy, fixBy, created, updated, accepted, touched, closed int64
+	var gaps, trace string
+	if err := row.Scan(&h.ID, &h.Type, &h.State, &h.Tier, &h.FromTeam, &h.ToTeam, &h.AccountID, &h.ContactID, &h.SignalID,
+		&h.MeetingID, &h.OwnerID, &h.BackupID, &h.SenderID, &h.Generation, &acceptBy, &touchBy, &fixBy, &h.Breached,
+		&h.Signals, &h.Outcome, &gaps, &trace, &created, &updated, &accepted, &touched, &closed); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(gaps), &h.Gaps); err != nil {
+		return nil, fmt.Errorf("decode gaps: %w", err)
+	}
+	if err := json.Unmarshal([]byte(trace), &h.Trace); err != nil {
+		return nil, fmt.Errorf("decode trace: %w", err)
+	}
+	h.AcceptBy, h.FirstTouchBy, h.FixBy = fromMS(acceptBy), fromMS(touchBy), fromMS(fixBy)
+	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
+	h.AcceptedAt, h.FirstTouchAt, h.ClosedAt = fromMS(accepted), fromMS(touched), fromMS(closed)
+	return &h, nil
+}
+
+func handoffArgs(h *baton.Handoff) []any {
+	gaps := h.Gaps
+	if gaps == nil {
+		gaps = []string{}
+	}
+	trace := h.Trace
+	if trace == nil {
+		trace = []baton.Step{}
+	}
+	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
+		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
+		h.Signals, h.Outcome, jsonText(gaps), jsonText(trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
+		ms(h.FirstTouchAt), ms(h.ClosedAt)}
+}
+
+// Handoff finds a handoff by id.
+func (tx *Tx) Handoff(ctx context.Context, id string) (*baton.Handoff, error) {
+	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "handoff", id)
+	}
+	return h, nil
+}
+
+// OpenHandoffFor finds the newest open handoff of a type for a contact.
+func (tx *Tx) OpenHandoffFor(ctx context.Context, contactID, typ string, since time.Time) (*baton.Handoff, error) {
+	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs
+		WHERE contact_id = ? AND type = ? AND created_at >= ? AND state NOT IN ('completed', 'cancelled')
+		ORDER BY created_at DESC LIMIT 1`, contactID, typ, ms(since)))
+	if err != nil {
+		return nil, notFound(err, "open handoff for contact", contactID)
+	}
+	return h, nil
+}
+
+// InsertHandoff stores a new handoff.
+func (tx *Tx) InsertHandoff(ctx context.Context, h *baton.Handoff) error {
+	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: insert handoff %s: %w", h.ID, err)
+	}
+	return nil
+}
+
+// UpdateHandoff writes a handoff's current projection.
+func (tx *Tx) UpdateHandoff(ctx context.Context, h *baton.Handoff) error {
+	args := handoffArgs(h)
+	res, err := tx.exec(ctx, `UPDATE handoffs SET type = ?2, state = ?3, tier = ?4, from_team = ?5, to_team = ?6, account_id = ?7,
+		contact_id = ?8, signal_id = ?9, meeting_id = ?10, owner_id = ?11, backup_id = ?12, sender_id = ?13, generation = ?14,
+		accept_by = ?15, first_touch_by = ?16, fix_by = ?17, breached = ?18, signals = ?19, outcome = ?20, gaps = ?21,
+		trace = ?22, created_at = ?23, updated_at = ?24, accepted_at = ?25, first_touch_at = ?26, closed_at = ?27 WHERE id = ?1`, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: update handoff %s: %w", h.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return baton.Errorf(baton.ENOTFOUND, "handoff %s not found", h.ID)
+	}
+	return nil
+}
+
+// Handoffs lists handoffs newest first, one page at a time.
+func (tx *Tx) Handoffs(ctx context.Context, f baton.HandoffFilter) ([]*baton.Handoff, string, error) {
+	var where []string
+	var args []any
+	if f.OwnerID != "" {
+		where, args = append(where, "owner_id = ?"), append(args, f.OwnerID)
+	}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.Open {
+		where = append(where, "state NOT IN ('completed', 'cancelled')")
+	}
+	if f.Type != "" {
+		where, args = append(where, "type = ?"), append(args, f.Type)
+	}
+	if f.Breached != nil {
+		where, args = append(where, "breached = ?"), append(args, *f.Breached)
+	}
+	if f.Cursor != "" {
+		created, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where, args = append(where, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, created, created, id)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := `SELECT ` + handoffCols + ` FROM handoffs`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := tx.query(ctx, q, args...)
+	list, err := collect(rows, err, scanHandoff)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: list handoffs: %w", err)
+	}
+	var next string
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(ms(last.CreatedAt), 10) + ":" + last.ID))
+	}
+	return list, next, nil
+}
+
+func decodeCursor(c string) (int64, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		created, id, ok := strings.Cut(string(b), ":")
+		if n, err := strconv.ParseInt(created, 10, 64); ok && err == nil {
+			return n, id, nil
+		}
+	}
+	return 0, "", &baton.Error{Code: baton.EINVALID, Message: "invalid cursor", Fields: []baton.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
+}
+
+// OpenCount counts an owner's open handoffs.
+func (tx *Tx) OpenCount(ctx context.Context, ownerID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT count(*) FROM handoffs WHERE owner_id = ? AND state IN ('assigned', 'accepted', 'actioned')`, ownerID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: open count of %s: %w", ownerID, err)
+	}
+	return n, nil
+}
+
+// AppendEvent adds an event to a handoff's log and sets its Seq.
+func (tx *Tx) AppendEvent(ctx context.Context, e *baton.Event) error {
+	var data any
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	res, err := tx.exec(ctx, `INSERT INTO handoff_events (handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.HandoffID, e.Kind, ms(e.At), e.Actor, e.FromState, e.ToState, e.OwnerID, e.Reason, data)
+	if err != nil {
+		return fmt.Errorf("sqlite: append event %s to %s: %w", e.Kind, e.HandoffID, err)
+	}
+	e.Seq, _ = res.LastInsertId()
+	return nil
+}
+
+func scanEvent(row scanner) (*baton.Event, error) {
+	var e baton.Event
+	var at int64
+	var data *string
+	if err := row.Scan(&e.Seq, &e.HandoffID, &e.Kind, &at, &e.Actor, &e.FromState, &e.ToState, &e.OwnerID, &e.Reason, &data); err != nil {
+		return nil, err
+	}
+	e.At = fromMS(at)
+	if data != nil {
+		e.Data = json.RawMessage(*data)
+	}
+	return &e, nil
+}
+
+const eventCols = `seq, handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data`
+
+// Events returns a handoff's log in order.
+func (tx *Tx) Events(ctx context.Context, handoffID string) ([]*baton.Event, error) {
+	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE handoff_id = ? ORDER BY seq`, handoffID)
+	out, err := collect(rows, err, scanEvent)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: events of %s: %w", handoffID, err)
+	}
+	return out, nil
+}
+
+// EventsBetween streams events with at in [from, to), in log order.
+func (tx *Tx) EventsBetween(ctx context.Context, from, to time.Time, fn func(*baton.Event) error) error {
+	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE at >= ? AND at < ? ORDER BY seq`, ms(from), ms(to))
+	if err != nil {
+		return fmt.Errorf("sqlite: events between: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return fmt.Errorf("sqlite: events between: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Meeting finds a meeting by id.
+func (tx *Tx) Meeting(ctx context.Context, id string) (*baton.Meeting, error) {
+	var m baton.Meeting
+	var starts, dur, created, updated int64
+	var attendees string
+	err := tx.queryRow(ctx, `SELECT id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, created_at, updated_at
+		FROM meetings WHERE id = ?`, id).Scan(&m.ID, &m.HandoffID, &starts, &dur, &m.TimeZone, &m.Agenda, &m.Type, &attendees,
+		&m.Status, &m.Sequence, &created, &updated)
+	if err != nil {
+		return nil, notFound(err, "meeting", id)
+	}
+	if err := json.Unmarshal([]byte(attendees), &m.Attendees); err != nil {
+		return nil, fmt.Errorf("sqlite: decode meeting %s attendees: %w", id, err)
+	}
+	m.StartsAt, m.Duration = fromMS(starts), baton.Duration(time.Duration(dur)*time.Millisecond)
+	m.CreatedAt, m.UpdatedAt = fromMS(created), fromMS(updated)
+	return &m, nil
+}
+
+// InsertMeeting stores a meeting.
+func (tx *Tx) InsertMeeting(ctx context.Context, m *baton.Meeting) error {
+	att := m.Attendees
+	if att == nil {
+		att = []baton.Attendee{}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO meetings (id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.HandoffID, ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(),
+		m.TimeZone, m.Agenda, m.Type, jsonText(att), m.Status, m.Sequence, ms(m.CreatedAt), ms(m.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("sqlite: insert meeting %s: %w", m.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+// Package web is Baton's HTTP edge: the JSON API under /api/v1, the health
+// check, and the server-rendered pages. Handlers are thin: parse, call one
+// service method, respond. Errors become statuses in one place (respond.go).
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/service"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Server serves Baton over HTTP.
+type Server struct {
+	svc   *service.Service
+	log   *slog.Logger
+	mux   *http.ServeMux
+	pages *template.Template
+	// MaxBody caps request bodies in bytes (default 1 MiB).
+	MaxBody int64
+}
+
+// New returns a Server for svc. It parses the templates once; a broken
+// template is an error at start-up, never half a page.
+func New(svc *service.Service, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	pages, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), pages: pages, MaxBody: 1 << 20}
+	s.routes()
+	return s, nil
+}
+
+// routes is the whole route table.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+
+	api := func(pattern string, role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) {
+		s.mux.Handle(pattern, s.authAPI(role, h))
+	}
+	api("POST /api/v1/signals", baton.TokenRep, s.postSignal)
+	api("GET /api/v1/handoffs", baton.TokenRep, s.listHandoffs)
+	api("GET /api/v1/handoffs/{id}", baton.TokenRep, s.getHandoff)
+	api("POST /api/v1/handoffs/{id}/{command}", baton.TokenRep, s.postCommand)
+	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)
+	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)
+	api("GET /api/v1/users", baton.TokenRep, s.listUsers)
+	api("POST /api/v1/users", baton.TokenManager, s.postUser)
+	api("POST /api/v1/accounts", baton.TokenManager, s.postAccount)
+	api("GET /api/v1/playbook", baton.TokenRep, s.getPlaybook)
+	// Anything else under /api/ is a 404 for the authenticated, 401 for others.
+	api("/api/", baton.TokenRep, func(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+		return baton.Errorf(baton.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path)
+	})
+
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.Handle("GET /{$}", s.authPage(s.indexPage))
+	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+// HTTPServer returns an *http.Server for s with sane timeouts.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr: addr, Handler: s,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
+}
+
+type principalKey struct{}
+
+func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.principal(r)
+		if err == nil && !p.Can(role) {
+			err = baton.Errorf(baton.EFORBIDDEN, "this endpoint needs a %s token or higher", role)
+		}
+		if err == nil {
+			err = h(w, r, p)
+		}
+		if err != nil {
+			s.respondError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) principal(r *http.Request) (baton.Principal, error) {
+	secret := ""
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		scheme, tok, _ := strings.Cut(auth, " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			secret = strings.TrimSpace(tok)
+		}
+	} else if c, err := r.Cookie(cookieName); err == nil {
+		secret = c.Value
+	}
+	return s.svc.Authenticate(r.Context(), secret)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.svc.Users(ctx); err != nil {
+		s.log.Error("healthz", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

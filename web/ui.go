@@ -1,0 +1,120 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+const cookieName = "baton_token"
+
+var funcs = template.FuncMap{
+	"left": func(deadline, now time.Time) string {
+		if deadline.IsZero() {
+			return "—"
+		}
+		d := deadline.Sub(now).Round(time.Minute)
+		if d < 0 {
+			return "overdue " + human(-d)
+		}
+		return human(d) + " left"
+	},
+	"overdue": func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
+	"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
+}
+
+func human(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+}
+
+// render executes a page into a buffer first, so a template error is a clean
+// 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("render", "page", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) authPage(h func(http.ResponseWriter, *http.Request, baton.Principal)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.principal(r)
+		if err != nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		h(w, r, p)
+	})
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	// /login?token=… signs in directly (the demo prints such a link).
+	if tok := r.URL.Query().Get("token"); tok != "" {
+		s.signIn(w, r, tok)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login.html", map[string]any{"Next": r.URL.Query().Get("next")})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if err := r.ParseForm(); err != nil {
+		s.render(w, r, http.StatusBadRequest, "login.html", map[string]any{"Error": "Could not read the form."})
+		return
+	}
+	s.signIn(w, r, r.PostForm.Get("token"))
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, tok string) {
+	if _, err := s.svc.Authenticate(r.Context(), tok); err != nil {
+		s.render(w, r, http.StatusUnauthorized, "login.html", map[string]any{"Error": "That token is not valid."})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+	next := r.FormValue("next")
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {
+	list, _, err := s.svc.Handoffs(r.Context(), baton.HandoffFilter{Open: true, Limit: 200})
+	if err != nil {
+		s.log.Error("index", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Handoffs": list, "Now": s.svc.Clock().Now()})
+}
+
+func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {
+	v, err := s.svc.Handoff(r.Context(), r.PathValue("id"))
+	if baton.ErrorCode(err) == baton.ENOTFOUND {
+		http.NotFound(w, r)
+		return
+	} else if err != nil {
+		s.log.Error("handoff page", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Now": s.svc.Clock().Now()})
+}

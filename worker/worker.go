@@ -1,0 +1,231 @@
+// Package worker runs Baton's background loops: firing due timers and
+// delivering queued outbound messages. Both are driven by rows in the
+// store, claimed with a lease, so a crash at any instant loses nothing and a
+// restarted worker catches up on what fell due while it was down, in due
+// order. Each timer fires exactly once (the service checks and finishes it
+// in one transaction); each message is delivered at least once, with an
+// idempotency key for the receiver.
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/webhook"
+)
+
+// Timers fires due timers.
+type Timers struct {
+	Service *service.Service
+	Log     *slog.Logger
+	// Poll is how often to look for due timers (default 200ms).
+	Poll time.Duration
+	// Batch caps timers claimed per round (default 500).
+	Batch int
+	// Lease is how long a claim holds before another worker may retry it
+	// (default 1m).
+	Lease time.Duration
+	// Parallel is how many timers fire at once (default 32); their
+	// transactions share group commits.
+	Parallel int
+}
+
+func (w *Timers) defaults() {
+	if w.Poll <= 0 {
+		w.Poll = 200 * time.Millisecond
+	}
+	if w.Batch <= 0 {
+		w.Batch = 500
+	}
+	if w.Lease <= 0 {
+		w.Lease = time.Minute
+	}
+	if w.Parallel <= 0 {
+		w.Parallel = 32
+	}
+	if w.Log == nil {
+		w.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Run fires due timers until ctx is done.
+func (w *Timers) Run(ctx context.Context) error {
+	w.defaults()
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := w.RunOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.Log.Error("timers", "err", err)
+			}
+			if n < w.Batch || ctx.Err() != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce claims one batch of due timers and fires them, returning how many
+// were claimed. Tests drive it with a fake clock instead of Run.
+func (w *Timers) RunOnce(ctx context.Context) (int, error) {
+	w.defaults()
+	timers, err := w.Service.ClaimTimers(ctx, w.Lease, w.Batch)
+	if err != nil || len(timers) == 0 {
+		return 0, err
+	}
+	// Fire in due order per handoff (a handoff's later step must see its
+	// earlier one), in parallel across handoffs.
+	byHandoff := map[string][]*baton.Timer{}
+	var order []string
+	for _, t := range timers {
+		if _, ok := byHandoff[t.HandoffID]; !ok {
+			order = append(order, t.HandoffID)
+		}
+		byHandoff[t.HandoffID] = append(byHandoff[t.HandoffID], t)
+	}
+	sem := make(chan struct{}, w.Parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for _, id := range order {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(list []*baton.Timer) {
+			defer func() { <-sem; wg.Done() }()
+			for _, t := range list {
+				if _, err := w.Service.FireTimer(ctx, t.ID); err != nil {
+					w.Log.Error("fire timer", "timer", t.ID, "kind", t.Kind, "handoff", t.HandoffID, "err", err)
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}(byHandoff[id])
+	}
+	wg.Wait()
+	return len(timers), firstErr
+}
+
+// Outbox delivers queued messages to a webhook.
+type Outbox struct {
+	Service *service.Service
+	Sender  *webhook.Sender
+	URL     string
+	Log     *slog.Logger
+	// Poll is how often to look for due messages (default 250ms).
+	Poll time.Duration
+	// Batch caps messages claimed per round (default 100).
+	Batch int
+	// Lease bounds one delivery attempt before another may retry (default 2m).
+	Lease time.Duration
+	// MaxAttempts before a message is marked failed (default
+	// webhook.SuggestedMaxAttempts).
+	MaxAttempts int
+	// Parallel deliveries (default 8).
+	Parallel int
+	// Rand supplies jitter in [0,1) for backoff; nil uses math/rand.
+	Rand func() float64
+}
+
+func (w *Outbox) defaults() {
+	if w.Poll <= 0 {
+		w.Poll = 250 * time.Millisecond
+	}
+	if w.Batch <= 0 {
+		w.Batch = 100
+	}
+	if w.Lease <= 0 {
+		w.Lease = 2 * time.Minute
+	}
+	if w.MaxAttempts <= 0 {
+		w.MaxAttempts = webhook.SuggestedMaxAttempts
+	}
+	if w.Parallel <= 0 {
+		w.Parallel = 8
+	}
+	if w.Log == nil {
+		w.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Run delivers due messages until ctx is done.
+func (w *Outbox) Run(ctx context.Context) error {
+	w.defaults()
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := w.RunOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.Log.Error("outbox", "err", err)
+			}
+			if n < w.Batch || ctx.Err() != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce claims one batch of due messages and attempts each once.
+func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
+	w.defaults()
+	msgs, err := w.Service.ClaimMessages(ctx, w.Lease, w.Batch)
+	if err != nil || len(msgs) == 0 {
+		return 0, err
+	}
+	sem := make(chan struct{}, w.Parallel)
+	var wg sync.WaitGroup
+	for _, m := range msgs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(m *baton.Message) {
+			defer func() { <-sem; wg.Done() }()
+			w.deliver(ctx, m)
+		}(m)
+	}
+	wg.Wait()
+	return len(msgs), nil
+}
+
+func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
+	clock := w.Service.Clock()
+	res := w.Sender.Deliver(ctx, w.URL, webhook.Message{ID: m.ID, Event: m.Kind, Body: m.Payload}, clock.Now())
+	now := clock.Now()
+	m.Attempts++
+	switch {
+	case res.Err == nil:
+		m.Status, m.SentAt, m.LastError = baton.MessageSent, now, ""
+	case !res.Retryable || m.Attempts >= w.MaxAttempts:
+		m.Status, m.LastError = baton.MessageFailed, res.Err.Error()
+	default:
+		wait := webhook.Backoff(m.Attempts, w.Rand)
+		if res.RetryAfter > wait {
+			wait = res.RetryAfter
+		}
+		m.NextAt, m.LastError = now.Add(wait), res.Err.Error()
+	}
+	if err := w.Service.SettleMessage(ctx, m); err != nil {
+		// The lease expires and the message is retried: at-least-once.
+		w.Log.Error("settle message", "message", m.ID, "err", err)
+	}
+	if m.Status == baton.MessageFailed {
+		w.Log.Warn("message failed", "message", m.ID, "kind", m.Kind, "attempts", m.Attempts, "err", m.LastError)
+	}
+}
