@@ -20,3 +20,12 @@ type SystemClock struct{}
 
 // Now returns the current instant in UTC.
 func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// OffsetClock is the wall clock shifted by Offset. Drills and tests use it to
+// start a server "later" and watch it catch up on overdue timers.
+type OffsetClock struct {
+	Offset time.Duration
+}
+
+// Now returns the shifted instant in UTC.
+func (c OffsetClock) Now() time.Time { return time.Now().UTC().Add(c.Offset) }

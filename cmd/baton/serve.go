@@ -80,6 +80,14 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	defer db.Close()
 
 	var clock baton.Clock = baton.SystemClock{}
+	if off := os.Getenv("BATON_CLOCK_OFFSET"); off != "" {
+		d, err := time.ParseDuration(off)
+		if err != nil {
+			return usageError{fmt.Sprintf("BATON_CLOCK_OFFSET: %v", err)}
+		}
+		clock = baton.OffsetClock{Offset: d}
+		log.Warn("clock shifted", "offset", d)
+	}
 	var sim *demo.Clock
 	if cfg.Demo {
 		sim = demo.NewClock()
