@@ -60,7 +60,8 @@ type Tx interface {
 	InsertMeeting(ctx context.Context, m *Meeting) error
 
 	// Timers.
-	InsertTimer(ctx context.Context, t *Timer) error
+	// InsertTimers stores pending timers in one statement.
+	InsertTimers(ctx context.Context, ts ...*Timer) error
 	// CancelTimers cancels the handoff's pending timers of the given kinds
 	// (all kinds when none are given).
 	CancelTimers(ctx context.Context, handoffID string, kinds ...string) error

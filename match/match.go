@@ -62,8 +62,9 @@ func (ix *Index) Match(q Query) (Match, bool) {
 	if isFreeMailNormalized(lead) {
 		lead = ""
 	}
-	email := NormalizeDomain(q.Email)
+	email, why := NormalizeDomain(q.Email), ""
 	if isFreeMailNormalized(email) {
+		why = "; contact email domain " + email + " is free mail"
 		email = ""
 	}
 
@@ -101,7 +102,7 @@ func (ix *Index) Match(q Query) (Match, bool) {
 		AccountID:  acc.id,
 		Method:     MethodCompanyName,
 		Confidence: score,
-		Detail:     detail + shared(len(e.accounts), "name"),
+		Detail:     detail + shared(len(e.accounts), "name") + why,
 	}, true
 }
 

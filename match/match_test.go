@@ -20,8 +20,8 @@ func testAccounts() []Account {
 		{ID: "E1", Name: "Vireo Systems Inc."},
 		{ID: "F1", Name: "Zeno", Domain: "zeno.dev"},
 		{ID: "G1", Name: "Unknown"},
-		{ID: "H1", Name: "Northwind Traders", Domain: "northwindtraders.com"},
-		{ID: "H2", Name: "Northwind Tradeers"}, // a misspelt duplicate
+		{ID: "H2", Name: "Northwind Traders", Domain: "northwindtraders.com"},
+		{ID: "H1", Name: "Northwind Tradeers"}, // a misspelt duplicate with the lower ID
 	}
 }
 
@@ -49,10 +49,12 @@ func TestIndexMatch(t *testing.T) {
 		{"FreeMailAliasIgnored", Query{Domain: "gmail.com"}, "", "", 0, ""},
 		{"FreeMailAccountMatchesByName", Query{Email: "jane@gmail.com", Company: "Jane Porter Consulting"}, "D1", MethodCompanyName, 1, ""},
 		{"ExactName", Query{Email: "x@gmail.com", Company: "ACME Robotics"}, "A1", MethodCompanyName, 1, `equals account name "Acme Robotics, Inc." after normalisation`},
+		{"FreeMailNoted", Query{Email: "x@gmail.com", Company: "ACME Robotics"}, "A1", MethodCompanyName, 1, "; contact email domain gmail.com is free mail"},
 		{"FuzzyName", Query{Email: "x@gmail.com", Company: "Acme Robotcs"}, "A1", MethodCompanyName, -1, "Jaro-Winkler"},
 		{"SharedWordDoesNotMatch", Query{Company: "Acme Farms"}, "", "", 0, ""},
 		{"NameTieGoesToLowestID", Query{Company: "vireo systems"}, "E1", MethodCompanyName, 1, "2 accounts share this name"},
-		{"FuzzyPrefersHigherScore", Query{Company: "Northwind Traders Ltd"}, "H1", MethodCompanyName, 1, ""},
+		{"FuzzyPrefersHigherScoreOverLowerID", Query{Company: "Northwind Tradrs"}, "H2", MethodCompanyName, -1, "0.99 similar"},
+		{"FirstWordMustAgree", Query{Company: "Acne Robotics"}, "", "", 0, ""},
 		{"ShortNameExact", Query{Company: "Zeno"}, "F1", MethodCompanyName, 1, ""},
 		{"ShortNameNotFuzzy", Query{Company: "Zenon"}, "", "", 0, ""},
 		{"PlaceholderNeverMatches", Query{Company: "Unknown"}, "", "", 0, ""},
@@ -253,7 +255,7 @@ func bruteBestName(ix *Index, q string) (float64, bool) {
 		if qsig.bound(&ix.sigs[i]) < ix.threshold {
 			continue
 		}
-		if sc := s.jaroWinkler(qr, e.runes); sc >= ix.threshold && sc > best {
+		if sc, ok := s.fuzzyScore(qr, firstWord(qr), e.runes, ix.threshold); ok && sc > best {
 			best = sc
 		}
 	}

@@ -59,11 +59,8 @@ func (s *Service) schedule(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	}
 	for _, t := range timers {
 		t.ID, t.HandoffID, t.Generation = newID(), h.ID, h.Generation
-		if err := tx.InsertTimer(ctx, t); err != nil {
-			return err
-		}
 	}
-	return nil
+	return tx.InsertTimers(ctx, timers...)
 }
 
 // notify queues one outbound message about h for a recipient ("" for ops).
@@ -77,7 +74,11 @@ func (s *Service) notify(ctx context.Context, tx baton.Tx, h *baton.Handoff, kin
 		},
 	}
 	if recipientID != "" {
-		if u, err := tx.User(ctx, recipientID); err == nil {
+		r, err := s.users(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if u := r.byID[recipientID]; u != nil {
 			payload["recipient"] = map[string]string{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role}
 		}
 	} else {
@@ -192,7 +193,7 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 		if err := tx.CancelTimers(ctx, h.ID); err != nil {
 			return err
 		}
-		if err := tx.InsertTimer(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerFixBreach, Generation: h.Generation, DueAt: h.FixBy}); err != nil {
+		if err := tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerFixBreach, Generation: h.Generation, DueAt: h.FixBy}); err != nil {
 			return err
 		}
 		if err := s.notify(ctx, tx, h, baton.MsgReturned, h.SenderID, now,

@@ -19,6 +19,9 @@ type IngestResult struct {
 	// Handoff is the handoff the signal created or joined; nil when the
 	// signal starts none (Reason says why).
 	Handoff *baton.Handoff
+	// View is Handoff with its people, account, contact and meeting, built
+	// in the same transaction.
+	View *HandoffView
 	// Duplicate reports that the external id was seen before: nothing new
 	// was written and the first result is returned.
 	Duplicate bool
@@ -63,6 +66,9 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		res := &IngestResult{Signal: prev, Duplicate: true}
 		if prev.HandoffID != "" {
 			if res.Handoff, err = tx.Handoff(ctx, prev.HandoffID); err != nil {
+				return nil, err
+			}
+			if res.View, err = s.view(ctx, tx, res.Handoff, false); err != nil {
 				return nil, err
 			}
 		}
@@ -121,8 +127,9 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		}
 	}
 	var meetingStart time.Time
+	var meeting *baton.Meeting
 	if m := sig.Meeting; m != nil {
-		meeting := &baton.Meeting{
+		meeting = &baton.Meeting{
 			ID: newID(), HandoffID: h.ID, StartsAt: m.StartsAt, Duration: m.Duration, TimeZone: m.TimeZone, Agenda: m.Agenda,
 			Type: m.Type, Attendees: m.Attendees, Status: baton.MeetingBooked, CreatedAt: now, UpdatedAt: now,
 		}
@@ -155,6 +162,12 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		return nil, err
 	}
 	res.Handoff = h
+	r, err := s.users(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	res.View = &HandoffView{Handoff: h, Owner: ref(r.byID[h.OwnerID]), Backup: ref(r.byID[h.BackupID]), Sender: ref(r.byID[h.SenderID]),
+		Account: account, Contact: contact, Meeting: meeting, Allowed: baton.AllowedCommands(h.State)}
 	return res, nil
 }
 
@@ -179,9 +192,6 @@ func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook,
 	if req.Pool, err = tx.PoolState(ctx, routing.PoolKey(ht.To)); err != nil {
 		return routing.Decision{}, err
 	}
-	if req.FallbackPool, err = tx.PoolState(ctx, routing.PoolKey(req.FallbackTeam)); err != nil {
-		return routing.Decision{}, err
-	}
 	for _, u := range r.users {
 		if u.Capacity > 0 && (u.Team == ht.To || u.Team == req.FallbackTeam || account != nil) {
 			if req.Open[u.ID], err = tx.OpenCount(ctx, u.ID); err != nil {
@@ -190,6 +200,13 @@ func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook,
 		}
 	}
 	d := routing.Route(req)
+	if d.FellBack && d.Pool != "" {
+		// Rare: read the fallback pool's fairness state only when needed.
+		if req.FallbackPool, err = tx.PoolState(ctx, d.Pool); err != nil {
+			return routing.Decision{}, err
+		}
+		d = routing.Route(req)
+	}
 	if d.Pool != "" {
 		if err := tx.RecordPick(ctx, d.Pool, d.OwnerID, d.Seq); err != nil {
 			return d, err
@@ -219,7 +236,11 @@ func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *
 			return nil, err
 		}
 	}
-	return &IngestResult{Signal: sig, Handoff: h, Joined: true}, nil
+	v, err := s.view(ctx, tx, h, false)
+	if err != nil {
+		return nil, err
+	}
+	return &IngestResult{Signal: sig, Handoff: h, View: v, Joined: true}, nil
 }
 
 func (s *Service) upsertAccount(ctx context.Context, tx baton.Tx, sig *baton.Signal, now time.Time) (*baton.Account, error) {

@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 
 	"github.com/batonhq/baton"
@@ -26,8 +25,7 @@ type Service struct {
 	log   *slog.Logger
 	pb    atomic.Pointer[playbook.Playbook]
 
-	rosterMu sync.Mutex
-	roster   atomic.Pointer[roster]
+	roster atomic.Pointer[roster]
 }
 
 // roster caches the team between user writes: routing reads it on every

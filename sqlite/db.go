@@ -85,6 +85,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		q.Add("_pragma", "synchronous("+opts.Synchronous+")")
 		q.Add("_pragma", "busy_timeout(5000)")
 		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "cache_size(-65536)")
+		q.Add("_pragma", "temp_store(memory)")
 		for i := 0; i+1 < len(extra); i += 2 {
 			q.Add(extra[i], extra[i+1])
 		}
@@ -223,16 +225,16 @@ func (db *DB) commit(batch []*writeReq) {
 			errs[i] = run(r.ctx, tx, r.fn)
 			continue
 		}
-		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := tx.exec(ctx, "SAVEPOINT w"); err != nil {
 			errs[i] = fmt.Errorf("sqlite: savepoint: %w", err)
 			continue
 		}
 		if errs[i] = run(r.ctx, tx, r.fn); errs[i] != nil {
-			if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := tx.exec(ctx, "ROLLBACK TO w"); err != nil {
 				errs[i] = errors.Join(errs[i], fmt.Errorf("sqlite: rollback to savepoint: %w", err))
 			}
 		}
-		if _, err := sqltx.ExecContext(ctx, "RELEASE w"); err != nil && errs[i] == nil {
+		if _, err := tx.exec(ctx, "RELEASE w"); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
 	}

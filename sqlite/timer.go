@@ -9,14 +9,23 @@ import (
 	"github.com/batonhq/baton"
 )
 
-// InsertTimer stores a pending timer.
-func (tx *Tx) InsertTimer(ctx context.Context, t *baton.Timer) error {
-	_, err := tx.exec(ctx, `INSERT INTO timers (id, handoff_id, kind, generation, due_at, status) VALUES (?, ?, ?, ?, ?, 'pending')`,
-		t.ID, t.HandoffID, t.Kind, t.Generation, ms(t.DueAt))
-	if err != nil {
-		return fmt.Errorf("sqlite: insert timer %s: %w", t.Kind, err)
+// InsertTimers stores pending timers in one statement.
+func (tx *Tx) InsertTimers(ctx context.Context, ts ...*baton.Timer) error {
+	if len(ts) == 0 {
+		return nil
 	}
-	t.Status = baton.TimerPending
+	q := `INSERT INTO timers (id, handoff_id, kind, generation, due_at, status) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 'pending'),", len(ts)), ",")
+	args := make([]any, 0, 5*len(ts))
+	for _, t := range ts {
+		args = append(args, t.ID, t.HandoffID, t.Kind, t.Generation, ms(t.DueAt))
+	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("sqlite: insert timers: %w", err)
+	}
+	for _, t := range ts {
+		t.Status = baton.TimerPending
+	}
 	return nil
 }
 

@@ -33,12 +33,8 @@ func (s *Server) postSignal(w http.ResponseWriter, r *http.Request, _ baton.Prin
 	if res.Reason != "" {
 		body["reason"] = res.Reason
 	}
-	if res.Handoff != nil {
-		v, err := s.svc.ViewOf(r.Context(), res.Handoff)
-		if err != nil {
-			return err
-		}
-		body["handoff"] = v
+	if res.View != nil {
+		body["handoff"] = res.View
 	}
 	writeJSON(w, status, body)
 	return nil

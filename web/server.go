@@ -87,8 +87,6 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-type principalKey struct{}
-
 func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.principal(r)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // served only on BATON_DEBUG_ADDR
 	"os"
 	"sync"
 	"time"
@@ -137,6 +138,13 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 			sender := &webhook.Sender{Client: &http.Client{}, Secret: []byte(cfg.WebhookSecret)}
 			(&worker.Outbox{Service: svc, Sender: sender, URL: cfg.WebhookURL, Log: log}).Run(ctx)
 		}()
+	}
+	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {
+		// Profiling endpoints on a separate, private listener.
+		dbg := &http.Server{Addr: addr, Handler: http.DefaultServeMux, ReadHeaderTimeout: 10 * time.Second}
+		go dbg.ListenAndServe()
+		defer dbg.Close()
+		log.Info("debug listener", "addr", addr)
 	}
 	log.Info("baton listening", "addr", ln.Addr().String(), "db", cfg.DB, "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
