@@ -106,11 +106,11 @@ type CommandInput struct {
 // when the handoff's state does not allow the command, EFORBIDDEN when p's
 // role does not, EINVALID for bad input and ENOTFOUND for an unknown id.
 func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd baton.Command, in CommandInput) (*baton.Handoff, error) {
-	if err := in.validate(cmd); err != nil {
-		return nil, err
-	}
 	if (cmd == baton.CmdReassign || cmd == baton.CmdCancel) && !p.Can(baton.TokenManager) {
 		return nil, baton.Errorf(baton.EFORBIDDEN, "%s needs a manager or admin token", cmd)
+	}
+	if err := in.validate(cmd); err != nil {
+		return nil, err
 	}
 	var out *baton.Handoff
 	err := s.store.Update(ctx, func(tx baton.Tx) error {

@@ -81,7 +81,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err != nil {
 		return nil, err
 	}
-	contact, err := s.upsertContact(ctx, tx, sig, account, now)
+	contact, newContact, err := s.upsertContact(ctx, tx, sig, account, now)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 
 	// Coalesce: a signal from a contact with an open handoff of this type
 	// joins it (one owner, one clock) instead of opening another.
-	if window := pb.CoalesceWindow(ht); window > 0 && contact != nil {
+	if window := pb.CoalesceWindow(ht); window > 0 && contact != nil && !newContact {
 		h, err := tx.OpenHandoffFor(ctx, contact.ID, ht.Name, now.Add(-window))
 		if err == nil {
 			return s.join(ctx, tx, h, sig, now)
@@ -300,16 +300,18 @@ func newAccount(sig *baton.Signal, domain string, now time.Time) *baton.Account 
 	}
 }
 
-func (s *Service) upsertContact(ctx context.Context, tx baton.Tx, sig *baton.Signal, a *baton.Account, now time.Time) (*baton.Contact, error) {
+// upsertContact finds or creates the signal's contact; created reports a
+// new one (which cannot have open handoffs yet).
+func (s *Service) upsertContact(ctx context.Context, tx baton.Tx, sig *baton.Signal, a *baton.Account, now time.Time) (c *baton.Contact, created bool, err error) {
 	if sig.Contact.Email == "" {
-		return nil, nil
+		return nil, false, nil
 	}
-	c, err := tx.ContactByEmail(ctx, sig.Contact.Email)
+	c, err = tx.ContactByEmail(ctx, sig.Contact.Email)
 	switch {
 	case baton.ErrorCode(err) == baton.ENOTFOUND:
-		c = &baton.Contact{ID: newID(), Email: sig.Contact.Email, CreatedAt: now}
+		c, created = &baton.Contact{ID: newID(), Email: sig.Contact.Email, CreatedAt: now}, true
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	}
 	in := sig.Contact
 	before := *c
@@ -324,11 +326,11 @@ func (s *Service) upsertContact(ctx context.Context, tx baton.Tx, sig *baton.Sig
 	if a != nil && c.AccountID == "" {
 		c.AccountID = a.ID
 	}
-	if before == *c && !c.UpdatedAt.IsZero() {
-		return c, nil
+	if before == *c && !created {
+		return c, false, nil
 	}
 	c.UpdatedAt = now
-	return c, tx.PutContact(ctx, c)
+	return c, created, tx.PutContact(ctx, c)
 }
 
 func newEnv(sig *baton.Signal, a *baton.Account, c *baton.Contact) *playbook.Env {

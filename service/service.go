@@ -26,6 +26,14 @@ type Service struct {
 	pb    atomic.Pointer[playbook.Playbook]
 
 	roster atomic.Pointer[roster]
+	// checked remembers the transaction whose roster version was last
+	// read, so one command reads the version once, not once per lookup.
+	checked atomic.Pointer[checkedRoster]
+}
+
+type checkedRoster struct {
+	tx baton.Tx
+	r  *roster
 }
 
 // roster caches the team between user writes: routing reads it on every
@@ -65,6 +73,9 @@ const rosterKey = "roster_version"
 
 // users returns the roster, reloading it when another writer changed it.
 func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
+	if c := s.checked.Load(); c != nil && c.tx == tx && c.r == s.roster.Load() {
+		return c.r, nil
+	}
 	var version int64
 	if b, err := tx.Setting(ctx, rosterKey); err == nil {
 		json.Unmarshal(b, &version)
@@ -72,6 +83,7 @@ func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
 		return nil, err
 	}
 	if r := s.roster.Load(); r != nil && r.version == version {
+		s.checked.Store(&checkedRoster{tx: tx, r: r})
 		return r, nil
 	}
 	users, err := tx.Users(ctx)
@@ -85,6 +97,7 @@ func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
 	// Only a committed roster may be cached: a write in this transaction
 	// bumps the version, and the cache is refreshed on next read.
 	s.roster.Store(r)
+	s.checked.Store(&checkedRoster{tx: tx, r: r})
 	return r, nil
 }
 

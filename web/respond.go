@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
@@ -77,8 +78,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decode reads a JSON body of at most max bytes into dst, rejecting unknown
 // fields, trailing data and bad types, with errors that name the field.
 func decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Content-Type must be application/json"}}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Content-Type must be application/json"}}
+		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
@@ -96,7 +99,7 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(body, dst, err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "body has data after the JSON object"}}
 	}
 	return nil

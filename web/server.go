@@ -89,7 +89,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 
 func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.principal(r)
+		p, err := s.principal(r, false)
 		if err == nil && !p.Can(role) {
 			err = baton.Errorf(baton.EFORBIDDEN, "this endpoint needs a %s token or higher", role)
 		}
@@ -102,14 +102,17 @@ func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request,
 	})
 }
 
-func (s *Server) principal(r *http.Request) (baton.Principal, error) {
+// principal authenticates a request by its bearer token; pages (cookie
+// true) also accept the sign-in cookie. The API never reads the cookie, so a
+// cross-site form cannot act with a signed-in browser's credentials.
+func (s *Server) principal(r *http.Request, cookie bool) (baton.Principal, error) {
 	secret := ""
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, tok, _ := strings.Cut(auth, " ")
 		if strings.EqualFold(scheme, "Bearer") {
 			secret = strings.TrimSpace(tok)
 		}
-	} else if c, err := r.Cookie(cookieName); err == nil {
+	} else if c, err := r.Cookie(cookieName); err == nil && cookie {
 		secret = c.Value
 	}
 	return s.svc.Authenticate(r.Context(), secret)
