@@ -155,13 +155,30 @@ var errClosed = errors.New("sqlite: store is closed")
 func (db *DB) Update(ctx context.Context, fn func(baton.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
+	case <-db.stop:
+		return errClosed
+	default:
+	}
+	select {
 	case db.reqs <- req:
 	case <-db.stop:
 		return errClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.done:
+		// The writer drained its queue and stopped; a request that raced
+		// Close either got its answer or was never read.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 // writer is the single goroutine that owns the write connection.

@@ -34,9 +34,11 @@ func scanSignal(row scanner) (*baton.Signal, error) {
 // InsertSignal stores a signal; a repeated external id is an ECONFLICT.
 func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {
 	_, err := tx.exec(ctx, `INSERT INTO signals (id, external_id, type, occurred_at, received_at, account_id, contact_id, handoff_id, payload)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.ExternalID, s.Type, ms(s.OccurredAt), ms(s.ReceivedAt), s.AccountID, s.ContactID, s.HandoffID, jsonText(s))
-	if err != nil {
+	if isUnique(err) {
+		return baton.Errorf(baton.ECONFLICT, "signal %s already exists", s.ExternalID)
+	} else if err != nil {
 		return fmt.Errorf("sqlite: insert signal %s: %w", s.ExternalID, err)
 	}
 	return nil

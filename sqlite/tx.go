@@ -119,3 +119,19 @@ func (tx *Tx) TokenByHash(ctx context.Context, hash string) (*baton.Token, error
 	t.CreatedAt = fromMS(created)
 	return &t, nil
 }
+
+// sqliteConstraintUnique is SQLITE_CONSTRAINT_UNIQUE; primary keys report
+// SQLITE_CONSTRAINT_PRIMARYKEY.
+const (
+	sqliteConstraintUnique     = 2067
+	sqliteConstraintPrimaryKey = 1555
+)
+
+// isUnique reports whether err is a unique or primary key violation.
+func isUnique(err error) bool {
+	var e interface{ Code() int }
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqliteConstraintUnique || e.Code() == sqliteConstraintPrimaryKey
+}
