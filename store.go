@@ -21,6 +21,7 @@ type Store interface {
 // no method returns (nil, nil).
 type Tx interface {
 	// Signals.
+	Signal(ctx context.Context, id string) (*Signal, error)
 	SignalByExternalID(ctx context.Context, externalID string) (*Signal, error)
 	InsertSignal(ctx context.Context, s *Signal) error
 	SignalsBetween(ctx context.Context, from, to time.Time, limit int) ([]*Signal, error)
@@ -83,7 +84,14 @@ type Tx interface {
 
 	// Routing fairness state, updated in the same transaction as the pick.
 	PoolState(ctx context.Context, pool string) (PoolState, error)
-	RecordPick(ctx context.Context, pool, userID string, seq int64) error
+	// RecordPick stores a pick: the pool's new virtual time, the member's
+	// new pass, and one more assignment for the member on now's UTC day.
+	RecordPick(ctx context.Context, pool, userID string, vtime, pass int64, now time.Time) error
+	// Loads returns open handoffs, assignments today (UTC) and in the last
+	// 30 days for each of the users.
+	Loads(ctx context.Context, userIDs []string, now time.Time) (map[string]Load, error)
+	// AccountIDByDomain finds the account owning a domain (primary or alias).
+	AccountIDByDomain(ctx context.Context, domain string) (string, error)
 
 	// API tokens.
 	InsertToken(ctx context.Context, t *Token) error
@@ -94,15 +102,20 @@ type Tx interface {
 	PutSetting(ctx context.Context, key string, value []byte) error
 }
 
-// PoolState is a routing pool's fairness state: a sequence that grows with
-// every pick, and each member's last pick and count.
+// PoolState is a routing pool's fairness state: its virtual time and each
+// member's pass (see package routing).
 type PoolState struct {
-	Seq     int64
+	VTime   int64
 	Members map[string]PoolMember
 }
 
 // PoolMember is one user's standing in a pool.
 type PoolMember struct {
-	LastSeq  int64
+	Pass     int64
 	Assigned int64
+}
+
+// Load is how much a user already holds, for caps and least-loaded routing.
+type Load struct {
+	Open, Today, Month int
 }

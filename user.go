@@ -36,6 +36,15 @@ type User struct {
 	Capacity int `json:"capacity,omitempty"`
 	// Weight is the user's share in weighted distribution; 0 reads as 1.
 	Weight int `json:"weight,omitempty"`
+	// DailyCap and MonthlyCap cap assignments per UTC day and per 30 days;
+	// 0 means no cap.
+	DailyCap   int `json:"daily_cap,omitempty"`
+	MonthlyCap int `json:"monthly_cap,omitempty"`
+	// WorkingHours is the user's week in their own time zone, e.g.
+	// "mon-fri 09:00-12:30,13:30-17:30"; empty means mon-fri 09:00-17:00.
+	WorkingHours string `json:"working_hours,omitempty"`
+	// Paused users keep their handoffs but receive no new ones.
+	Paused bool `json:"paused,omitempty"`
 	// AwayFrom and AwayUntil bound an out-of-office window; zero means none.
 	AwayFrom  time.Time `json:"away_from,omitzero"`
 	AwayUntil time.Time `json:"away_until,omitzero"`
@@ -78,6 +87,12 @@ func (u *User) Validate() error {
 	}
 	if u.Weight < 0 || u.Weight > 100 {
 		v.Add("weight", "must be between 0 and 100")
+	}
+	if u.DailyCap < 0 || u.DailyCap > 100_000 {
+		v.Add("daily_cap", "must be between 0 and 100000")
+	}
+	if u.MonthlyCap < 0 || u.MonthlyCap > 1_000_000 {
+		v.Add("monthly_cap", "must be between 0 and 1000000")
 	}
 	if !u.AwayUntil.IsZero() && !u.AwayFrom.IsZero() && !u.AwayUntil.After(u.AwayFrom) {
 		v.Add("away_until", "must be after away_from")

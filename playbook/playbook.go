@@ -49,11 +49,22 @@ const (
 	StepExistingCustomer = "existing_customer" // the account's CSM (or owner) when it is a customer
 	StepOpenOpportunity  = "open_opportunity"  // the owner of the account's open opportunity
 	StepNamedAccount     = "named_account"     // the account's named owner
-	StepPool             = "pool"              // round-robin over the receiving team
+	StepRules            = "rules"             // the first routing rule whose condition holds → its pool
+	StepPool             = "pool"              // the receiving team's pool
 )
 
 // PrecedenceSteps lists the valid routing steps.
-var PrecedenceSteps = []string{StepExistingCustomer, StepOpenOpportunity, StepNamedAccount, StepPool}
+var PrecedenceSteps = []string{StepExistingCustomer, StepOpenOpportunity, StepNamedAccount, StepRules, StepPool}
+
+// Distribution methods within a pool.
+const (
+	MethodRoundRobin  = "round_robin"  // equal turns, least recently picked first
+	MethodWeighted    = "weighted"     // turns in proportion to each user's weight
+	MethodLeastLoaded = "least_loaded" // fewest open handoffs first
+)
+
+// Methods lists the valid distribution methods.
+var Methods = []string{MethodRoundRobin, MethodWeighted, MethodLeastLoaded}
 
 // Playbook is a loaded, validated and compiled playbook.
 type Playbook struct {
@@ -133,6 +144,54 @@ type Routing struct {
 	FallbackTeam string `yaml:"fallback_team"`
 	// Coalesce is the default coalescing window (default 72h).
 	Coalesce baton.Duration `yaml:"coalesce"`
+	// CoalesceBy is what makes two signals the same buyer: "contact"
+	// (default) or "account".
+	CoalesceBy string `yaml:"coalesce_by"`
+	// Method is the distribution of the receiving team's pool (default
+	// round_robin).
+	Method string `yaml:"method"`
+	// WorkingHours prefers pool members inside their working hours (default
+	// true); when none is, the pick ignores hours and says so in the trace.
+	WorkingHours *bool `yaml:"working_hours"`
+	// Rules are evaluated in order by the "rules" step; the first whose
+	// condition holds sends the handoff to its pool.
+	Rules []Rule `yaml:"rules"`
+
+	rulesByType map[string][]*Rule
+}
+
+// Rule sends matching handoffs to a pool.
+type Rule struct {
+	Name string `yaml:"name"`
+	// When is an expr condition over Env (required).
+	When string `yaml:"when"`
+	// Types limits the rule to these handoff types; empty means all.
+	Types []string `yaml:"types"`
+	To    PoolSpec `yaml:"to"`
+
+	when *vm.Program
+}
+
+// PoolSpec names a pool: a team's members or a list of users (emails).
+type PoolSpec struct {
+	Team         string   `yaml:"team"`
+	Users        []string `yaml:"users"`
+	Method       string   `yaml:"method"`
+	WorkingHours *bool    `yaml:"working_hours"`
+}
+
+// Program returns the rule's compiled condition.
+func (r *Rule) Program() *vm.Program { return r.when }
+
+// RulesFor returns the rules that apply to a handoff type, in order.
+func (pb *Playbook) RulesFor(handoffType string) []*Rule { return pb.Routing.rulesByType[handoffType] }
+
+// PoolHours reports whether a pool prefers members in working hours.
+func (pb *Playbook) PoolHours(spec *PoolSpec) bool {
+	if spec != nil && spec.WorkingHours != nil {
+		return *spec.WorkingHours
+	}
+	return pb.Routing.WorkingHours == nil || *pb.Routing.WorkingHours
 }
 
 // MinLead is the shortest deadline a handoff is ever given after assignment.
@@ -338,10 +397,10 @@ func (pb *Playbook) validate(v *validator) {
 	}
 
 	r := &pb.Routing
-	if len(r.Precedence) == 0 {
-		r.Precedence = []string{StepExistingCustomer, StepOpenOpportunity, StepNamedAccount, StepPool}
-	}
 	validSteps(v, "routing.precedence", r.Precedence)
+	if len(r.Precedence) == 0 {
+		r.Precedence = []string{StepExistingCustomer, StepOpenOpportunity, StepNamedAccount, StepRules, StepPool}
+	}
 	if r.FallbackTeam == "" {
 		r.FallbackTeam = "ops"
 	} else if !baton.ValidName(r.FallbackTeam) {
@@ -351,6 +410,18 @@ func (pb *Playbook) validate(v *validator) {
 		r.Coalesce = baton.Duration(72 * time.Hour)
 	} else if r.Coalesce < 0 {
 		v.add("routing.coalesce", "coalesce must not be negative")
+	}
+	switch r.CoalesceBy {
+	case "":
+		r.CoalesceBy = "contact"
+	case "contact", "account":
+	default:
+		v.add("routing.coalesce_by", "coalesce_by must be contact or account, got %q", r.CoalesceBy)
+	}
+	if r.Method == "" {
+		r.Method = MethodRoundRobin
+	} else if !slices.Contains(Methods, r.Method) {
+		v.add("routing.method", "unknown method %q (expected one of %s)", r.Method, strings.Join(Methods, ", "))
 	}
 
 	pb.byTrigger = map[string][]*HandoffType{}
@@ -409,6 +480,66 @@ func (pb *Playbook) validate(v *validator) {
 				v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("handoff type %q: condition: %s", h.Name, msg)})
 			}
 			h.when = prog
+		}
+	}
+	pb.validateRules(v)
+}
+
+// validateRules checks and compiles the routing rules; it runs after the
+// handoff types are known.
+func (pb *Playbook) validateRules(v *validator) {
+	r := &pb.Routing
+	r.rulesByType = map[string][]*Rule{}
+	names := map[string]bool{}
+	for i := range r.Rules {
+		rule := &r.Rules[i]
+		p := fmt.Sprintf("routing.rules[%d]", i)
+		if !baton.ValidName(rule.Name) {
+			v.add(p+".name", "rule name %q: expected lowercase letters, digits and underscores", rule.Name)
+		} else if names[rule.Name] {
+			v.add(p+".name", "rule %q is defined twice", rule.Name)
+		}
+		names[rule.Name] = true
+		if strings.TrimSpace(rule.When) == "" {
+			v.add(p, "rule %q: when is required", rule.Name)
+		} else if prog, err := Compile(rule.When); err != nil {
+			line, col, msg := exprPosition(err)
+			lc := v.pos[p+".when"]
+			v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("rule %q: condition: %s", rule.Name, msg)})
+		} else {
+			rule.when = prog
+		}
+		for j, t := range rule.Types {
+			if pb.HandoffType(t) == nil {
+				v.add(fmt.Sprintf("%s.types[%d]", p, j), "rule %q: unknown handoff type %q", rule.Name, t)
+			}
+		}
+		to := &rule.To
+		switch {
+		case to.Team == "" && len(to.Users) == 0:
+			v.add(p+".to", "rule %q: to needs a team or users", rule.Name)
+		case to.Team != "" && len(to.Users) > 0:
+			v.add(p+".to", "rule %q: to takes a team or users, not both", rule.Name)
+		case to.Team != "" && !baton.ValidName(to.Team):
+			v.add(p+".to.team", "rule %q: team %q: expected lowercase letters, digits and underscores", rule.Name, to.Team)
+		}
+		for j, u := range to.Users {
+			if !baton.ValidEmail(strings.ToLower(u)) {
+				v.add(fmt.Sprintf("%s.to.users[%d]", p, j), "rule %q: %q is not an email address", rule.Name, u)
+			}
+		}
+		if to.Method == "" {
+			to.Method = r.Method
+		} else if !slices.Contains(Methods, to.Method) {
+			v.add(p+".to.method", "rule %q: unknown method %q (expected one of %s)", rule.Name, to.Method, strings.Join(Methods, ", "))
+		}
+	}
+	for i := range pb.HandoffTypes {
+		name := pb.HandoffTypes[i].Name
+		for j := range r.Rules {
+			if rule := &r.Rules[j]; len(rule.Types) == 0 || slices.Contains(rule.Types, name) {
+				r.rulesByType[name] = append(r.rulesByType[name], rule)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/bizhours"
 )
 
 // PutUser creates or updates a user, keyed by email. Manager and backup may
@@ -51,6 +52,11 @@ func (s *Service) putUser(ctx context.Context, tx baton.Tx, u *baton.User, now t
 			return err
 		}
 		*f.ref = ref.ID
+	}
+	if u.WorkingHours != "" {
+		if _, err := bizhours.ParseCalendar(u.WorkingHours, u.TimeZone, nil); err != nil {
+			v.Add("working_hours", "%v", err)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return err

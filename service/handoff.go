@@ -78,7 +78,7 @@ func (s *Service) notify(ctx context.Context, tx baton.Tx, h *baton.Handoff, kin
 		if err != nil {
 			return err
 		}
-		if u := r.byID[recipientID]; u != nil {
+		if u := r.User(recipientID); u != nil {
 			payload["recipient"] = map[string]string{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role}
 		}
 	} else {
@@ -266,6 +266,7 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		d = routing.Decision{OwnerID: target, Step: "manual", Trace: []baton.Step{{Step: "manual", Subject: target, Result: "picked", Reason: ev.Reason}}}
 	} else {
 		var account *baton.Account
+		var contact *baton.Contact
 		if h.AccountID != "" {
 			a, err := tx.Account(ctx, h.AccountID)
 			if err != nil {
@@ -273,12 +274,22 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 			}
 			account = a
 		}
+		if h.ContactID != "" {
+			c, err := tx.Contact(ctx, h.ContactID)
+			if err != nil {
+				return err
+			}
+			contact = c
+		}
+		sig, err := tx.Signal(ctx, h.SignalID)
+		if err != nil {
+			return err
+		}
 		var exclude []string
 		if ev.Kind != baton.EventResubmitted && prev != "" {
 			exclude = []string{prev}
 		}
-		var err error
-		if d, err = s.route(ctx, tx, pb, ht, account, now, exclude); err != nil {
+		if d, err = s.route(ctx, tx, pb, ht, newEnv(sig, account, contact), account, now, exclude); err != nil {
 			return err
 		}
 	}

@@ -139,7 +139,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		h.MeetingID, meetingStart = meeting.ID, m.StartsAt
 	}
 
-	d, err := s.route(ctx, tx, pb, ht, account, now, nil)
+	d, err := s.route(ctx, tx, pb, ht, env, account, now, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err != nil {
 		return nil, err
 	}
-	res.View = &HandoffView{Handoff: h, Owner: ref(r.byID[h.OwnerID]), Backup: ref(r.byID[h.BackupID]), Sender: ref(r.byID[h.SenderID]),
+	res.View = &HandoffView{Handoff: h, Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
 		Account: account, Contact: contact, Meeting: meeting, Allowed: baton.AllowedCommands(h.State)}
 	return res, nil
 }
@@ -178,37 +178,26 @@ func actorForSignal(sig *baton.Signal) string {
 	return "signal"
 }
 
-// route runs the routing engine with the roster and pool state read in tx,
-// and records the pick in tx.
-func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, ht *playbook.HandoffType, account *baton.Account, now time.Time, exclude []string) (routing.Decision, error) {
+// route runs the routing engine with the roster, fairness state and loads
+// read in tx, and records the pick in tx.
+func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, ht *playbook.HandoffType, env *playbook.Env, account *baton.Account, now time.Time, exclude []string) (routing.Decision, error) {
 	r, err := s.users(ctx, tx)
 	if err != nil {
 		return routing.Decision{}, err
 	}
 	req := &routing.Request{
-		Now: now, Steps: pb.PrecedenceFor(ht), Team: ht.To, FallbackTeam: pb.Routing.FallbackTeam,
-		Account: account, Users: r.users, Exclude: exclude, Open: map[string]int{},
+		Now: now, Type: ht.Name, Steps: pb.PrecedenceFor(ht), Rules: pb.RulesFor(ht.Name), Env: env,
+		Team: ht.To, Method: pb.Routing.Method, FallbackTeam: pb.Routing.FallbackTeam, Hours: pb.PoolHours(nil),
+		Account: account, Roster: r.Roster, Exclude: exclude,
+		State: func(pool string) (baton.PoolState, error) { return tx.PoolState(ctx, pool) },
+		Loads: func(ids []string) (map[string]baton.Load, error) { return tx.Loads(ctx, ids, now) },
 	}
-	if req.Pool, err = tx.PoolState(ctx, routing.PoolKey(ht.To)); err != nil {
-		return routing.Decision{}, err
-	}
-	for _, u := range r.users {
-		if u.Capacity > 0 && (u.Team == ht.To || u.Team == req.FallbackTeam || account != nil) {
-			if req.Open[u.ID], err = tx.OpenCount(ctx, u.ID); err != nil {
-				return routing.Decision{}, err
-			}
-		}
-	}
-	d := routing.Route(req)
-	if d.FellBack && d.Pool != "" {
-		// Rare: read the fallback pool's fairness state only when needed.
-		if req.FallbackPool, err = tx.PoolState(ctx, d.Pool); err != nil {
-			return routing.Decision{}, err
-		}
-		d = routing.Route(req)
+	d, err := routing.Route(req)
+	if err != nil {
+		return d, err
 	}
 	if d.Pool != "" {
-		if err := tx.RecordPick(ctx, d.Pool, d.OwnerID, d.Seq); err != nil {
+		if err := tx.RecordPick(ctx, d.Pool, d.OwnerID, d.VTime, d.Pass, now); err != nil {
 			return d, err
 		}
 	}

@@ -42,7 +42,7 @@ func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full 
 	if err != nil {
 		return nil, err
 	}
-	v := &HandoffView{Handoff: h, Owner: ref(r.byID[h.OwnerID]), Backup: ref(r.byID[h.BackupID]), Sender: ref(r.byID[h.SenderID]),
+	v := &HandoffView{Handoff: h, Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
 		Allowed: baton.AllowedCommands(h.State)}
 	if v.Allowed == nil {
 		v.Allowed = []baton.Command{}
@@ -139,7 +139,7 @@ func (s *Service) Users(ctx context.Context) ([]*baton.User, error) {
 	err := s.store.View(ctx, func(tx baton.Tx) error {
 		r, err := s.users(ctx, tx)
 		if err == nil {
-			out = r.users
+			out = r.Users()
 		}
 		return err
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/routing"
 	"github.com/google/uuid"
 )
 
@@ -39,9 +40,8 @@ type checkedRoster struct {
 // roster caches the team between user writes: routing reads it on every
 // signal, and a thousand rows per signal would dominate ingest.
 type roster struct {
+	*routing.Roster
 	version int64
-	users   []*baton.User
-	byID    map[string]*baton.User
 }
 
 // New returns a Service. The logger may be nil.
@@ -90,10 +90,7 @@ func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &roster{version: version, users: users, byID: make(map[string]*baton.User, len(users))}
-	for _, u := range users {
-		r.byID[u.ID] = u
-	}
+	r := &roster{Roster: routing.NewRoster(users), version: version}
 	// Only a committed roster may be cached: a write in this transaction
 	// bumps the version, and the cache is refreshed on next read.
 	s.roster.Store(r)

@@ -70,7 +70,7 @@ func setup(t testing.TB) *env {
 		{Email: "ae1@t.example", Name: "Ae One", Role: baton.RoleAE, Team: "ae", TimeZone: "America/New_York", ManagerID: "mgr@t.example"},
 		{Email: "ae2@t.example", Name: "Ae Two", Role: baton.RoleAE, Team: "ae", TimeZone: "Australia/Sydney", ManagerID: "mgr@t.example"},
 	} {
-		u.Active = true
+		u.Active, u.WorkingHours = true, "24x7" // routing by hours has its own tests
 		got, err := svc.PutUser(ctx, &u)
 		if err != nil {
 			t.Fatalf("put user %s: %v", u.Email, err)

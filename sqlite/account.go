@@ -74,10 +74,37 @@ func (tx *Tx) PutAccount(ctx context.Context, a *baton.Account) error {
 		opportunity_owner_id = excluded.opportunity_owner_id, updated_at = excluded.updated_at`,
 		a.ID, a.Name, domain, jsonText(aliases), a.Segment, a.Employees, a.Industry, a.Country, a.Region, a.Status,
 		a.OwnerID, a.CSMID, a.OpportunityOwnerID, ms(a.CreatedAt), ms(a.UpdatedAt))
-	if err != nil {
+	if isUnique(err) {
+		return &baton.Error{Code: baton.ECONFLICT, Message: "domain already belongs to another account", Fields: []baton.FieldError{{Field: "domain", Message: "belongs to another account"}}}
+	} else if err != nil {
 		return fmt.Errorf("sqlite: put account %s: %w", a.ID, err)
 	}
+	// Keep the domain index (primary domain and aliases) in step.
+	if _, err := tx.exec(ctx, `DELETE FROM account_domains WHERE account_id = ?`, a.ID); err != nil {
+		return fmt.Errorf("sqlite: put account %s domains: %w", a.ID, err)
+	}
+	for _, d := range append([]string{a.Domain}, a.Aliases...) {
+		if d == "" {
+			continue
+		}
+		_, err := tx.exec(ctx, `INSERT INTO account_domains (domain, account_id) VALUES (?, ?)`, d, a.ID)
+		if isUnique(err) {
+			return &baton.Error{Code: baton.ECONFLICT, Message: fmt.Sprintf("domain %s already belongs to another account", d),
+				Fields: []baton.FieldError{{Field: "aliases", Message: d + " belongs to another account"}}}
+		} else if err != nil {
+			return fmt.Errorf("sqlite: put account %s domains: %w", a.ID, err)
+		}
+	}
 	return nil
+}
+
+// AccountIDByDomain finds the account owning a domain, primary or alias.
+func (tx *Tx) AccountIDByDomain(ctx context.Context, domain string) (string, error) {
+	var id string
+	if err := tx.queryRow(ctx, `SELECT account_id FROM account_domains WHERE domain = ?`, domain).Scan(&id); err != nil {
+		return "", notFound(err, "account with domain", domain)
+	}
+	return id, nil
 }
 
 const contactCols = `id, account_id, email, name, title, phone, timezone, created_at, updated_at`

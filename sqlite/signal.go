@@ -9,6 +9,15 @@ import (
 	"github.com/batonhq/baton"
 )
 
+// Signal finds a signal by id.
+func (tx *Tx) Signal(ctx context.Context, id string) (*baton.Signal, error) {
+	s, err := scanSignal(tx.queryRow(ctx, `SELECT payload, handoff_id FROM signals WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "signal", id)
+	}
+	return s, nil
+}
+
 // SignalByExternalID finds a signal by its sender's id.
 func (tx *Tx) SignalByExternalID(ctx context.Context, externalID string) (*baton.Signal, error) {
 	s, err := scanSignal(tx.queryRow(ctx, `SELECT payload, handoff_id FROM signals WHERE external_id = ?`, externalID))

@@ -112,7 +112,7 @@ func TestAccounts(t *testing.T) {
 	ctx := context.Background()
 
 	account := func(id, name, domain string) *baton.Account {
-		return &baton.Account{ID: id, Name: name, Domain: domain, Aliases: []string{"ex.io"}, Segment: baton.SegmentMidMarket,
+		return &baton.Account{ID: id, Name: name, Domain: domain, Aliases: []string{id + ".example.io"}, Segment: baton.SegmentMidMarket,
 			Employees: 250, Industry: "software", Country: "GB", Region: "emea", Status: baton.AccountProspect, OwnerID: "u1",
 			CSMID: "u2", OpportunityOwnerID: "u3", CreatedAt: msec(t0), UpdatedAt: msec(t0)}
 	}
@@ -166,6 +166,24 @@ func TestAccounts(t *testing.T) {
 			return err
 		})
 		wantCode(t, "account by its old domain", err, baton.ENOTFOUND)
+	})
+
+	t.Run("FindsByAliasAndRefusesSharedDomains", func(t *testing.T) {
+		t.Parallel()
+		db, _ := newDB(t, sqlite.Options{})
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutAccount(ctx, account("a1", "One", "one.example")) })
+		var id string
+		mustView(t, db, func(tx baton.Tx) (err error) {
+			id, err = tx.AccountIDByDomain(ctx, "a1.example.io")
+			return err
+		})
+		if id != "a1" {
+			t.Errorf("by alias: got %q, want a1", id)
+		}
+		clash := account("a2", "Two", "two.example")
+		clash.Aliases = []string{"one.example"}
+		err := db.Update(ctx, func(tx baton.Tx) error { return tx.PutAccount(ctx, clash) })
+		wantCode(t, "alias owned by another account", err, baton.ECONFLICT)
 	})
 
 	t.Run("ReturnsNotFoundForUnknownIDAndDomain", func(t *testing.T) {
@@ -1065,28 +1083,39 @@ func TestPools(t *testing.T) {
 		}
 	})
 
-	t.Run("AccumulatesSeqAndMembers", func(t *testing.T) {
+	t.Run("AccumulatesStateAndLoads", func(t *testing.T) {
 		t.Parallel()
 		db, _ := newDB(t, sqlite.Options{})
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 		for i, u := range []string{"u1", "u2", "u1"} {
-			mustUpdate(t, db, func(tx baton.Tx) error { return tx.RecordPick(ctx, "team:ae", u, int64(i+1)) })
+			mustUpdate(t, db, func(tx baton.Tx) error {
+				return tx.RecordPick(ctx, "team:ae", u, int64(i), int64(10*(i+1)), now.Add(-time.Duration(i)*24*time.Hour))
+			})
 		}
-		mustUpdate(t, db, func(tx baton.Tx) error { return tx.RecordPick(ctx, "team:se", "u3", 7) })
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.RecordPick(ctx, "team:se", "u3", 7, 8, now) })
 		var ae, se baton.PoolState
+		var loads map[string]baton.Load
 		mustView(t, db, func(tx baton.Tx) (err error) {
 			if ae, err = tx.PoolState(ctx, "team:ae"); err != nil {
 				return err
 			}
-			se, err = tx.PoolState(ctx, "team:se")
+			if se, err = tx.PoolState(ctx, "team:se"); err != nil {
+				return err
+			}
+			loads, err = tx.Loads(ctx, []string{"u1", "u2", "u3", "u4"}, now)
 			return err
 		})
-		want := baton.PoolState{Seq: 3, Members: map[string]baton.PoolMember{"u1": {LastSeq: 3, Assigned: 2}, "u2": {LastSeq: 2, Assigned: 1}}}
+		want := baton.PoolState{VTime: 2, Members: map[string]baton.PoolMember{"u1": {Pass: 30, Assigned: 2}, "u2": {Pass: 20, Assigned: 1}}}
 		if diff := cmp.Diff(want, ae); diff != "" {
 			t.Errorf("pool team:ae (-want +got):\n%s", diff)
 		}
-		want = baton.PoolState{Seq: 7, Members: map[string]baton.PoolMember{"u3": {LastSeq: 7, Assigned: 1}}}
+		want = baton.PoolState{VTime: 7, Members: map[string]baton.PoolMember{"u3": {Pass: 8, Assigned: 1}}}
 		if diff := cmp.Diff(want, se); diff != "" {
 			t.Errorf("pool team:se (-want +got):\n%s", diff)
+		}
+		wantLoads := map[string]baton.Load{"u1": {Today: 1, Month: 2}, "u2": {Today: 0, Month: 1}, "u3": {Today: 1, Month: 1}}
+		if diff := cmp.Diff(wantLoads, loads); diff != "" {
+			t.Errorf("loads (-want +got):\n%s", diff)
 		}
 	})
 }

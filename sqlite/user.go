@@ -5,17 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/batonhq/baton"
 )
 
-const userCols = `id, email, name, role, team, territory, timezone, manager_id, backup_id, capacity, weight, away_from, away_until, active, created_at, updated_at`
+const userCols = `id, email, name, role, team, territory, timezone, manager_id, backup_id, capacity, weight, away_from, away_until, active,
+	created_at, updated_at, working_hours, paused, daily_cap, monthly_cap`
 
 func scanUser(row scanner) (*baton.User, error) {
 	var u baton.User
 	var awayFrom, awayUntil, created, updated int64
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Team, &u.Territory, &u.TimeZone, &u.ManagerID, &u.BackupID,
-		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated); err != nil {
+		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated, &u.WorkingHours, &u.Paused, &u.DailyCap, &u.MonthlyCap); err != nil {
 		return nil, err
 	}
 	u.AwayFrom, u.AwayUntil = fromMS(awayFrom), fromMS(awayUntil)
@@ -53,13 +56,14 @@ func (tx *Tx) Users(ctx context.Context) ([]*baton.User, error) {
 
 // PutUser inserts or replaces a user.
 func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
-	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, team = excluded.team,
 		territory = excluded.territory, timezone = excluded.timezone, manager_id = excluded.manager_id, backup_id = excluded.backup_id,
 		capacity = excluded.capacity, weight = excluded.weight, away_from = excluded.away_from, away_until = excluded.away_until,
-		active = excluded.active, updated_at = excluded.updated_at`,
+		active = excluded.active, updated_at = excluded.updated_at, working_hours = excluded.working_hours, paused = excluded.paused,
+		daily_cap = excluded.daily_cap, monthly_cap = excluded.monthly_cap`,
 		u.ID, u.Email, u.Name, u.Role, u.Team, u.Territory, u.TimeZone, u.ManagerID, u.BackupID, u.Capacity, u.Weight,
-		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt))
+		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt), u.WorkingHours, u.Paused, u.DailyCap, u.MonthlyCap)
 	if err != nil {
 		return fmt.Errorf("sqlite: put user %s: %w", u.Email, err)
 	}
@@ -69,11 +73,11 @@ func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 // PoolState reads a routing pool's fairness state.
 func (tx *Tx) PoolState(ctx context.Context, pool string) (baton.PoolState, error) {
 	st := baton.PoolState{Members: map[string]baton.PoolMember{}}
-	err := tx.queryRow(ctx, `SELECT seq FROM pools WHERE pool = ?`, pool).Scan(&st.Seq)
+	err := tx.queryRow(ctx, `SELECT vtime FROM pools WHERE pool = ?`, pool).Scan(&st.VTime)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("sqlite: pool %s: %w", pool, err)
 	}
-	rows, err := tx.query(ctx, `SELECT user_id, last_seq, assigned FROM pool_members WHERE pool = ?`, pool)
+	rows, err := tx.query(ctx, `SELECT user_id, pass, assigned FROM pool_members WHERE pool = ?`, pool)
 	if err != nil {
 		return st, fmt.Errorf("sqlite: pool %s members: %w", pool, err)
 	}
@@ -81,7 +85,7 @@ func (tx *Tx) PoolState(ctx context.Context, pool string) (baton.PoolState, erro
 	for rows.Next() {
 		var id string
 		var m baton.PoolMember
-		if err := rows.Scan(&id, &m.LastSeq, &m.Assigned); err != nil {
+		if err := rows.Scan(&id, &m.Pass, &m.Assigned); err != nil {
 			return st, fmt.Errorf("sqlite: pool %s members: %w", pool, err)
 		}
 		st.Members[id] = m
@@ -89,15 +93,69 @@ func (tx *Tx) PoolState(ctx context.Context, pool string) (baton.PoolState, erro
 	return st, rows.Err()
 }
 
-// RecordPick advances a pool's sequence and records the picked member.
-func (tx *Tx) RecordPick(ctx context.Context, pool, userID string, seq int64) error {
-	if _, err := tx.exec(ctx, `INSERT INTO pools (pool, seq) VALUES (?, ?) ON CONFLICT (pool) DO UPDATE SET seq = max(seq, excluded.seq)`, pool, seq); err != nil {
+// RecordPick stores a pick's fairness state and counts the assignment.
+func (tx *Tx) RecordPick(ctx context.Context, pool, userID string, vtime, pass int64, now time.Time) error {
+	if _, err := tx.exec(ctx, `INSERT INTO pools (pool, vtime) VALUES (?, ?) ON CONFLICT (pool) DO UPDATE SET vtime = excluded.vtime`, pool, vtime); err != nil {
 		return fmt.Errorf("sqlite: record pick in %s: %w", pool, err)
 	}
-	_, err := tx.exec(ctx, `INSERT INTO pool_members (pool, user_id, last_seq, assigned) VALUES (?, ?, ?, 1)
-		ON CONFLICT (pool, user_id) DO UPDATE SET last_seq = excluded.last_seq, assigned = assigned + 1`, pool, userID, seq)
-	if err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO pool_members (pool, user_id, pass, assigned) VALUES (?, ?, ?, 1)
+		ON CONFLICT (pool, user_id) DO UPDATE SET pass = excluded.pass, assigned = assigned + 1`, pool, userID, pass); err != nil {
 		return fmt.Errorf("sqlite: record pick in %s: %w", pool, err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO assign_days (user_id, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (user_id, day) DO UPDATE SET n = n + 1`, userID, utcDay(now)); err != nil {
+		return fmt.Errorf("sqlite: count assignment of %s: %w", userID, err)
 	}
 	return nil
+}
+
+func utcDay(t time.Time) int64 { return t.Unix() / 86400 }
+
+// Loads returns each user's open handoffs and recent assignments.
+func (tx *Tx) Loads(ctx context.Context, userIDs []string, now time.Time) (map[string]baton.Load, error) {
+	out := make(map[string]baton.Load, len(userIDs))
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(userIDs)), ",")
+	args := make([]any, 0, len(userIDs)+2)
+	for _, id := range userIDs {
+		args = append(args, id)
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT owner_id, count(*) FROM handoffs WHERE owner_id IN (`+in+`)
+		AND state IN ('assigned', 'accepted', 'actioned') GROUP BY owner_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: loads: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: loads: %w", err)
+		}
+		l := out[id]
+		l.Open = n
+		out[id] = l
+	}
+	rows.Close()
+	today := utcDay(now)
+	args = append(append([]any{today}, args...), today-29)
+	rows, err = tx.tx.QueryContext(ctx, `SELECT user_id, sum(CASE WHEN day = ? THEN n ELSE 0 END), sum(n) FROM assign_days
+		WHERE user_id IN (`+in+`) AND day >= ? GROUP BY user_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: loads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var d, m int
+		if err := rows.Scan(&id, &d, &m); err != nil {
+			return nil, fmt.Errorf("sqlite: loads: %w", err)
+		}
+		l := out[id]
+		l.Today, l.Month = d, m
+		out[id] = l
+	}
+	return out, rows.Err()
 }
