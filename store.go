@@ -46,6 +46,8 @@ type Tx interface {
 	// OpenHandoffFor returns the newest open handoff of typ for the contact
 	// created at or after since, or ENOTFOUND.
 	OpenHandoffFor(ctx context.Context, contactID, typ string, since time.Time) (*Handoff, error)
+	// OpenHandoffForAccount is OpenHandoffFor keyed by account.
+	OpenHandoffForAccount(ctx context.Context, accountID, typ string, since time.Time) (*Handoff, error)
 	Handoffs(ctx context.Context, f HandoffFilter) (list []*Handoff, next string, err error)
 	InsertHandoff(ctx context.Context, h *Handoff) error
 	UpdateHandoff(ctx context.Context, h *Handoff) error

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/match"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -77,7 +76,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		return nil, err
 	}
 
-	account, err := s.upsertAccount(ctx, tx, sig, now)
+	account, matched, err := s.upsertAccount(ctx, tx, sig, now)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +93,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 
 	env := newEnv(sig, account, contact)
 	ht, matchTrace := pb.Match(env)
+	matchTrace = append([]baton.Step{matched}, matchTrace...)
 	res := &IngestResult{Signal: sig}
 	if ht == nil {
 		res.Reason = matchTrace[len(matchTrace)-1].Reason
@@ -102,8 +102,15 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 
 	// Coalesce: a signal from a contact with an open handoff of this type
 	// joins it (one owner, one clock) instead of opening another.
-	if window := pb.CoalesceWindow(ht); window > 0 && contact != nil && !newContact {
-		h, err := tx.OpenHandoffFor(ctx, contact.ID, ht.Name, now.Add(-window))
+	if window := pb.CoalesceWindow(ht); window > 0 {
+		var h *baton.Handoff
+		var err error = baton.Errorf(baton.ENOTFOUND, "no open handoff")
+		switch {
+		case pb.Routing.CoalesceBy == "account" && account != nil:
+			h, err = tx.OpenHandoffForAccount(ctx, account.ID, ht.Name, now.Add(-window))
+		case pb.Routing.CoalesceBy != "account" && contact != nil && !newContact:
+			h, err = tx.OpenHandoffFor(ctx, contact.ID, ht.Name, now.Add(-window))
+		}
 		if err == nil {
 			return s.join(ctx, tx, h, sig, now)
 		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
@@ -232,49 +239,43 @@ func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *
 	return &IngestResult{Signal: sig, Handoff: h, View: v, Joined: true}, nil
 }
 
-func (s *Service) upsertAccount(ctx context.Context, tx baton.Tx, sig *baton.Signal, now time.Time) (*baton.Account, error) {
-	domain := match.NormalizeDomain(sig.Account.Domain)
-	if domain == "" && sig.Contact.Email != "" {
-		if d := match.NormalizeDomain(sig.Contact.Email); !match.IsFreeMail(d) {
-			domain = d
-		}
+// upsertAccount matches the signal to an account, filling what the account
+// did not know, or creates one. It returns the matching step for the trace.
+func (s *Service) upsertAccount(ctx context.Context, tx baton.Tx, sig *baton.Signal, now time.Time) (*baton.Account, baton.Step, error) {
+	a, how, domain, err := s.matchAccount(ctx, tx, sig)
+	if err != nil {
+		return nil, how, err
 	}
-	if domain == "" {
-		if sig.Account.Name == "" {
-			return nil, nil
+	if a == nil {
+		if domain == "" && sig.Account.Name == "" {
+			return nil, how, nil
 		}
-		// No domain to key on: a new, domain-less account. Matching by
-		// company name across accounts is the routing engine's job.
-		a := newAccount(sig, "", now)
-		return a, tx.PutAccount(ctx, a)
-	}
-	a, err := tx.AccountByDomain(ctx, domain)
-	switch {
-	case baton.ErrorCode(err) == baton.ENOTFOUND:
 		a = newAccount(sig, domain, now)
-	case err != nil:
-		return nil, err
-	default:
-		// Fill what we did not know; never overwrite what the team set.
-		changed := false
-		fill := func(dst *string, v string) {
-			if *dst == "" && v != "" {
-				*dst, changed = v, true
-			}
+		if err := tx.PutAccount(ctx, a); err != nil {
+			return nil, how, err
 		}
-		fill(&a.Industry, sig.Account.Industry)
-		fill(&a.Country, sig.Account.Country)
-		fill(&a.Region, sig.Account.Region)
-		if a.Employees == 0 && sig.Account.Employees > 0 {
-			a.Employees, changed = sig.Account.Employees, true
-			fill(&a.Segment, baton.SegmentFor(a.Employees))
-		}
-		if !changed {
-			return a, nil
-		}
-		a.UpdatedAt = now
+		s.accountAdded(a)
+		return a, how, nil
 	}
-	return a, tx.PutAccount(ctx, a)
+	// Fill what we did not know; never overwrite what the team set.
+	changed := false
+	fill := func(dst *string, v string) {
+		if *dst == "" && v != "" {
+			*dst, changed = v, true
+		}
+	}
+	fill(&a.Industry, sig.Account.Industry)
+	fill(&a.Country, sig.Account.Country)
+	fill(&a.Region, sig.Account.Region)
+	if a.Employees == 0 && sig.Account.Employees > 0 {
+		a.Employees, changed = sig.Account.Employees, true
+		fill(&a.Segment, baton.SegmentFor(a.Employees))
+	}
+	if !changed {
+		return a, how, nil
+	}
+	a.UpdatedAt = now
+	return a, how, tx.PutAccount(ctx, a)
 }
 
 func newAccount(sig *baton.Signal, domain string, now time.Time) *baton.Account {

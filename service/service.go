@@ -27,6 +27,7 @@ type Service struct {
 	pb    atomic.Pointer[playbook.Playbook]
 
 	roster atomic.Pointer[roster]
+	names  nameIndex
 	// checked remembers the transaction whose roster version was last
 	// read, so one command reads the version once, not once per lookup.
 	checked atomic.Pointer[checkedRoster]

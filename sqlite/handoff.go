@@ -72,6 +72,17 @@ func (tx *Tx) OpenHandoffFor(ctx context.Context, contactID, typ string, since t
 	return h, nil
 }
 
+// OpenHandoffForAccount finds the newest open handoff of a type for an account.
+func (tx *Tx) OpenHandoffForAccount(ctx context.Context, accountID, typ string, since time.Time) (*baton.Handoff, error) {
+	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs
+		WHERE account_id = ? AND type = ? AND created_at >= ? AND state NOT IN ('completed', 'cancelled')
+		ORDER BY created_at DESC LIMIT 1`, accountID, typ, ms(since)))
+	if err != nil {
+		return nil, notFound(err, "open handoff for account", accountID)
+	}
+	return h, nil
+}
+
 // InsertHandoff stores a new handoff.
 func (tx *Tx) InsertHandoff(ctx context.Context, h *baton.Handoff) error {
 	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)

@@ -25,3 +25,4 @@ CREATE TABLE account_domains (
 );
 INSERT INTO account_domains (domain, account_id) SELECT domain, id FROM accounts WHERE domain IS NOT NULL;
 CREATE INDEX account_domains_account ON account_domains (account_id);
+CREATE INDEX handoffs_account_type ON handoffs (account_id, type, created_at);
