@@ -64,14 +64,14 @@ var companies = []company{
 	{"Quanta Labs", "quantalabs.io", "software", "DE", 90, false, "", ""},
 	{"Meridian Energy", "meridian-energy.com.au", "energy", "AU", 3100, false, "mia.tanaka@baton.example", ""},
 	{"Solace Insurance", "solaceins.com", "insurance", "US", 5400, true, "daniel.okafor@baton.example", "grace.kim@baton.example"},
-	{"Tidewater Foods", "tidewaterfoods.com", "food and beverage", "US", 620, false, "", ""},
+	{"Tidewater Foods", "tidewaterfoods.com", "food and beverage", "US", 1100, false, "", ""},
 	{"Lumen Education", "lumen-edu.org", "education", "US", 300, false, "", ""},
 	{"Copperline Telecom", "copperline.net", "telecommunications", "IE", 1800, true, "sofia.rossi@baton.example", "liam.oconnor@baton.example"},
 	{"Fernwood Studios", "fernwood.studio", "media", "GB", 60, false, "", ""},
 	{"Atlas Freight", "atlasfreight.sg", "logistics", "SG", 950, true, "mia.tanaka@baton.example", "zara.ahmed@baton.example"},
 	{"Brightpath Nonprofit", "brightpath.org", "nonprofit", "US", 45, false, "", ""},
 	{"Vertex Manufacturing", "vertexmfg.com", "manufacturing", "US", 2600, false, "ethan.brooks@baton.example", ""},
-	{"Orchid Biotech", "orchidbio.com", "biotech", "US", 400, false, "", ""},
+	{"Orchid Biotech", "orchidbio.com", "biotech", "US", 1400, false, "", ""},
 	{"Granite Legal", "granitelegal.com", "legal", "US", 210, false, "", ""},
 	{"Polar Analytics", "polaranalytics.fi", "software", "FI", 130, false, "", ""},
 	{"Sunrise Hospitality", "sunrisehotels.com", "hospitality", "US", 7000, false, "daniel.okafor@baton.example", ""},
@@ -228,7 +228,7 @@ func (r *replay) plan(start, end time.Time) {
 		total += t.weight
 	}
 	n := 0
-	for t := start; t.Before(end); t = t.Add(time.Duration(20+r.rnd.IntN(50)) * time.Minute) {
+	for t := start; t.Before(end); t = t.Add(time.Duration(12+r.rnd.IntN(30)) * time.Minute) {
 		if h := t.Hour(); (h < 12 || h > 23) && r.rnd.IntN(4) > 0 {
 			continue // most buyers write during American and European working hours
 		}
@@ -310,9 +310,9 @@ func (r *replay) ingest(ctx context.Context, sig *baton.Signal) error {
 	// few reject it for missing context.
 	switch roll := r.rnd.IntN(100); {
 	case roll < 62:
-		r.progress(h.ID, now.Add(time.Duration(r.rnd.Float64()*0.9*float64(window))))
+		r.progress(h, now.Add(time.Duration(r.rnd.Float64()*0.9*float64(window))), true)
 	case roll < 77:
-		r.progress(h.ID, now.Add(window+time.Duration(r.rnd.Float64()*float64(window))))
+		r.progress(h, now.Add(window+time.Duration(r.rnd.Float64()*float64(window))), false)
 	case roll < 86:
 		r.at(now.Add(time.Duration(r.rnd.Float64()*0.5*float64(window))), func(ctx context.Context) error {
 			return r.act(ctx, h.ID, baton.CmdReject, service.CommandInput{Reason: "missing context", Gaps: []string{"budget range", "decision maker"}})
@@ -325,12 +325,16 @@ func (r *replay) ingest(ctx context.Context, sig *baton.Signal) error {
 
 // progress accepts a handoff at t, touches the buyer soon after, and often
 // records an outcome a day or two later.
-func (r *replay) progress(id string, t time.Time) {
+func (r *replay) progress(h *baton.Handoff, t time.Time, onTime bool) {
+	id := h.ID
 	r.at(t, func(ctx context.Context) error {
 		if err := r.act(ctx, id, baton.CmdAccept, service.CommandInput{}); err != nil {
 			return err
 		}
 		touch := t.Add(time.Duration(1+r.rnd.IntN(40)) * time.Minute)
+		if left := h.FirstTouchBy.Sub(t); onTime && left > 0 {
+			touch = t.Add(time.Duration(r.rnd.Float64() * 0.9 * float64(left)))
+		}
 		r.at(touch, func(ctx context.Context) error {
 			if err := r.act(ctx, id, baton.CmdTouch, service.CommandInput{Note: "called and emailed"}); err != nil {
 				return err

@@ -59,7 +59,7 @@ func TestAccountMatching(t *testing.T) {
 func TestCoalesceByAccount(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	src := strings.Replace(string(playbook.DefaultYAML()), "  coalesce: 72h\n", "  coalesce: 72h\n  coalesce_by: account\n", 1)
+	src := strings.Replace(string(playbook.DefaultYAML()), "  coalesce_by: contact\n", "  coalesce_by: account\n", 1)
 	pb, err := playbook.Parse("account.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,119 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/demo"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/sqlite"
+)
+
+// loaded builds the demo in a fresh database once for the tests below.
+func loaded(t *testing.T) *service.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := demo.NewClock()
+	svc := service.New(db, clock, playbook.Default(), nil)
+	res, err := demo.Load(ctx, svc, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Loaded || res.Users < 10 || res.Handoffs < 50 {
+		t.Fatalf("got %+v, want a team and at least 50 handoffs", res)
+	}
+	again, err := demo.Load(ctx, svc, clock)
+	if err != nil || again.Loaded {
+		t.Fatalf("second load: got %+v, %v; want nothing loaded into a database with a team", again, err)
+	}
+	return svc
+}
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := loaded(t)
+
+	t.Run("EveryHandoffHasATrace", func(t *testing.T) {
+		var all []*service.HandoffView
+		cursor := ""
+		for {
+			page, next, err := svc.Handoffs(ctx, baton.HandoffFilter{Limit: 500, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page...)
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		states := map[baton.State]int{}
+		for _, h := range all {
+			states[h.State]++
+			var routed bool
+			for _, st := range h.Trace {
+				routed = routed || st.Result == "picked"
+			}
+			if !routed {
+				t.Errorf("handoff %s (%s) has no routing decision in its trace: %+v", h.ID, h.Type, h.Trace)
+			}
+		}
+		for _, st := range []baton.State{baton.StateAssigned, baton.StateActioned, baton.StateCompleted, baton.StateReturned} {
+			if states[st] == 0 {
+				t.Errorf("no handoff is %s: %v", st, states)
+			}
+		}
+	})
+
+	t.Run("MetricsAreFull", func(t *testing.T) {
+		sum, err := svc.Summary(ctx, svc.Clock().Now().AddDate(0, 0, -8), svc.Clock().Now().Add(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Handoffs == 0 || sum.TimeToAcceptance.Count == 0 || sum.Breached == 0 || sum.ReassignmentRate == 0 {
+			t.Errorf("got %+v, want handoffs, acceptances, breaches and reassignments", sum)
+		}
+	})
+
+	t.Run("SimulationListsOwnerChanges", func(t *testing.T) {
+		signals, err := svc.RecentSignals(ctx, 8, 10_000)
+		if err != nil || len(signals) == 0 {
+			t.Fatalf("got %d signals, %v", len(signals), err)
+		}
+		same, err := svc.Simulate(ctx, svc.Playbook(), signals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same.Changed != 0 {
+			t.Errorf("the playbook in force against itself: got %d changes, want 0", same.Changed)
+		}
+		// Send every enterprise hot lead to the AEs instead of the SDRs.
+		src := strings.Replace(string(playbook.DefaultYAML()), "  rules: []\n",
+			"  rules:\n    - name: enterprise_to_ae\n      when: account.segment == \"enterprise\"\n      types: [hot_lead]\n      to: {team: ae}\n", 1)
+		candidate, err := playbook.Parse("candidate.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := svc.Simulate(ctx, candidate, signals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Changed == 0 || len(res.Decisions) != len(signals) || len(res.Spread) == 0 {
+			t.Fatalf("got %d changes over %d decisions, spread %v; want changes", res.Changed, len(res.Decisions), res.Spread)
+		}
+		for _, d := range res.Decisions {
+			if d.Changed && d.Rule == "enterprise_to_ae" && !strings.Contains(d.Owner, "@") {
+				t.Errorf("changed decision without an owner: %+v", d)
+			}
+		}
+	})
+}

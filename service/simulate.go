@@ -1,0 +1,352 @@
+package service
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/routing"
+)
+
+// MaxSimulatedSignals bounds one simulation.
+const MaxSimulatedSignals = 10_000
+
+// SimDecision is what a candidate playbook would do with one signal, beside
+// what the playbook in force would do.
+type SimDecision struct {
+	ExternalID   string       `json:"external_id"`
+	SignalType   string       `json:"signal_type"`
+	Account      string       `json:"account,omitempty"`
+	HandoffType  string       `json:"handoff_type"`
+	Owner        string       `json:"owner"`
+	Step         string       `json:"step,omitempty"`
+	Rule         string       `json:"rule,omitempty"`
+	CurrentType  string       `json:"current_handoff_type"`
+	CurrentOwner string       `json:"current_owner"`
+	Changed      bool         `json:"changed"`
+	Trace        []baton.Step `json:"trace,omitempty"`
+}
+
+// PoolSpread is how evenly a pool's members were picked: the fewest and
+// most handoffs any member got, counting members who got none.
+type PoolSpread struct {
+	Pool    string `json:"pool"`
+	Members int    `json:"members"`
+	Min     int    `json:"min"`
+	Max     int    `json:"max"`
+	Spread  int    `json:"spread"`
+}
+
+// SimResult is a simulation's report.
+type SimResult struct {
+	Signals       int            `json:"signals"`
+	Routed        int            `json:"routed"`
+	Changed       int            `json:"changed"`
+	Decisions     []SimDecision  `json:"decisions"`
+	Shares        map[string]int `json:"shares"`
+	CurrentShares map[string]int `json:"current_shares"`
+	Spread        []PoolSpread   `json:"spread"`
+}
+
+// Simulate runs candidate over signals without writing anything, beside the
+// playbook in force, and reports each decision, the share per owner, the
+// fairness spread per pool and which signals would change owner. Both runs
+// start from the stored fairness state and loads and advance their own
+// copies; coalescing is not simulated (every signal is a new handoff).
+func (s *Service) Simulate(ctx context.Context, candidate *playbook.Playbook, signals []*baton.Signal) (*SimResult, error) {
+	if len(signals) > MaxSimulatedSignals {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "too many signals",
+			Fields: []baton.FieldError{{Field: "signals", Message: fmt.Sprintf("at most %d", MaxSimulatedSignals)}}}
+	}
+	current := s.Playbook()
+	res := &SimResult{Signals: len(signals), Shares: map[string]int{}, CurrentShares: map[string]int{}, Decisions: make([]SimDecision, 0, len(signals))}
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		r, err := s.users(ctx, tx)
+		if err != nil {
+			return err
+		}
+		cand, cur := newSimWorld(ctx, tx), newSimWorld(ctx, tx)
+		for i, sig := range signals {
+			now := sig.OccurredAt
+			if now.IsZero() {
+				now = s.clock.Now()
+			}
+			if err := sig.Validate(now); err != nil {
+				return fmt.Errorf("signal %d (%s): %w", i+1, sig.ExternalID, err)
+			}
+			account, _, domain, err := s.matchAccount(ctx, tx, sig)
+			if err != nil {
+				return err
+			}
+			if account == nil && (domain != "" || sig.Account.Name != "") {
+				account = newAccount(sig, domain, now)
+			}
+			contact := &baton.Contact{Email: sig.Contact.Email, Title: sig.Contact.Title, TimeZone: sig.Contact.TimeZone}
+			env := newEnv(sig, account, contact)
+			d := SimDecision{ExternalID: sig.ExternalID, SignalType: sig.Type}
+			if account != nil {
+				d.Account = account.Name
+			}
+			var ownerID string
+			d.HandoffType, ownerID, d.Step, d.Rule, d.Trace, err = cand.decide(candidate, r.Roster, env, account, now)
+			if err != nil {
+				return err
+			}
+			d.Owner = email(r.Roster, ownerID)
+			var curID string
+			d.CurrentType, curID, _, _, _, err = cur.decide(current, r.Roster, env, account, now)
+			if err != nil {
+				return err
+			}
+			d.CurrentOwner = email(r.Roster, curID)
+			d.Changed = d.Owner != d.CurrentOwner || d.HandoffType != d.CurrentType
+			if d.Changed {
+				res.Changed++
+			}
+			if d.HandoffType != "" {
+				res.Routed++
+				res.Shares[d.Owner]++
+			}
+			if d.CurrentType != "" {
+				res.CurrentShares[d.CurrentOwner]++
+			}
+			res.Decisions = append(res.Decisions, d)
+		}
+		res.Spread = cand.spread(r.Roster)
+		return nil
+	})
+	return res, err
+}
+
+func email(r *routing.Roster, id string) string {
+	if u := r.User(id); u != nil {
+		return u.Email
+	}
+	return ""
+}
+
+// simWorld is one playbook's run: fairness state and loads copied from the
+// store on first use, then advanced in memory.
+type simWorld struct {
+	ctx    context.Context
+	tx     baton.Tx
+	states map[string]baton.PoolState
+	loads  map[string]baton.Load
+	picks  map[string]map[string]int // pool → user → picks
+}
+
+func newSimWorld(ctx context.Context, tx baton.Tx) *simWorld {
+	return &simWorld{ctx: ctx, tx: tx, states: map[string]baton.PoolState{}, loads: map[string]baton.Load{}, picks: map[string]map[string]int{}}
+}
+
+func (w *simWorld) decide(pb *playbook.Playbook, r *routing.Roster, env *playbook.Env, account *baton.Account, now time.Time) (typ, owner, step, rule string, trace []baton.Step, err error) {
+	ht, matchTrace := pb.Match(env)
+	if ht == nil {
+		return "", "", "", "", matchTrace, nil
+	}
+	req := &routing.Request{
+		Now: now, Type: ht.Name, Steps: pb.PrecedenceFor(ht), Rules: pb.RulesFor(ht.Name), Env: env,
+		Team: ht.To, Method: pb.Routing.Method, FallbackTeam: pb.Routing.FallbackTeam, Hours: pb.PoolHours(nil),
+		Account: account, Roster: r, State: w.state, Loads: w.load,
+	}
+	d, err := routing.Route(req)
+	if err != nil {
+		return "", "", "", "", nil, err
+	}
+	if d.Pool != "" {
+		st := w.states[d.Pool]
+		m := st.Members[d.OwnerID]
+		st.Members[d.OwnerID] = baton.PoolMember{Pass: d.Pass, Assigned: m.Assigned + 1}
+		st.VTime = d.VTime
+		w.states[d.Pool] = st
+		if w.picks[d.Pool] == nil {
+			w.picks[d.Pool] = map[string]int{}
+		}
+		w.picks[d.Pool][d.OwnerID]++
+	}
+	if d.OwnerID != "" {
+		l := w.loads[d.OwnerID]
+		l.Open, l.Today, l.Month = l.Open+1, l.Today+1, l.Month+1
+		w.loads[d.OwnerID] = l
+	}
+	return ht.Name, d.OwnerID, d.Step, d.Rule, append(matchTrace, d.Trace...), nil
+}
+
+func (w *simWorld) state(pool string) (baton.PoolState, error) {
+	if st, ok := w.states[pool]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PoolState(w.ctx, pool)
+	if err != nil {
+		return st, err
+	}
+	if st.Members == nil {
+		st.Members = map[string]baton.PoolMember{}
+	}
+	w.states[pool] = st
+	return st, nil
+}
+
+func (w *simWorld) load(ids []string) (map[string]baton.Load, error) {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := w.loads[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		got, err := w.tx.Loads(w.ctx, missing, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range missing {
+			w.loads[id] = got[id]
+		}
+	}
+	out := make(map[string]baton.Load, len(ids))
+	for _, id := range ids {
+		out[id] = w.loads[id]
+	}
+	return out, nil
+}
+
+// spread reports the fairness of every team pool that was used.
+func (w *simWorld) spread(r *routing.Roster) []PoolSpread {
+	var out []PoolSpread
+	for pool, picks := range w.picks {
+		team, ok := strings.CutPrefix(pool, "team:")
+		if !ok {
+			continue
+		}
+		ps := PoolSpread{Pool: pool, Min: 1 << 30}
+		for _, u := range r.Team(team) {
+			if !u.Active || u.Paused {
+				continue
+			}
+			ps.Members++
+			ps.Min, ps.Max = min(ps.Min, picks[u.ID]), max(ps.Max, picks[u.ID])
+		}
+		if ps.Members == 0 {
+			ps.Min = 0
+		}
+		ps.Spread = ps.Max - ps.Min
+		out = append(out, ps)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pool < out[j].Pool })
+	return out
+}
+
+// RecentSignals returns the signals received in the last days days (at
+// most limit), oldest first, to replay in a simulation.
+func (s *Service) RecentSignals(ctx context.Context, days, limit int) ([]*baton.Signal, error) {
+	if days < 1 || days > 366 {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "invalid days", Fields: []baton.FieldError{{Field: "days", Message: "must be 1 to 366"}}}
+	}
+	now := s.clock.Now()
+	var out []*baton.Signal
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		var err error
+		out, err = tx.SignalsBetween(ctx, now.Add(-time.Duration(days)*24*time.Hour), now.Add(time.Millisecond), limit)
+		return err
+	})
+	for _, sig := range out {
+		sig.ID, sig.AccountID, sig.ContactID, sig.HandoffID = "", "", "", ""
+	}
+	return out, err
+}
+
+// signalColumns maps CSV header names to signal fields; any other column
+// becomes a free field (a number when it parses as one).
+var signalColumns = map[string]func(*baton.Signal, string) error{
+	"external_id": func(s *baton.Signal, v string) error { s.ExternalID = v; return nil },
+	"type":        func(s *baton.Signal, v string) error { s.Type = v; return nil },
+	"occurred_at": func(s *baton.Signal, v string) (err error) {
+		if v != "" {
+			s.OccurredAt, err = time.Parse(time.RFC3339, v)
+		}
+		return err
+	},
+	"source":   func(s *baton.Signal, v string) error { s.Source = v; return nil },
+	"campaign": func(s *baton.Signal, v string) error { s.Campaign = v; return nil },
+	"message":  func(s *baton.Signal, v string) error { s.Message = v; return nil },
+	"email":    func(s *baton.Signal, v string) error { s.Contact.Email = v; return nil },
+	"name":     func(s *baton.Signal, v string) error { s.Contact.Name = v; return nil },
+	"title":    func(s *baton.Signal, v string) error { s.Contact.Title = v; return nil },
+	"timezone": func(s *baton.Signal, v string) error { s.Contact.TimeZone = v; return nil },
+	"company":  func(s *baton.Signal, v string) error { s.Account.Name = v; return nil },
+	"domain":   func(s *baton.Signal, v string) error { s.Account.Domain = v; return nil },
+	"employees": func(s *baton.Signal, v string) (err error) {
+		if v != "" {
+			s.Account.Employees, err = strconv.Atoi(v)
+		}
+		return err
+	},
+	"industry": func(s *baton.Signal, v string) error { s.Account.Industry = v; return nil },
+	"country":  func(s *baton.Signal, v string) error { s.Account.Country = v; return nil },
+	"region":   func(s *baton.Signal, v string) error { s.Account.Region = v; return nil },
+}
+
+// ParseSignalsCSV reads signals from CSV with a header row (external_id,
+// type, email, company, domain, employees, industry, country, region, source,
+// campaign, message, occurred_at, name, title, timezone; other columns are
+// free fields). Errors name the row (the header is row 1) and column.
+func ParseSignalsCSV(r io.Reader) ([]*baton.Signal, error) {
+	cr := csv.NewReader(io.LimitReader(r, 16<<20))
+	cr.FieldsPerRecord = 0
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "signals CSV: cannot read the header row: " + err.Error()}
+	}
+	var v baton.Validation
+	for i := range header {
+		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
+	}
+	var out []*baton.Signal
+	for row := 2; ; row++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			v.Add(fmt.Sprintf("row %d", row), "%v", err)
+			break
+		}
+		if len(out) == MaxSimulatedSignals {
+			v.Add(fmt.Sprintf("row %d", row), "more than %d signals", MaxSimulatedSignals)
+			break
+		}
+		sig := &baton.Signal{Fields: map[string]any{}}
+		for i, col := range header {
+			val := strings.TrimSpace(rec[i])
+			if set, ok := signalColumns[col]; ok {
+				if err := set(sig, val); err != nil {
+					v.Add(fmt.Sprintf("row %d: %s", row, col), "%q: %v", val, err)
+				}
+			} else if val != "" {
+				if f, err := strconv.ParseFloat(val, 64); err == nil {
+					sig.Fields[col] = f
+				} else {
+					sig.Fields[col] = val
+				}
+			}
+		}
+		if sig.ExternalID == "" {
+			sig.ExternalID = fmt.Sprintf("row-%d", row)
+		}
+		out = append(out, sig)
+		if len(v.Fields) >= 100 {
+			break
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
