@@ -22,6 +22,13 @@ const (
 	EventCancelled     = "cancelled"      // closed as void
 	EventFixOverdue    = "fix_overdue"    // the sender missed the fix-by deadline
 	EventMeetingBooked = "meeting_booked" // a meeting was attached
+	EventEscalated     = "escalated"      // a ladder step alerted someone
+	EventPriority      = "priority_raised"
+	EventPaused        = "paused"  // waiting on the customer: clocks stop
+	EventResumed       = "resumed" // clocks restart
+	EventActivityDone  = "activity_done"
+	EventActivityLate  = "activity_overdue"
+	EventOutcomeLate   = "outcome_overdue"
 )
 
 // Event is one fact in a handoff's log: who did what, when and why.

@@ -39,6 +39,8 @@ const (
 	CmdOutcome  Command = "outcome"
 	CmdComplete Command = "complete"
 	CmdCancel   Command = "cancel"
+	CmdPause    Command = "pause"  // waiting on the customer: clocks stop
+	CmdResume   Command = "resume" // clocks restart with the time they had left
 )
 
 // transitions maps each command to the states it may start from and the state
@@ -58,8 +60,15 @@ var transitions = map[Command]struct {
 }
 
 // Transition returns the state cmd leads to from s, or an ECONFLICT error
-// saying which state the handoff is in and which commands it allows.
+// saying which state the handoff is in and which commands it allows. Pause
+// and resume keep the state (see Handoff.PausedAt).
 func Transition(s State, cmd Command) (State, error) {
+	if cmd == CmdPause || cmd == CmdResume {
+		if !s.Open() {
+			return s, Errorf(ECONFLICT, "cannot %s: handoff is %s, which is final", cmd, s)
+		}
+		return s, nil
+	}
 	t, ok := transitions[cmd]
 	if !ok {
 		return s, Errorf(EINVALID, "unknown command %q", cmd)
@@ -129,13 +138,19 @@ type Handoff struct {
 	FirstTouchBy time.Time `json:"first_touch_by,omitzero"`
 	FixBy        time.Time `json:"fix_by,omitzero"`
 	Breached     bool      `json:"breached"`
-	Signals      int       `json:"signals"`
-	Outcome      string    `json:"outcome,omitempty"`
-	Gaps         []string  `json:"gaps,omitempty"`
-	Trace        []Step    `json:"trace"`
+	// Priority grows when the ladder raises it.
+	Priority int      `json:"priority"`
+	Signals  int      `json:"signals"`
+	Outcome  string   `json:"outcome,omitempty"`
+	Gaps     []string `json:"gaps,omitempty"`
+	Trace    []Step   `json:"trace"`
 
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// AssignedAt is when the current assignment began.
+	AssignedAt time.Time `json:"assigned_at,omitzero"`
+	// PausedAt is when the current pause began; zero when not paused.
+	PausedAt     time.Time `json:"paused_at,omitzero"`
 	AcceptedAt   time.Time `json:"accepted_at,omitzero"`
 	FirstTouchAt time.Time `json:"first_touch_at,omitzero"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
@@ -161,3 +176,24 @@ type HandoffFilter struct {
 	Cursor string
 	Limit  int
 }
+
+// Activity is a follow-up task of a handoff with its own clock, such as the
+// customer introduction within 48 hours of a closed-won deal.
+type Activity struct {
+	ID        string    `json:"id"`
+	HandoffID string    `json:"handoff_id"`
+	Name      string    `json:"name"`
+	Label     string    `json:"label"`
+	OwnerID   string    `json:"owner_id,omitempty"`
+	DueAt     time.Time `json:"due_at"`
+	DoneAt    time.Time `json:"done_at,omitzero"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Activity statuses.
+const (
+	ActivityOpen      = "open"
+	ActivityDone      = "done"
+	ActivityCancelled = "cancelled"
+)

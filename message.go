@@ -23,6 +23,10 @@ const (
 	MsgFellBack  = "routing.fallback"
 	MsgReassign  = "handoff.reassigned"
 	MsgCompleted = "handoff.completed"
+	MsgEscalated = "handoff.escalated"
+	MsgActivity  = "activity.reminder"
+	MsgActLate   = "activity.overdue"
+	MsgOutcome   = "handoff.outcome_overdue"
 )
 
 // Message is one queued outbound notification, written with the state change

@@ -76,6 +76,19 @@ type Tx interface {
 	// FinishTimer marks a timer fired (or cancelled, when moot) at now.
 	FinishTimer(ctx context.Context, id, status string, now time.Time) error
 	PendingTimers(ctx context.Context, handoffID string) ([]*Timer, error)
+	// PauseTimers sets a handoff's pending timers aside; PausedTimers lists
+	// them; RearmTimer makes one pending again at a new due time.
+	PauseTimers(ctx context.Context, handoffID string) error
+	PausedTimers(ctx context.Context, handoffID string) ([]*Timer, error)
+	RearmTimer(ctx context.Context, id string, due time.Time) error
+	// CancelTimersRef cancels the pending timers of an activity.
+	CancelTimersRef(ctx context.Context, ref string) error
+
+	// Activities.
+	InsertActivities(ctx context.Context, as ...*Activity) error
+	Activities(ctx context.Context, handoffID string) ([]*Activity, error)
+	Activity(ctx context.Context, id string) (*Activity, error)
+	UpdateActivity(ctx context.Context, a *Activity) error
 
 	// Outbound messages.
 	EnqueueMessage(ctx context.Context, m *Message) error

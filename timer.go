@@ -5,11 +5,12 @@ import "time"
 // Timer kinds. Each fires once; its handler checks the handoff's state and
 // generation and does nothing when the step has become moot.
 const (
-	TimerAcceptReminder = "accept_reminder" // half the accept SLA: remind the owner
-	TimerAcceptBreach   = "accept_breach"   // accept-by passed: flag, alert the manager
-	TimerBackup         = "backup_reassign" // grace after breach: move to the backup
-	TimerTouchBreach    = "touch_breach"    // first-touch-by passed: flag, alert the manager
-	TimerFixBreach      = "fix_breach"      // fix-by passed: alert the sender's manager
+	TimerLadder         = "ladder"            // a rung of the accept clock's escalation ladder (Step)
+	TimerTouchBreach    = "touch_breach"      // first-touch-by passed: flag, alert the manager
+	TimerFixBreach      = "fix_breach"        // fix-by passed: alert the sender's manager
+	TimerOutcomeDue     = "outcome_due"       // a meeting ended without an outcome in time
+	TimerActivityRemind = "activity_reminder" // half an activity's SLA (Ref: the activity)
+	TimerActivityDue    = "activity_due"      // an activity's deadline (Ref: the activity)
 )
 
 // Timer statuses.
@@ -17,6 +18,7 @@ const (
 	TimerPending   = "pending"
 	TimerFired     = "fired"
 	TimerCancelled = "cancelled"
+	TimerPaused    = "paused" // the handoff is paused; resuming moves and re-arms it
 )
 
 // Timer is a durable deadline: a row written in the same transaction as the
@@ -26,6 +28,8 @@ type Timer struct {
 	HandoffID  string    `json:"handoff_id"`
 	Kind       string    `json:"kind"`
 	Generation int       `json:"generation"`
+	Step       int       `json:"step,omitempty"`
+	Ref        string    `json:"ref,omitempty"`
 	DueAt      time.Time `json:"due_at"`
 	Status     string    `json:"status"`
 	FiredAt    time.Time `json:"fired_at,omitzero"`

@@ -16,10 +16,12 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/bizhours"
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
@@ -68,18 +70,21 @@ var Methods = []string{MethodRoundRobin, MethodWeighted, MethodLeastLoaded}
 
 // Playbook is a loaded, validated and compiled playbook.
 type Playbook struct {
-	Version      int           `yaml:"version"`
-	Name         string        `yaml:"name"`
-	SignalTypes  []SignalType  `yaml:"signal_types"`
-	Tiers        []Tier        `yaml:"tiers"`
-	HandoffTypes []HandoffType `yaml:"handoff_types"`
-	Routing      Routing       `yaml:"routing"`
+	Version      int             `yaml:"version"`
+	Name         string          `yaml:"name"`
+	SignalTypes  []SignalType    `yaml:"signal_types"`
+	Calendars    []Calendar      `yaml:"calendars"`
+	Teams        map[string]Team `yaml:"teams"`
+	Tiers        []Tier          `yaml:"tiers"`
+	HandoffTypes []HandoffType   `yaml:"handoff_types"`
+	Routing      Routing         `yaml:"routing"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
 
 	signalTypes map[string]bool
 	tiers       map[string]*Tier
+	calendars   map[string]*bizhours.Calendar
 	byTrigger   map[string][]*HandoffType
 }
 
@@ -102,6 +107,86 @@ type Tier struct {
 	Grace baton.Duration `yaml:"grace"`
 	// FixBy is how long a sender has to fix a rejected handoff; default 24h.
 	FixBy baton.Duration `yaml:"fix_by"`
+	// Clock is "business" (default: SLA time counts only the receiving
+	// team's calendar) or "around_the_clock".
+	Clock string `yaml:"clock"`
+	// OutcomeBy is how long after a meeting ends its outcome is due
+	// (default 1d).
+	OutcomeBy baton.Duration `yaml:"outcome_by"`
+	// Ladder is the escalation ladder of the accept clock. Empty gives the
+	// default: remind the owner at 50%, alert the manager at 100%, move to
+	// the backup Grace after the deadline, alert the ops lead 2×Grace after.
+	Ladder []LadderStep `yaml:"ladder"`
+}
+
+// Clocks.
+const (
+	ClockBusiness       = "business"
+	ClockAroundTheClock = "around_the_clock"
+)
+
+// Ladder actions.
+const (
+	ActionRemindOwner    = "remind_owner"
+	ActionAlertManager   = "alert_manager"
+	ActionReassignBackup = "reassign_backup"
+	ActionAlertOps       = "alert_ops"
+	ActionRaisePriority  = "raise_priority"
+)
+
+// LadderActions lists the valid ladder actions.
+var LadderActions = []string{ActionRemindOwner, ActionAlertManager, ActionReassignBackup, ActionAlertOps, ActionRaisePriority}
+
+// LadderStep is one rung of an escalation ladder: at a fraction of the
+// accept SLA ("50%") or an offset past its deadline ("after: 30m").
+type LadderStep struct {
+	At      string         `yaml:"at"`
+	After   baton.Duration `yaml:"after"`
+	Action  string         `yaml:"action"`
+	Channel string         `yaml:"channel"`
+
+	// Fraction is At parsed (0.5 for "50%"); 0 when the step uses After.
+	Fraction float64 `yaml:"-"`
+}
+
+// Calendar is a named business-hours calendar.
+type Calendar struct {
+	Name     string   `yaml:"name"`
+	TimeZone string   `yaml:"timezone"`
+	Hours    string   `yaml:"hours"`
+	Holidays []string `yaml:"holidays"`
+
+	cal *bizhours.Calendar
+}
+
+// Team holds a team's settings.
+type Team struct {
+	// Calendar names the team's business-hours calendar.
+	Calendar string `yaml:"calendar"`
+	// OpsLead is the email of who the ladder's alert_ops step alerts.
+	OpsLead string `yaml:"ops_lead"`
+}
+
+// Activity is a follow-up task a handoff type creates, with its own clock.
+type Activity struct {
+	Name  string `yaml:"name"`
+	Label string `yaml:"label"`
+	// Owner is who does it: "owner" (default), "sender", "backup" or
+	// "manager" (the owner's).
+	Owner string `yaml:"owner"`
+	// Within is the SLA from the anchor event.
+	Within baton.Duration `yaml:"within"`
+	// From is the anchor: "created" (default) or "accepted".
+	From string `yaml:"from"`
+}
+
+// TierRule raises (or lowers) a handoff's tier when its condition holds.
+type TierRule struct {
+	When string `yaml:"when"`
+	Tier string `yaml:"tier"`
+
+	when *vm.Program
+	tier *Tier
 }
 
 // HandoffType is one row of the handoff matrix.
@@ -132,6 +217,11 @@ type HandoffType struct {
 	// joins an open handoff of this type instead of opening another; "0s"
 	// turns coalescing off; empty uses routing.coalesce.
 	Coalesce *baton.Duration `yaml:"coalesce"`
+	// TierRules pick another tier when their condition holds, first match
+	// wins (a target account's pricing inquiry is hot).
+	TierRules []TierRule `yaml:"tier_rules"`
+	// Activities are follow-up tasks with their own clocks.
+	Activities []Activity `yaml:"activities"`
 
 	when *vm.Program
 	tier *Tier
@@ -193,9 +283,6 @@ func (pb *Playbook) PoolHours(spec *PoolSpec) bool {
 	}
 	return pb.Routing.WorkingHours == nil || *pb.Routing.WorkingHours
 }
-
-// MinLead is the shortest deadline a handoff is ever given after assignment.
-const MinLead = 30 * time.Minute
 
 // Problem is one thing wrong with a playbook, at a position in its file.
 type Problem struct {
@@ -367,6 +454,7 @@ func (pb *Playbook) validate(v *validator) {
 		pb.signalTypes[st.Name] = true
 	}
 
+	pb.validateCalendars(v)
 	pb.tiers = map[string]*Tier{}
 	if len(pb.Tiers) == 0 {
 		v.add("tiers", "at least one tier is required")
@@ -394,6 +482,17 @@ func (pb *Playbook) validate(v *validator) {
 		if t.FixBy == 0 {
 			t.FixBy = baton.Duration(24 * time.Hour)
 		}
+		if t.OutcomeBy == 0 {
+			t.OutcomeBy = baton.Duration(24 * time.Hour)
+		}
+		switch t.Clock {
+		case "":
+			t.Clock = ClockBusiness
+		case ClockBusiness, ClockAroundTheClock:
+		default:
+			v.add(p+".clock", "tier %q: clock must be business or around_the_clock, got %q", t.Name, t.Clock)
+		}
+		validateLadder(v, p, t)
 	}
 
 	r := &pb.Routing
@@ -481,8 +580,158 @@ func (pb *Playbook) validate(v *validator) {
 			}
 			h.when = prog
 		}
+		for j := range h.TierRules {
+			tr := &h.TierRules[j]
+			tp := fmt.Sprintf("%s.tier_rules[%d]", p, j)
+			if tr.tier = pb.tiers[tr.Tier]; tr.tier == nil {
+				v.add(tp+".tier", "handoff type %q: unknown tier %q", h.Name, tr.Tier)
+			}
+			if prog, err := Compile(tr.When); err != nil {
+				line, col, msg := exprPosition(err)
+				lc := v.pos[tp+".when"]
+				v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("handoff type %q: tier rule: %s", h.Name, msg)})
+			} else {
+				tr.when = prog
+			}
+		}
+		seenAct := map[string]bool{}
+		for j := range h.Activities {
+			a := &h.Activities[j]
+			ap := fmt.Sprintf("%s.activities[%d]", p, j)
+			if !baton.ValidName(a.Name) || seenAct[a.Name] {
+				v.add(ap+".name", "handoff type %q: activity name %q must be unique lowercase letters, digits and underscores", h.Name, a.Name)
+			}
+			seenAct[a.Name] = true
+			if a.Label == "" {
+				a.Label = a.Name
+			}
+			if a.Owner == "" {
+				a.Owner = "owner"
+			} else if !slices.Contains([]string{"owner", "sender", "backup", "manager"}, a.Owner) {
+				v.add(ap+".owner", "activity %q: owner must be owner, sender, backup or manager", a.Name)
+			}
+			if a.From == "" {
+				a.From = "created"
+			} else if a.From != "created" && a.From != "accepted" {
+				v.add(ap+".from", "activity %q: from must be created or accepted", a.Name)
+			}
+			if a.Within <= 0 {
+				v.add(ap+".within", "activity %q: within must be a positive duration", a.Name)
+			}
+		}
+	}
+	for name, team := range pb.Teams {
+		if !baton.ValidName(name) {
+			v.add("teams."+name, "team name %q: expected lowercase letters, digits and underscores", name)
+		}
+		if team.Calendar != "" && pb.calendars[team.Calendar] == nil {
+			v.add("teams."+name+".calendar", "team %q: unknown calendar %q", name, team.Calendar)
+		}
+		if team.OpsLead != "" && !baton.ValidEmail(strings.ToLower(team.OpsLead)) {
+			v.add("teams."+name+".ops_lead", "team %q: ops_lead must be an email", name)
+		}
 	}
 	pb.validateRules(v)
+}
+
+// validateCalendars parses the named calendars; the first is the default.
+func (pb *Playbook) validateCalendars(v *validator) {
+	pb.calendars = map[string]*bizhours.Calendar{}
+	for i := range pb.Calendars {
+		c := &pb.Calendars[i]
+		p := fmt.Sprintf("calendars[%d]", i)
+		if !baton.ValidName(c.Name) || pb.calendars[c.Name] != nil {
+			v.add(p+".name", "calendar name %q must be unique lowercase letters, digits and underscores", c.Name)
+			continue
+		}
+		var holidays []bizhours.Date
+		for j, d := range c.Holidays {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				v.add(fmt.Sprintf("%s.holidays[%d]", p, j), "calendar %q: holiday %q: expected YYYY-MM-DD", c.Name, d)
+				continue
+			}
+			holidays = append(holidays, bizhours.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()})
+		}
+		cal, err := bizhours.ParseCalendar(c.Hours, c.TimeZone, holidays)
+		if err != nil {
+			v.add(p+".hours", "calendar %q: %v", c.Name, err)
+			continue
+		}
+		c.cal = cal
+		pb.calendars[c.Name] = cal
+	}
+}
+
+// validateLadder parses a tier's ladder, filling the default when empty.
+func validateLadder(v *validator, p string, t *Tier) {
+	if len(t.Ladder) == 0 {
+		t.Ladder = []LadderStep{{At: "50%", Action: ActionRemindOwner}, {At: "100%", Action: ActionAlertManager}}
+		if t.Grace > 0 {
+			t.Ladder = append(t.Ladder, LadderStep{After: t.Grace, Action: ActionReassignBackup}, LadderStep{After: 2 * t.Grace, Action: ActionAlertOps})
+		}
+	}
+	for j := range t.Ladder {
+		st := &t.Ladder[j]
+		sp := fmt.Sprintf("%s.ladder[%d]", p, j)
+		switch {
+		case st.At != "" && st.After != 0:
+			v.add(sp, "tier %q: a ladder step takes at (a percentage of the SLA) or after (past the deadline), not both", t.Name)
+		case st.At != "":
+			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(st.At), "%"), 64)
+			if err != nil || !strings.HasSuffix(st.At, "%") || pct <= 0 || pct > 100 {
+				v.add(sp+".at", "tier %q: at must be a percentage from 1%% to 100%%, got %q", t.Name, st.At)
+			}
+			st.Fraction = pct / 100
+		case st.After <= 0:
+			v.add(sp, "tier %q: a ladder step needs at (e.g. 50%%) or after (e.g. 30m)", t.Name)
+		}
+		if !slices.Contains(LadderActions, st.Action) {
+			v.add(sp+".action", "tier %q: unknown action %q (expected one of %s)", t.Name, st.Action, strings.Join(LadderActions, ", "))
+		}
+		if st.Channel == "" {
+			st.Channel = baton.ChannelWebhook
+		} else if st.Channel != baton.ChannelWebhook {
+			v.add(sp+".channel", "tier %q: unknown channel %q (expected webhook)", t.Name, st.Channel)
+		}
+	}
+}
+
+// CalendarFor returns the business-hours calendar of a team: its own, else
+// the playbook's first, else Monday to Friday 09:00-17:00 UTC.
+func (pb *Playbook) CalendarFor(team string) *bizhours.Calendar {
+	if t, ok := pb.Teams[team]; ok && t.Calendar != "" {
+		return pb.calendars[t.Calendar]
+	}
+	if len(pb.Calendars) > 0 {
+		return pb.Calendars[0].cal
+	}
+	return defaultCalendar
+}
+
+var defaultCalendar, _ = bizhours.ParseCalendar("mon-fri 09:00-17:00", "UTC", nil)
+
+// OpsLead returns the ops lead email of a team, or of the fallback team.
+func (pb *Playbook) OpsLead(team string) string {
+	if t, ok := pb.Teams[team]; ok && t.OpsLead != "" {
+		return strings.ToLower(t.OpsLead)
+	}
+	return strings.ToLower(pb.Teams[pb.Routing.FallbackTeam].OpsLead)
+}
+
+// TierFor returns the tier of a handoff of type h: the first tier rule
+// whose condition holds, else the type's tier.
+func (pb *Playbook) TierFor(h *HandoffType, env *Env) (*Tier, string) {
+	for i := range h.TierRules {
+		tr := &h.TierRules[i]
+		if tr.when == nil {
+			continue
+		}
+		if out, err := expr.Run(tr.when, env); err == nil && out == true {
+			return tr.tier, fmt.Sprintf("tier %s because %s", tr.Tier, tr.When)
+		}
+	}
+	return h.tier, ""
 }
 
 // validateRules checks and compiles the routing rules; it runs after the
@@ -618,28 +867,6 @@ func (pb *Playbook) Match(env *Env) (*HandoffType, []baton.Step) {
 		}
 	}
 	return nil, trace
-}
-
-// Deadlines computes a handoff's accept-by and first-touch-by instants for an
-// assignment at now, and an optional meeting start.
-func (h *HandoffType) Deadlines(now time.Time, meetingStart time.Time) (acceptBy, touchBy time.Time) {
-	accept, touch := time.Duration(h.tier.Accept), time.Duration(h.tier.FirstTouch)
-	if h.SLA > 0 {
-		accept = time.Duration(h.SLA)
-		touch = max(touch, accept)
-	}
-	if h.FirstTouch > 0 {
-		touch = time.Duration(h.FirstTouch)
-	}
-	acceptBy, touchBy = now.Add(accept), now.Add(touch)
-	if h.BeforeMeeting > 0 && !meetingStart.IsZero() {
-		due := meetingStart.Add(-time.Duration(h.BeforeMeeting))
-		if lead := meetingStart.Sub(now) / 2; due.Before(now.Add(min(MinLead, lead))) {
-			due = now.Add(max(min(MinLead, lead), time.Minute))
-		}
-		acceptBy, touchBy = due, due
-	}
-	return acceptBy, touchBy
 }
 
 // CoalesceWindow is how long an open handoff of this type absorbs new

@@ -19,27 +19,22 @@ func TestDefault(t *testing.T) {
 			t.Errorf("default playbook lacks handoff type %s", name)
 		}
 	}
-	t.Run("HotLeadIsFiveMinutes", func(t *testing.T) {
-		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-		acc, touch := pb.HandoffType("hot_lead").Deadlines(now, time.Time{})
-		if got, want := acc.Sub(now), 5*time.Minute; got != want {
-			t.Errorf("accept SLA: got %s, want %s", got, want)
+	t.Run("HotLeadIsFiveMinutesAroundTheClock", func(t *testing.T) {
+		hot := pb.Tier("hot")
+		if time.Duration(hot.Accept) != 5*time.Minute || hot.Clock != playbook.ClockAroundTheClock {
+			t.Errorf("got %s on a %s clock, want 5m around the clock", hot.Accept, hot.Clock)
 		}
-		if got, want := touch.Sub(now), 5*time.Minute; got != want {
-			t.Errorf("first touch SLA: got %s, want %s", got, want)
+		if got := len(hot.Ladder); got != 4 {
+			t.Errorf("got %d ladder steps, want 4", got)
 		}
 	})
-	t.Run("MeetingSetDue24hBefore", func(t *testing.T) {
-		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-		meeting := now.Add(72 * time.Hour)
-		acc, _ := pb.HandoffType("meeting_set").Deadlines(now, meeting)
-		if got, want := acc, meeting.Add(-24*time.Hour); !got.Equal(want) {
-			t.Errorf("got %s, want %s", got, want)
+	t.Run("ClosedWonHasTheFourActivities", func(t *testing.T) {
+		var names []string
+		for _, a := range pb.HandoffType("closed_won").Activities {
+			names = append(names, a.Name+"/"+a.Within.String())
 		}
-		// Booked 2 hours ahead: never a deadline in the past.
-		acc, _ = pb.HandoffType("meeting_set").Deadlines(now, now.Add(2*time.Hour))
-		if got, want := acc, now.Add(playbook.MinLead); !got.Equal(want) {
-			t.Errorf("short notice: got %s, want %s", got, want)
+		if got, want := strings.Join(names, ","), "customer_introduction/2d,cs_preparation/3d,kickoff_scheduled/5d,kickoff_held/10d"; got != want {
+			t.Errorf("got %s, want %s", got, want)
 		}
 	})
 	t.Run("MQLNeedsScore65", func(t *testing.T) {

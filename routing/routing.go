@@ -601,3 +601,12 @@ func category(why string) string {
 	}
 	return strings.TrimPrefix(why, "is ")
 }
+
+// NextWorking returns t when it falls in u's working hours, else the start
+// of their next working interval.
+func (r *Roster) NextWorking(u *baton.User, t time.Time) time.Time {
+	if cal := r.hours[u.ID]; cal != nil {
+		return cal.NextWorking(t)
+	}
+	return t
+}

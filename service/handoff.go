@@ -11,13 +11,14 @@ import (
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
+	"github.com/batonhq/baton/sla"
 )
 
 // assigned writes what follows an assignment: the assigned event, the
-// clocks (half-SLA reminder, accept breach, backup reassignment, first-touch
-// breach) and the owner's notification (or the ops alert when routing fell
-// through).
-func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, d routing.Decision, now time.Time, actor string) error {
+// clocks of the plan (the escalation ladder, the first-touch breach, the
+// outcome due after a meeting) and the owner's notification (or the ops
+// alert when routing fell through).
+func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, d routing.Decision, plan sla.Plan, now time.Time, actor string) error {
 	reason := "routed by " + d.Step
 	if d.OwnerID == "" {
 		reason = "nobody eligible: waiting unowned"
@@ -26,7 +27,7 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}); err != nil {
 		return err
 	}
-	if err := s.schedule(ctx, tx, pb, h, now, actor == baton.ActorClock); err != nil {
+	if err := s.schedule(ctx, tx, pb, h, plan, now, actor == baton.ActorClock); err != nil {
 		return err
 	}
 	if d.FellBack {
@@ -43,24 +44,6 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	}
 	return s.notify(ctx, tx, h, baton.MsgAssigned, h.OwnerID, now,
 		fmt.Sprintf("New %s handoff for you: accept by %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
-}
-
-// schedule writes the clocks of the handoff's current assignment.
-func (s *Service) schedule(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, now time.Time, backedUp bool) error {
-	timers := []*baton.Timer{
-		{Kind: baton.TimerAcceptReminder, DueAt: now.Add(h.AcceptBy.Sub(now) / 2)},
-		{Kind: baton.TimerAcceptBreach, DueAt: h.AcceptBy},
-		{Kind: baton.TimerTouchBreach, DueAt: h.FirstTouchBy},
-	}
-	// The ladder moves a handoff to its backup once: a clock-driven
-	// reassignment gets no further automatic move (its breach still alerts).
-	if t := pb.Tier(h.Tier); t != nil && t.Grace > 0 && !backedUp {
-		timers = append(timers, &baton.Timer{Kind: baton.TimerBackup, DueAt: h.AcceptBy.Add(time.Duration(t.Grace))})
-	}
-	for _, t := range timers {
-		t.ID, t.HandoffID, t.Generation = newID(), h.ID, h.Generation
-	}
-	return tx.InsertTimers(ctx, timers...)
 }
 
 // notify queues one outbound message about h for a recipient ("" for ops).
@@ -152,6 +135,10 @@ func (in *CommandInput) validate(cmd baton.Command) error {
 		if strings.TrimSpace(in.Reason) == "" {
 			v.Add("reason", "is required: say why ownership moves")
 		}
+	case baton.CmdPause:
+		if strings.TrimSpace(in.Reason) == "" {
+			v.Add("reason", "is required: say what the handoff waits on")
+		}
 	case baton.CmdOutcome:
 		if !slices.Contains(baton.Outcomes, in.Outcome) {
 			v.Add("outcome", "must be one of %s", strings.Join(baton.Outcomes, ", "))
@@ -168,17 +155,28 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 	if err != nil {
 		return err
 	}
+	switch {
+	case cmd == baton.CmdPause:
+		return s.pause(ctx, tx, h, actor, in.Reason, now)
+	case cmd == baton.CmdResume:
+		return s.resume(ctx, tx, pb, h, actor, in.Note, now)
+	case !h.PausedAt.IsZero() && cmd != baton.CmdCancel:
+		return baton.Errorf(baton.ECONFLICT, "cannot %s: handoff is paused since %s; resume it first", cmd, h.PausedAt.Format(time.RFC3339))
+	}
 	ev := &baton.Event{HandoffID: h.ID, At: now, Actor: actor, FromState: from, ToState: to, Reason: in.Note}
 	h.State, h.UpdatedAt = to, now
 	switch cmd {
 	case baton.CmdAccept:
 		ev.Kind, h.AcceptedAt = baton.EventAccepted, now
-		if err := tx.CancelTimers(ctx, h.ID, baton.TimerAcceptReminder, baton.TimerAcceptBreach, baton.TimerBackup); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, baton.TimerLadder); err != nil {
+			return err
+		}
+		if err := s.startActivities(ctx, tx, pb, h, "accepted", now); err != nil {
 			return err
 		}
 	case baton.CmdTouch:
 		ev.Kind, h.FirstTouchAt = baton.EventTouched, now
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, baton.TimerLadder, baton.TimerTouchBreach); err != nil {
 			return err
 		}
 	case baton.CmdReject:
@@ -190,7 +188,7 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 		}
 		h.FixBy = now.Add(fix)
 		ev.Data, _ = json.Marshal(map[string]any{"gaps": in.Gaps, "fix_by": h.FixBy})
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
 		if err := tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerFixBreach, Generation: h.Generation, DueAt: h.FixBy}); err != nil {
@@ -203,7 +201,7 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 	case baton.CmdResubmit:
 		ev.Kind = baton.EventResubmitted
 		h.Gaps, h.FixBy = nil, time.Time{}
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
 		return s.reassign(ctx, tx, pb, h, ev, h.OwnerID, now)
@@ -225,23 +223,26 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 			}
 			target = u.ID
 		}
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
 		return s.reassign(ctx, tx, pb, h, ev, target, now)
 	case baton.CmdOutcome:
 		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
 		ev.Data, _ = json.Marshal(map[string]string{"outcome": in.Outcome})
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
 	case baton.CmdComplete:
 		ev.Kind, h.ClosedAt = baton.EventCompleted, now
-		if err := tx.CancelTimers(ctx, h.ID); err != nil {
+		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
 	case baton.CmdCancel:
-		ev.Kind, ev.Reason, h.ClosedAt = baton.EventCancelled, in.Reason, now
+		ev.Kind, ev.Reason, h.ClosedAt, h.PausedAt = baton.EventCancelled, in.Reason, now, time.Time{}
+		if err := s.cancelActivities(ctx, tx, h); err != nil {
+			return err
+		}
 		if err := tx.CancelTimers(ctx, h.ID); err != nil {
 			return err
 		}
@@ -306,13 +307,11 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	h.Generation++
 	h.State = baton.StateAssigned
 	h.AcceptedAt, h.FirstTouchAt = time.Time{}, time.Time{}
-	var meetingStart time.Time
-	if h.MeetingID != "" {
-		if m, err := tx.Meeting(ctx, h.MeetingID); err == nil {
-			meetingStart = m.StartsAt
-		}
+	plan, err := s.plan(ctx, tx, pb, h, now)
+	if err != nil {
+		return err
 	}
-	h.AcceptBy, h.FirstTouchBy = ht.Deadlines(now, meetingStart)
+	h.AcceptBy, h.FirstTouchBy, h.AssignedAt = plan.AcceptBy, plan.FirstTouchBy, now
 	h.Trace = append(h.Trace, d.Trace...)
 	ev.OwnerID = h.OwnerID
 	if ev.Data == nil {
@@ -324,5 +323,5 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
 		return err
 	}
-	return s.assigned(ctx, tx, pb, h, d, now, ev.Actor)
+	return s.assigned(ctx, tx, pb, h, d, plan, now, ev.Actor)
 }

@@ -118,9 +118,13 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		}
 	}
 
+	tier, raised := pb.TierFor(ht, env)
+	if raised != "" {
+		matchTrace = append(matchTrace, baton.Step{Step: "tier", Subject: tier.Name, Result: "matched", Reason: raised})
+	}
 	h := &baton.Handoff{
-		ID: newID(), Type: ht.Name, State: baton.StateAssigned, Tier: ht.Tier, FromTeam: ht.From, ToTeam: ht.To,
-		SignalID: sig.ID, Generation: 1, Signals: 1, CreatedAt: now, UpdatedAt: now,
+		ID: newID(), Type: ht.Name, State: baton.StateAssigned, Tier: tier.Name, FromTeam: ht.From, ToTeam: ht.To,
+		SignalID: sig.ID, Generation: 1, Signals: 1, CreatedAt: now, UpdatedAt: now, AssignedAt: now,
 	}
 	if account != nil {
 		h.AccountID = account.ID
@@ -133,7 +137,6 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 			h.SenderID = u.ID
 		}
 	}
-	var meetingStart time.Time
 	var meeting *baton.Meeting
 	if m := sig.Meeting; m != nil {
 		meeting = &baton.Meeting{
@@ -143,7 +146,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		if err := tx.InsertMeeting(ctx, meeting); err != nil {
 			return nil, err
 		}
-		h.MeetingID, meetingStart = meeting.ID, m.StartsAt
+		h.MeetingID = meeting.ID
 	}
 
 	d, err := s.route(ctx, tx, pb, ht, env, account, now, nil)
@@ -152,7 +155,11 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	}
 	h.OwnerID, h.BackupID = d.OwnerID, d.BackupID
 	h.Trace = append(matchTrace, d.Trace...)
-	h.AcceptBy, h.FirstTouchBy = ht.Deadlines(now, meetingStart)
+	plan, err := s.plan(ctx, tx, pb, h, now)
+	if err != nil {
+		return nil, err
+	}
+	h.AcceptBy, h.FirstTouchBy = plan.AcceptBy, plan.FirstTouchBy
 	if err := tx.InsertHandoff(ctx, h); err != nil {
 		return nil, err
 	}
@@ -165,7 +172,10 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name), Data: data}); err != nil {
 		return nil, err
 	}
-	if err := s.assigned(ctx, tx, pb, h, d, now, baton.ActorSystem); err != nil {
+	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem); err != nil {
+		return nil, err
+	}
+	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {
 		return nil, err
 	}
 	res.Handoff = h

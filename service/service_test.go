@@ -238,8 +238,8 @@ func TestIngestRoutesAndClocks(t *testing.T) {
 		t.Errorf("got trace %v, want the type match and the routing steps", h.Trace)
 	}
 	v := e.view(t, h.ID)
-	if got := len(v.Timers); got != 4 {
-		t.Errorf("got %d pending timers, want 4 (reminder, accept breach, touch breach, backup)", got)
+	if got := len(v.Timers); got != 5 {
+		t.Errorf("got %d pending timers, want 5 (the four rungs of the hot ladder and the touch breach)", got)
 	}
 	if got := kinds(v.Events); fmt.Sprint(got) != "[created assigned]" {
 		t.Errorf("got events %v, want [created assigned]", got)

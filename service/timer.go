@@ -40,7 +40,8 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 			return err
 		}
 		status := baton.TimerCancelled
-		if t.Generation == h.Generation {
+		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue
+		if t.Generation == h.Generation || activity {
 			ok, err := s.fire(ctx, tx, t, h, now)
 			if err != nil {
 				return err
@@ -58,21 +59,12 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *baton.Handoff, now time.Time) (bool, error) {
 	pb := s.Playbook()
 	switch t.Kind {
-	case baton.TimerAcceptReminder:
-		if h.State != baton.StateAssigned || h.OwnerID == "" {
-			return false, nil
-		}
-		if err := s.event(ctx, tx, h, baton.EventReminded, now, fmt.Sprintf("half the accept SLA has passed; accept by %s", h.AcceptBy.Format(time.RFC3339))); err != nil {
-			return false, err
-		}
-		return true, s.notify(ctx, tx, h, baton.MsgReminder, h.OwnerID, now,
-			fmt.Sprintf("Reminder: half your time to accept this %s handoff has passed (accept by %s).", h.Type, h.AcceptBy.Format(time.RFC3339)))
-
-	case baton.TimerAcceptBreach:
-		if h.State != baton.StateAssigned {
-			return false, nil
-		}
-		return true, s.breach(ctx, tx, h, now, "accept", h.AcceptBy)
+	case baton.TimerLadder:
+		return s.fireLadder(ctx, tx, pb, t, h, now)
+	case baton.TimerActivityRemind, baton.TimerActivityDue:
+		return s.fireActivity(ctx, tx, t, h, now)
+	case baton.TimerOutcomeDue:
+		return s.fireOutcomeDue(ctx, tx, h, now)
 
 	case baton.TimerTouchBreach:
 		switch h.State {
@@ -83,24 +75,6 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 			return true, s.event(ctx, tx, h, baton.EventBreached, now, "first-touch deadline passed while still unaccepted")
 		}
 		return false, nil
-
-	case baton.TimerBackup:
-		if h.State != baton.StateAssigned {
-			return false, nil
-		}
-		ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventReassigned, At: now, Actor: baton.ActorClock, FromState: h.State,
-			ToState: baton.StateAssigned, Reason: "not accepted within the SLA and its grace period: moved to the backup owner"}
-		target := h.BackupID
-		if target != "" {
-			if u, err := tx.User(ctx, target); err != nil || !u.Active || u.Away(now) {
-				target = "" // backup unavailable: re-route without the owner
-			}
-		}
-		h.UpdatedAt = now
-		if err := s.reassign(ctx, tx, pb, h, ev, target, now); err != nil {
-			return false, err
-		}
-		return true, nil
 
 	case baton.TimerFixBreach:
 		if h.State != baton.StateReturned {

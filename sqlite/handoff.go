@@ -14,15 +14,15 @@ import (
 
 const handoffCols = `id, type, state, tier, from_team, to_team, account_id, contact_id, signal_id, meeting_id, owner_id, backup_id,
 	sender_id, generation, accept_by, first_touch_by, fix_by, breached, signals, outcome, gaps, trace, created_at, updated_at,
-	accepted_at, first_touch_at, closed_at`
+	accepted_at, first_touch_at, closed_at, assigned_at, paused_at, priority`
 
 func scanHandoff(row scanner) (*baton.Handoff, error) {
 	var h baton.Handoff
-	var acceptBy, touchBy, fixBy, created, updated, accepted, touched, closed int64
+	var acceptBy, touchBy, fixBy, created, updated, accepted, touched, closed, assigned, paused int64
 	var gaps, trace string
 	if err := row.Scan(&h.ID, &h.Type, &h.State, &h.Tier, &h.FromTeam, &h.ToTeam, &h.AccountID, &h.ContactID, &h.SignalID,
 		&h.MeetingID, &h.OwnerID, &h.BackupID, &h.SenderID, &h.Generation, &acceptBy, &touchBy, &fixBy, &h.Breached,
-		&h.Signals, &h.Outcome, &gaps, &trace, &created, &updated, &accepted, &touched, &closed); err != nil {
+		&h.Signals, &h.Outcome, &gaps, &trace, &created, &updated, &accepted, &touched, &closed, &assigned, &paused, &h.Priority); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(gaps), &h.Gaps); err != nil {
@@ -34,6 +34,7 @@ func scanHandoff(row scanner) (*baton.Handoff, error) {
 	h.AcceptBy, h.FirstTouchBy, h.FixBy = fromMS(acceptBy), fromMS(touchBy), fromMS(fixBy)
 	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
 	h.AcceptedAt, h.FirstTouchAt, h.ClosedAt = fromMS(accepted), fromMS(touched), fromMS(closed)
+	h.AssignedAt, h.PausedAt = fromMS(assigned), fromMS(paused)
 	return &h, nil
 }
 
@@ -49,7 +50,7 @@ func handoffArgs(h *baton.Handoff) []any {
 	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
 		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
 		h.Signals, h.Outcome, jsonText(gaps), jsonText(trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
-		ms(h.FirstTouchAt), ms(h.ClosedAt)}
+		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority}
 }
 
 // Handoff finds a handoff by id.
@@ -85,7 +86,7 @@ func (tx *Tx) OpenHandoffForAccount(ctx context.Context, accountID, typ string, 
 
 // InsertHandoff stores a new handoff.
 func (tx *Tx) InsertHandoff(ctx context.Context, h *baton.Handoff) error {
-	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)
+	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: insert handoff %s: %w", h.ID, err)
 	}
@@ -98,7 +99,8 @@ func (tx *Tx) UpdateHandoff(ctx context.Context, h *baton.Handoff) error {
 	res, err := tx.exec(ctx, `UPDATE handoffs SET type = ?2, state = ?3, tier = ?4, from_team = ?5, to_team = ?6, account_id = ?7,
 		contact_id = ?8, signal_id = ?9, meeting_id = ?10, owner_id = ?11, backup_id = ?12, sender_id = ?13, generation = ?14,
 		accept_by = ?15, first_touch_by = ?16, fix_by = ?17, breached = ?18, signals = ?19, outcome = ?20, gaps = ?21,
-		trace = ?22, created_at = ?23, updated_at = ?24, accepted_at = ?25, first_touch_at = ?26, closed_at = ?27 WHERE id = ?1`, args...)
+		trace = ?22, created_at = ?23, updated_at = ?24, accepted_at = ?25, first_touch_at = ?26, closed_at = ?27,
+		assigned_at = ?28, paused_at = ?29, priority = ?30 WHERE id = ?1`, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: update handoff %s: %w", h.ID, err)
 	}
@@ -269,6 +271,64 @@ func (tx *Tx) InsertMeeting(ctx context.Context, m *baton.Meeting) error {
 		m.TimeZone, m.Agenda, m.Type, jsonText(att), m.Status, m.Sequence, ms(m.CreatedAt), ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("sqlite: insert meeting %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+const activityCols = `id, handoff_id, name, label, owner_id, due_at, done_at, status, created_at`
+
+func scanActivity(row scanner) (*baton.Activity, error) {
+	var a baton.Activity
+	var due, done, created int64
+	if err := row.Scan(&a.ID, &a.HandoffID, &a.Name, &a.Label, &a.OwnerID, &due, &done, &a.Status, &created); err != nil {
+		return nil, err
+	}
+	a.DueAt, a.DoneAt, a.CreatedAt = fromMS(due), fromMS(done), fromMS(created)
+	return &a, nil
+}
+
+// InsertActivities stores new activities.
+func (tx *Tx) InsertActivities(ctx context.Context, as ...*baton.Activity) error {
+	for _, a := range as {
+		_, err := tx.exec(ctx, `INSERT INTO activities (`+activityCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.HandoffID, a.Name, a.Label, a.OwnerID, ms(a.DueAt), ms(a.DoneAt), a.Status, ms(a.CreatedAt))
+		if isUnique(err) {
+			return baton.Errorf(baton.ECONFLICT, "activity %s already exists on handoff %s", a.Name, a.HandoffID)
+		} else if err != nil {
+			return fmt.Errorf("sqlite: insert activity %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// Activities lists a handoff's activities by due time.
+func (tx *Tx) Activities(ctx context.Context, handoffID string) ([]*baton.Activity, error) {
+	rows, err := tx.query(ctx, `SELECT `+activityCols+` FROM activities WHERE handoff_id = ? ORDER BY due_at, name`, handoffID)
+	out, err := collect(rows, err, scanActivity)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: activities of %s: %w", handoffID, err)
+	}
+	return out, nil
+}
+
+// Activity finds an activity by id.
+func (tx *Tx) Activity(ctx context.Context, id string) (*baton.Activity, error) {
+	a, err := scanActivity(tx.queryRow(ctx, `SELECT `+activityCols+` FROM activities WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "activity", id)
+	}
+	return a, nil
+}
+
+// UpdateActivity writes an activity's due time, status and completion.
+func (tx *Tx) UpdateActivity(ctx context.Context, a *baton.Activity) error {
+	res, err := tx.exec(ctx, `UPDATE activities SET owner_id = ?, due_at = ?, done_at = ?, status = ? WHERE id = ?`,
+		a.OwnerID, ms(a.DueAt), ms(a.DoneAt), a.Status, a.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: update activity %s: %w", a.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return baton.Errorf(baton.ENOTFOUND, "activity %s not found", a.ID)
 	}
 	return nil
 }

@@ -14,11 +14,11 @@ func (tx *Tx) InsertTimers(ctx context.Context, ts ...*baton.Timer) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	q := `INSERT INTO timers (id, handoff_id, kind, generation, due_at, status) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 'pending'),", len(ts)), ",")
-	args := make([]any, 0, 5*len(ts))
+	q := `INSERT INTO timers (id, handoff_id, kind, generation, due_at, step, ref, status) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, 'pending'),", len(ts)), ",")
+	args := make([]any, 0, 7*len(ts))
 	for _, t := range ts {
-		args = append(args, t.ID, t.HandoffID, t.Kind, t.Generation, ms(t.DueAt))
+		args = append(args, t.ID, t.HandoffID, t.Kind, t.Generation, ms(t.DueAt), t.Step, t.Ref)
 	}
 	if _, err := tx.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("sqlite: insert timers: %w", err)
@@ -46,12 +46,12 @@ func (tx *Tx) CancelTimers(ctx context.Context, handoffID string, kinds ...strin
 	return nil
 }
 
-const timerCols = `id, handoff_id, kind, generation, due_at, status, fired_at`
+const timerCols = `id, handoff_id, kind, generation, due_at, status, fired_at, step, ref`
 
 func scanTimer(row scanner) (*baton.Timer, error) {
 	var t baton.Timer
 	var due, fired int64
-	if err := row.Scan(&t.ID, &t.HandoffID, &t.Kind, &t.Generation, &due, &t.Status, &fired); err != nil {
+	if err := row.Scan(&t.ID, &t.HandoffID, &t.Kind, &t.Generation, &due, &t.Status, &fired, &t.Step, &t.Ref); err != nil {
 		return nil, err
 	}
 	t.DueAt, t.FiredAt = fromMS(due), fromMS(fired)
@@ -111,4 +111,42 @@ func (tx *Tx) PendingTimers(ctx context.Context, handoffID string) ([]*baton.Tim
 		return nil, fmt.Errorf("sqlite: pending timers of %s: %w", handoffID, err)
 	}
 	return out, nil
+}
+
+// PauseTimers sets a handoff's pending timers aside.
+func (tx *Tx) PauseTimers(ctx context.Context, handoffID string) error {
+	if _, err := tx.exec(ctx, `UPDATE timers SET status = 'paused' WHERE handoff_id = ? AND status = 'pending'`, handoffID); err != nil {
+		return fmt.Errorf("sqlite: pause timers of %s: %w", handoffID, err)
+	}
+	return nil
+}
+
+// PausedTimers lists a handoff's paused timers in due order.
+func (tx *Tx) PausedTimers(ctx context.Context, handoffID string) ([]*baton.Timer, error) {
+	rows, err := tx.query(ctx, `SELECT `+timerCols+` FROM timers WHERE handoff_id = ? AND status = 'paused' ORDER BY due_at, id`, handoffID)
+	out, err := collect(rows, err, scanTimer)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: paused timers of %s: %w", handoffID, err)
+	}
+	return out, nil
+}
+
+// RearmTimer makes a paused (or pending) timer pending at a new due time.
+func (tx *Tx) RearmTimer(ctx context.Context, id string, due time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE timers SET status = 'pending', due_at = ?, lease_until = 0 WHERE id = ? AND status IN ('paused', 'pending')`, ms(due), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: rearm timer %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return baton.Errorf(baton.ECONFLICT, "timer %s is not paused or pending", id)
+	}
+	return nil
+}
+
+// CancelTimersRef cancels the pending (or paused) timers of an activity.
+func (tx *Tx) CancelTimersRef(ctx context.Context, ref string) error {
+	if _, err := tx.exec(ctx, `UPDATE timers SET status = 'cancelled' WHERE ref = ? AND status IN ('pending', 'paused')`, ref); err != nil {
+		return fmt.Errorf("sqlite: cancel timers of %s: %w", ref, err)
+	}
+	return nil
 }

@@ -797,10 +797,10 @@ func TestTimers(t *testing.T) {
 	setup := func(t *testing.T) *sqlite.DB {
 		db, _ := newDB(t, sqlite.Options{})
 		timers := []*baton.Timer{
-			{ID: "t-late", HandoffID: "h1", Kind: baton.TimerAcceptBreach, Generation: 1, DueAt: now.Add(-time.Minute)},
-			{ID: "t-early", HandoffID: "h1", Kind: baton.TimerAcceptReminder, Generation: 1, DueAt: now.Add(-3 * time.Minute)},
+			{ID: "t-late", HandoffID: "h1", Kind: baton.TimerOutcomeDue, Generation: 1, DueAt: now.Add(-time.Minute)},
+			{ID: "t-early", HandoffID: "h1", Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-3 * time.Minute)},
 			{ID: "t-tie-b", HandoffID: "h2", Kind: baton.TimerTouchBreach, Generation: 1, DueAt: now.Add(-2 * time.Minute)},
-			{ID: "t-tie-a", HandoffID: "h2", Kind: baton.TimerBackup, Generation: 1, DueAt: now.Add(-2 * time.Minute)},
+			{ID: "t-tie-a", HandoffID: "h2", Kind: baton.TimerFixBreach, Generation: 1, DueAt: now.Add(-2 * time.Minute)},
 			{ID: "t-now", HandoffID: "h2", Kind: baton.TimerFixBreach, Generation: 1, DueAt: now},
 		}
 		mustUpdate(t, db, func(tx baton.Tx) error {
@@ -810,7 +810,7 @@ func TestTimers(t *testing.T) {
 			if err := tx.InsertTimers(ctx, timers...); err != nil {
 				return err
 			}
-			return tx.InsertTimers(ctx, &baton.Timer{ID: "t-future", HandoffID: "h1", Kind: baton.TimerBackup, Generation: 1, DueAt: now.Add(lease)})
+			return tx.InsertTimers(ctx, &baton.Timer{ID: "t-future", HandoffID: "h1", Kind: baton.TimerFixBreach, Generation: 1, DueAt: now.Add(lease)})
 		})
 		for _, tm := range timers {
 			if tm.Status != baton.TimerPending {
@@ -836,7 +836,7 @@ func TestTimers(t *testing.T) {
 		if diff := cmp.Diff([]string{"t-early", "t-tie-a", "t-tie-b", "t-late", "t-now"}, timerIDs(got)); diff != "" {
 			t.Errorf("claimed timers (-want +got):\n%s", diff)
 		}
-		want := &baton.Timer{ID: "t-early", HandoffID: "h1", Kind: baton.TimerAcceptReminder, Generation: 1, DueAt: now.Add(-3 * time.Minute), Status: baton.TimerPending}
+		want := &baton.Timer{ID: "t-early", HandoffID: "h1", Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-3 * time.Minute), Status: baton.TimerPending}
 		if diff := cmp.Diff(want, got[0]); diff != "" {
 			t.Errorf("first claimed timer (-want +got):\n%s", diff)
 		}
@@ -877,7 +877,7 @@ func TestTimers(t *testing.T) {
 			got, err = tx.Timer(ctx, "t-early")
 			return err
 		})
-		want := &baton.Timer{ID: "t-early", HandoffID: "h1", Kind: baton.TimerAcceptReminder, Generation: 1, DueAt: now.Add(-3 * time.Minute), Status: baton.TimerFired, FiredAt: now}
+		want := &baton.Timer{ID: "t-early", HandoffID: "h1", Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-3 * time.Minute), Status: baton.TimerFired, FiredAt: now}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("finished timer (-want +got):\n%s", diff)
 		}
@@ -908,7 +908,7 @@ func TestTimers(t *testing.T) {
 			t.Errorf("pending timers of h1 (-want +got):\n%s", diff)
 		}
 		mustUpdate(t, db, func(tx baton.Tx) error {
-			return tx.CancelTimers(ctx, "h1", baton.TimerAcceptReminder, baton.TimerAcceptBreach)
+			return tx.CancelTimers(ctx, "h1", baton.TimerLadder, baton.TimerOutcomeDue)
 		})
 		if diff := cmp.Diff([]string{"t-future"}, pending("h1")); diff != "" {
 			t.Errorf("pending timers of h1 after cancelling two kinds (-want +got):\n%s", diff)
