@@ -95,3 +95,19 @@ func (c *Calendar) isHoliday(n int64) bool {
 	_, found := slices.BinarySearch(c.holidays, n)
 	return found
 }
+
+// DayLength returns the working time of an average working day in the
+// week: what "one business day" means on this calendar. An always-open
+// calendar's day is 24 hours.
+func (c *Calendar) DayLength() time.Duration {
+	if c == nil || !c.limited {
+		return 24 * time.Hour
+	}
+	days := 0
+	for _, d := range c.nominal {
+		if d > 0 {
+			days++
+		}
+	}
+	return c.weekly / time.Duration(days)
+}

@@ -95,7 +95,7 @@ func (s *Service) schedule(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		}
 		if tier := tierOf(pb, h); tier != nil && m.Status == baton.MeetingBooked {
 			end := m.StartsAt.Add(time.Duration(m.Duration))
-			timers = append(timers, &baton.Timer{Kind: baton.TimerOutcomeDue, DueAt: clock.Add(end, time.Duration(tier.OutcomeBy))})
+			timers = append(timers, &baton.Timer{Kind: baton.TimerOutcomeDue, DueAt: clock.Add(end, clock.Span(time.Duration(tier.OutcomeBy)))})
 		}
 	}
 	for _, t := range timers {
@@ -298,13 +298,14 @@ func (s *Service) startActivities(ctx context.Context, tx baton.Tx, pb *playbook
 				owner = m
 			}
 		}
+		within := clock.Span(time.Duration(spec.Within))
 		a := &baton.Activity{ID: newID(), HandoffID: h.ID, Name: spec.Name, Label: spec.Label, OwnerID: owner,
-			DueAt: clock.Add(now, time.Duration(spec.Within)), Status: baton.ActivityOpen, CreatedAt: now}
+			DueAt: clock.Add(now, within), Status: baton.ActivityOpen, CreatedAt: now}
 		if err := tx.InsertActivities(ctx, a); err != nil {
 			return err
 		}
 		if err := tx.InsertTimers(ctx,
-			&baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerActivityRemind, Ref: a.ID, DueAt: clock.Add(now, time.Duration(spec.Within)/2)},
+			&baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerActivityRemind, Ref: a.ID, DueAt: clock.Add(now, within/2)},
 			&baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerActivityDue, Ref: a.ID, DueAt: a.DueAt},
 		); err != nil {
 			return err

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"sort"
+	"time"
 
 	"github.com/batonhq/baton"
 )
@@ -19,6 +21,10 @@ type HandoffView struct {
 	Events  []*baton.Event  `json:"events,omitempty"`
 	Timers  []*baton.Timer  `json:"timers,omitempty"`
 	Allowed []baton.Command `json:"allowed"`
+	// Activities are the handoff's follow-up tasks and their clocks.
+	Activities []*baton.Activity `json:"activities,omitempty"`
+	// StalledFor is how long the handoff has waited, in stalled views.
+	StalledFor baton.Duration `json:"stalled_for,omitempty"`
 }
 
 // UserRef is the short form of a user in views.
@@ -67,6 +73,9 @@ func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full 
 			return nil, err
 		}
 		if v.Timers, err = tx.PendingTimers(ctx, h.ID); err != nil {
+			return nil, err
+		}
+		if v.Activities, err = tx.Activities(ctx, h.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -144,4 +153,67 @@ func (s *Service) Users(ctx context.Context) ([]*baton.User, error) {
 		return err
 	})
 	return out, err
+}
+
+// Stalled views.
+const (
+	StalledUnaccepted = "unaccepted" // routed but not accepted
+	StalledUntouched  = "untouched"  // accepted but the buyer not touched
+	StalledBreached   = "breached"   // open with a breached clock
+)
+
+// Stalled lists open handoffs stalled in one way, longest waiting first,
+// each with how long it has waited (paused handoffs are not stalled).
+func (s *Service) Stalled(ctx context.Context, kind string, limit int) ([]*HandoffView, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	f := baton.HandoffFilter{Limit: 500}
+	switch kind {
+	case StalledUnaccepted:
+		f.State = baton.StateAssigned
+	case StalledUntouched:
+		f.State = baton.StateAccepted
+	case StalledBreached:
+		yes := true
+		f.Open, f.Breached = true, &yes
+	default:
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "invalid stalled view", Fields: []baton.FieldError{{Field: "stalled", Message: "must be unaccepted, untouched or breached"}}}
+	}
+	now := s.clock.Now()
+	var out []*HandoffView
+	for {
+		page, next, err := s.Handoffs(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page {
+			if !v.PausedAt.IsZero() {
+				continue
+			}
+			since := v.AssignedAt
+			switch kind {
+			case StalledUntouched:
+				since = v.AcceptedAt
+			case StalledBreached:
+				since = v.AcceptBy
+				if v.State != baton.StateAssigned {
+					since = v.FirstTouchBy
+				}
+			}
+			if since.IsZero() {
+				since = v.CreatedAt
+			}
+			v.StalledFor = baton.Duration(now.Sub(since).Round(time.Second))
+			out = append(out, v)
+		}
+		if f.Cursor = next; next == "" || len(out) >= 5000 {
+			break
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StalledFor > out[j].StalledFor })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

@@ -391,3 +391,9 @@ func TestTransitions(t *testing.T) {
 		}
 	})
 }
+
+func (e *env) activities(t *testing.T, id string) []*baton.Activity {
+	t.Helper()
+	v := e.view(t, id)
+	return v.Activities
+}

@@ -21,6 +21,17 @@ func ClockFor(tier *playbook.Tier, cal *bizhours.Calendar) Clock {
 	return Clock{Cal: cal, AroundTheClock: tier == nil || tier.Clock == playbook.ClockAroundTheClock || cal == nil}
 }
 
+// Span converts a configured duration to SLA time. On a business clock
+// whole days are business days (the calendar's working day each), so "1d"
+// from Wednesday 10:00 is Thursday 10:00 and "4h" is four working hours.
+func (c Clock) Span(d time.Duration) time.Duration {
+	if c.AroundTheClock {
+		return d
+	}
+	days := d / (24 * time.Hour)
+	return days*c.Cal.DayLength() + d%(24*time.Hour)
+}
+
 // Add returns the instant d of SLA time after t.
 func (c Clock) Add(t time.Time, d time.Duration) time.Time {
 	if c.AroundTheClock {
@@ -67,6 +78,7 @@ func Assignment(h *playbook.HandoffType, tier *playbook.Tier, c Clock, now, meet
 	if h.FirstTouch > 0 {
 		touch = time.Duration(h.FirstTouch)
 	}
+	accept, touch = c.Span(accept), c.Span(touch)
 	p := Plan{AcceptBy: c.Add(now, accept), FirstTouchBy: c.Add(now, touch)}
 	if h.BeforeMeeting > 0 && !meetingStart.IsZero() {
 		due := meetingStart.Add(-time.Duration(h.BeforeMeeting))
@@ -87,7 +99,7 @@ func Assignment(h *playbook.HandoffType, tier *playbook.Tier, c Clock, now, meet
 				due = c.Add(now, time.Duration(st.Fraction*float64(accept)))
 			}
 		} else {
-			due = c.Add(p.AcceptBy, time.Duration(st.After))
+			due = c.Add(p.AcceptBy, c.Span(time.Duration(st.After)))
 		}
 		p.Ladder = append(p.Ladder, Step{Index: i, Action: st.Action, Due: due.UTC()})
 	}

@@ -92,3 +92,22 @@ func TestResume(t *testing.T) {
 		t.Errorf("around the clock: got %s", got)
 	}
 }
+
+func TestBusinessDays(t *testing.T) {
+	t.Parallel()
+	cal, err := bizhours.ParseCalendar("mon-fri 09:00-12:30,13:30-18:00", "America/New_York", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sla.Clock{Cal: cal}
+	wed10 := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) // 10:00 in New York
+	if got, want := c.Add(wed10, c.Span(24*time.Hour)), time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("1 business day: got %s, want %s", got, want)
+	}
+	if got, want := c.Add(wed10, c.Span(3*24*time.Hour)), time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("3 business days: got %s, want Monday 10:00 %s", got, want)
+	}
+	if got := (sla.Clock{AroundTheClock: true}).Span(24 * time.Hour); got != 24*time.Hour {
+		t.Errorf("around the clock: got %s", got)
+	}
+}

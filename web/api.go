@@ -70,14 +70,43 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, _ baton.Pr
 		}
 		f.Limit = n
 	}
+	stalled := q.Get("stalled")
+	switch stalled {
+	case "", service.StalledUnaccepted, service.StalledUntouched, service.StalledBreached:
+	default:
+		v.Add("stalled", "must be unaccepted, untouched or breached")
+	}
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if stalled != "" {
+		list, err := s.svc.Stalled(r.Context(), stalled, f.Limit)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"handoffs": list})
+		return nil
 	}
 	list, next, err := s.svc.Handoffs(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"handoffs": list, "next_cursor": next})
+	return nil
+}
+
+func (s *Server) completeActivity(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	var in service.CommandInput
+	if r.ContentLength != 0 {
+		if err := decode(w, r, s.MaxBody, &in); err != nil {
+			return err
+		}
+	}
+	a, err := s.svc.CompleteActivity(r.Context(), p, r.PathValue("id"), r.PathValue("name"), in.Note)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"activity": a})
 	return nil
 }
 
@@ -93,9 +122,10 @@ func (s *Server) getHandoff(w http.ResponseWriter, r *http.Request, _ baton.Prin
 func (s *Server) postCommand(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	cmd := baton.Command(r.PathValue("command"))
 	switch cmd {
-	case baton.CmdAccept, baton.CmdTouch, baton.CmdReject, baton.CmdResubmit, baton.CmdReassign, baton.CmdOutcome, baton.CmdComplete, baton.CmdCancel:
+	case baton.CmdAccept, baton.CmdTouch, baton.CmdReject, baton.CmdResubmit, baton.CmdReassign, baton.CmdOutcome, baton.CmdComplete,
+		baton.CmdCancel, baton.CmdPause, baton.CmdResume:
 	default:
-		return baton.Errorf(baton.ENOTFOUND, "no such command %q: use accept, touch, reject, resubmit, reassign, outcome, complete or cancel", cmd)
+		return baton.Errorf(baton.ENOTFOUND, "no such command %q: use accept, touch, reject, resubmit, reassign, outcome, complete, cancel, pause or resume", cmd)
 	}
 	var in service.CommandInput
 	if r.ContentLength != 0 {

@@ -60,7 +60,11 @@ func (s *Server) routes() {
 	api("GET /api/v1/users", baton.TokenRep, s.listUsers)
 	api("POST /api/v1/users", baton.TokenManager, s.postUser)
 	api("POST /api/v1/accounts", baton.TokenManager, s.postAccount)
+	api("POST /api/v1/users/import", baton.TokenManager, s.importUsers)
+	api("POST /api/v1/accounts/import", baton.TokenManager, s.importAccounts)
 	api("GET /api/v1/playbook", baton.TokenRep, s.getPlaybook)
+	api("POST /api/v1/routing/simulate", baton.TokenManager, s.simulate)
+	api("POST /api/v1/handoffs/{id}/activities/{name}/complete", baton.TokenRep, s.completeActivity)
 	// Anything else under /api/ is a 404 for the authenticated, 401 for others.
 	api("/api/", baton.TokenRep, func(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
 		return baton.Errorf(baton.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path)

@@ -4,6 +4,8 @@
 //	baton token create --db PATH --role admin|manager|rep --name NAME
 //	baton playbook check FILE...
 //	baton playbook default
+//	baton import users|accounts --db PATH FILE.csv
+//	baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH]
 package main
 
 import (
@@ -41,7 +43,9 @@ const usage = `usage:
   baton serve [--addr ADDR] [--db PATH] [--playbook FILE] [--demo] [--webhook-url URL]
   baton token create --db PATH --role admin|manager|rep --name NAME
   baton playbook check FILE...
-  baton playbook default`
+  baton playbook default
+  baton import users|accounts --db PATH FILE.csv
+  baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -66,6 +70,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return playbookDefault(stdout)
 		}
 		return usageError{"usage: baton playbook check FILE... | baton playbook default"}
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
+	case "route":
+		if len(args) < 2 || args[1] != "simulate" {
+			return usageError{"usage: baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]"}
+		}
+		return routeSimulate(ctx, args[2:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/sqlite"
+)
+
+const importUsage = "usage: baton import users|accounts --db PATH FILE.csv"
+
+// importCmd runs `baton import users|accounts --db PATH FILE.csv`: it imports
+// the file whole and prints the counts, or prints each error on its own line
+// to stdout and fails, having written nothing.
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "users" && args[0] != "accounts") {
+		return usageError{importUsage}
+	}
+	kind := args[0]
+	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
+	// Flags may come before or after the file.
+	var files []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, rest = append(files, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		return usageError{importUsage}
+	}
+	file := files[0]
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
+	run := svc.ImportUsers
+	if kind == "accounts" {
+		run = svc.ImportAccounts
+	}
+	res, err := run(ctx, f)
+	var e *baton.Error
+	switch {
+	case errors.As(err, &e) && e.Code != baton.EINTERNAL:
+		for _, fe := range e.Fields {
+			fmt.Fprintf(stdout, "%s: %s\n", file, service.FormatImportError(fe))
+		}
+		return fmt.Errorf("import %s from %s: %s", kind, file, e.Message)
+	case err != nil:
+		return fmt.Errorf("import %s from %s: %w", kind, file, err)
+	}
+	fmt.Fprintf(stdout, "%s: %d %s created, %d updated\n", file, res.Created, kind, res.Updated)
+	return nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/sqlite"
+)
+
+// routeSimulate runs `baton route simulate`: a candidate playbook over a
+// signals CSV (or the last days of stored signals), beside the playbook in
+// force, writing nothing.
+func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("route simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database with the team, accounts and fairness state")
+	candidate := fs.String("playbook", "", "candidate playbook YAML (required)")
+	current := fs.String("current", env("BATON_PLAYBOOK", ""), "playbook in force; default: the embedded playbook")
+	signals := fs.String("signals", "", "signals CSV; default: the stored signals of the last --days days")
+	days := fs.Int("days", 7, "days of stored signals to replay when --signals is not given")
+	asJSON := fs.Bool("json", false, "print the full report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *candidate == "" {
+		return usageError{"usage: baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]"}
+	}
+	cand, err := playbook.Load(*candidate)
+	if err != nil {
+		return err
+	}
+	inForce := playbook.Default()
+	if *current != "" {
+		if inForce, err = playbook.Load(*current); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(*path); err != nil {
+		return fmt.Errorf("database %s: %w", *path, err)
+	}
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := service.New(db, baton.SystemClock{}, inForce, nil)
+	var sigs []*baton.Signal
+	if *signals != "" {
+		f, err := os.Open(*signals)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if sigs, err = service.ParseSignalsCSV(f); err != nil {
+			return err
+		}
+	} else if sigs, err = svc.RecentSignals(ctx, *days, service.MaxSimulatedSignals); err != nil {
+		return err
+	}
+	res, err := svc.Simulate(ctx, cand, sigs)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(stdout, "%d signals, %d routed, %d would change owner or type\n\n", res.Signals, res.Routed, res.Changed)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if res.Changed > 0 {
+		fmt.Fprintln(tw, "SIGNAL\tACCOUNT\tTYPE\tNOW\tCANDIDATE\tWHY")
+		for _, d := range res.Decisions {
+			if d.Changed {
+				why := d.Step
+				if d.Rule != "" {
+					why += " " + d.Rule
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ExternalID, d.Account, d.HandoffType, orNone(d.CurrentOwner), orNone(d.Owner), why)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintln(tw, "OWNER\tNOW\tCANDIDATE")
+	owners := map[string]bool{}
+	for o := range res.Shares {
+		owners[o] = true
+	}
+	for o := range res.CurrentShares {
+		owners[o] = true
+	}
+	names := make([]string, 0, len(owners))
+	for o := range owners {
+		names = append(names, o)
+	}
+	sort.Strings(names)
+	for _, o := range names {
+		fmt.Fprintf(tw, "%s\t%d\t%d\n", orNone(o), res.CurrentShares[o], res.Shares[o])
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "POOL\tMEMBERS\tMIN\tMAX\tSPREAD")
+	for _, p := range res.Spread {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.Pool, p.Members, p.Min, p.Max, p.Spread)
+	}
+	return tw.Flush()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(unowned)"
+	}
+	return s
+}
