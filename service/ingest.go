@@ -167,7 +167,12 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err := tx.InsertSignal(ctx, sig); err != nil {
 		return nil, err
 	}
-	data, _ := json.Marshal(map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "handoff_type": ht.Name, "occurred_at": sig.OccurredAt, "source": sig.Source})
+	created := map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "handoff_type": ht.Name, "tier": h.Tier, "team": h.ToTeam,
+		"occurred_at": sig.OccurredAt, "source": sig.Source}
+	if account != nil {
+		created["segment"] = account.Segment
+	}
+	data, _ := json.Marshal(created)
 	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
 		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name), Data: data}); err != nil {
 		return nil, err

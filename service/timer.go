@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -72,7 +73,9 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 			return true, s.breach(ctx, tx, h, now, "first touch", h.FirstTouchBy)
 		case baton.StateAssigned:
 			// The accept breach already alerted; record the missed touch too.
-			return true, s.event(ctx, tx, h, baton.EventBreached, now, "first-touch deadline passed while still unaccepted")
+			data, _ := json.Marshal(map[string]any{"step": "first touch", "deadline": h.FirstTouchBy})
+			return true, tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
+				Reason: "first-touch deadline passed while still unaccepted", Data: data})
 		}
 		return false, nil
 
@@ -101,7 +104,9 @@ func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
 		return err
 	}
-	if err := s.event(ctx, tx, h, baton.EventBreached, now, fmt.Sprintf("%s deadline %s passed", step, deadline.Format(time.RFC3339))); err != nil {
+	data, _ := json.Marshal(map[string]any{"step": step, "deadline": deadline})
+	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
+		Reason: fmt.Sprintf("%s deadline %s passed", step, deadline.Format(time.RFC3339)), Data: data}); err != nil {
 		return err
 	}
 	manager := ""
