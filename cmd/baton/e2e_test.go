@@ -227,8 +227,19 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 				return err
 			}
 			counts := map[string]int{}
+			var order []string
 			for _, e := range evs {
 				counts[e.Kind]++
+				switch e.Kind {
+				case baton.EventReminded, baton.EventBreached, baton.EventReassigned:
+					if len(order) == 0 || order[len(order)-1] != e.Kind {
+						order = append(order, e.Kind)
+					}
+				}
+			}
+			// Overdue steps fire in due order: reminder, breach, backup move.
+			if got := strings.Join(order, ","); !strings.HasPrefix(got, "reminded,sla_breached,reassigned") {
+				t.Errorf("handoff %s: steps fired in order %s, want reminded,sla_breached,reassigned", h.ID, got)
 			}
 			// The ladder of generation 1: one reminder, one backup move.
 			if counts[baton.EventReminded] != 1 || counts[baton.EventReassigned] != 1 || counts[baton.EventCreated] != 1 {
