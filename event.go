@@ -29,6 +29,7 @@ const (
 	EventActivityDone  = "activity_done"
 	EventActivityLate  = "activity_overdue"
 	EventOutcomeLate   = "outcome_overdue"
+	EventContext       = "context_updated"
 )
 
 // Event is one fact in a handoff's log: who did what, when and why.

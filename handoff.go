@@ -143,7 +143,10 @@ type Handoff struct {
 	Signals  int      `json:"signals"`
 	Outcome  string   `json:"outcome,omitempty"`
 	Gaps     []string `json:"gaps,omitempty"`
-	Trace    []Step   `json:"trace"`
+	// Context holds the template fields' values; the "_auto" key holds the
+	// facts Baton fills in itself (source, intent, buyer, …).
+	Context map[string]any `json:"context"`
+	Trace   []Step         `json:"trace"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -70,14 +70,17 @@ var Methods = []string{MethodRoundRobin, MethodWeighted, MethodLeastLoaded}
 
 // Playbook is a loaded, validated and compiled playbook.
 type Playbook struct {
-	Version      int             `yaml:"version"`
-	Name         string          `yaml:"name"`
-	SignalTypes  []SignalType    `yaml:"signal_types"`
-	Calendars    []Calendar      `yaml:"calendars"`
-	Teams        map[string]Team `yaml:"teams"`
-	Tiers        []Tier          `yaml:"tiers"`
-	HandoffTypes []HandoffType   `yaml:"handoff_types"`
-	Routing      Routing         `yaml:"routing"`
+	Version     int             `yaml:"version"`
+	Name        string          `yaml:"name"`
+	SignalTypes []SignalType    `yaml:"signal_types"`
+	Calendars   []Calendar      `yaml:"calendars"`
+	Teams       map[string]Team `yaml:"teams"`
+	// Templates name the context a handoff carries; "minimum" applies to
+	// every type.
+	Templates    map[string][]Field `yaml:"templates"`
+	Tiers        []Tier             `yaml:"tiers"`
+	HandoffTypes []HandoffType      `yaml:"handoff_types"`
+	Routing      Routing            `yaml:"routing"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
@@ -85,6 +88,7 @@ type Playbook struct {
 	signalTypes map[string]bool
 	tiers       map[string]*Tier
 	calendars   map[string]*bizhours.Calendar
+	fields      map[string][]Field
 	byTrigger   map[string][]*HandoffType
 }
 
@@ -180,6 +184,40 @@ type Activity struct {
 	From string `yaml:"from"`
 }
 
+// Field types.
+const (
+	FieldText       = "text"
+	FieldNumber     = "number"
+	FieldMoneyRange = "money_range"
+	FieldDate       = "date"
+	FieldChoice     = "choice"
+	FieldPerson     = "person"
+	FieldList       = "list"
+	FieldLink       = "link"
+)
+
+// FieldTypes lists the valid field types.
+var FieldTypes = []string{FieldText, FieldNumber, FieldMoneyRange, FieldDate, FieldChoice, FieldPerson, FieldList, FieldLink}
+
+// AutoKeys are the facts Baton fills in itself (Field.Auto).
+var AutoKeys = []string{"buyer", "account_status", "contact_info", "source", "intent_signal", "problem", "stage", "owner_backup", "sla_deadline", "meeting"}
+
+// Field is one piece of context a handoff must carry.
+type Field struct {
+	Name    string   `yaml:"name"`
+	Label   string   `yaml:"label"`
+	Type    string   `yaml:"type"`
+	Section string   `yaml:"section"`
+	Options []string `yaml:"options"`
+	// Auto fills the field from what Baton knows (AutoKeys); a person may
+	// still override it.
+	Auto string `yaml:"auto"`
+}
+
+// Fields returns the context fields of a handoff type: the minimum
+// template, the type's template and its required fields, each once.
+func (pb *Playbook) Fields(h *HandoffType) []Field { return pb.fields[h.Name] }
+
 // TierRule raises (or lowers) a handoff's tier when its condition holds.
 type TierRule struct {
 	When string `yaml:"when"`
@@ -208,9 +246,14 @@ type HandoffType struct {
 	// deadlines fall this long before the meeting starts (e.g. the meeting-set
 	// brief due 24 h before), never earlier than MinLead after assignment.
 	BeforeMeeting baton.Duration `yaml:"before_meeting"`
-	// Required lists the context fields the receiver needs.
-	Required      []string `yaml:"required"`
-	SuccessMetric string   `yaml:"success_metric"`
+	// Template names the type's context template (beside "minimum").
+	Template string `yaml:"template"`
+	// Required lists further text fields the receiver needs.
+	Required []string `yaml:"required"`
+	// Gate is the completeness (0-100 %) below which the sender cannot
+	// submit: the handoff stays returned until the context is filled.
+	Gate          int    `yaml:"gate"`
+	SuccessMetric string `yaml:"success_metric"`
 	// Precedence overrides the playbook's routing precedence for this type.
 	Precedence []string `yaml:"precedence"`
 	// Coalesce is the window in which a new signal from the same contact
@@ -631,7 +674,67 @@ func (pb *Playbook) validate(v *validator) {
 			v.add("teams."+name+".ops_lead", "team %q: ops_lead must be an email", name)
 		}
 	}
+	pb.validateTemplates(v)
 	pb.validateRules(v)
+}
+
+// validateTemplates checks the templates and resolves each type's fields.
+func (pb *Playbook) validateTemplates(v *validator) {
+	for name, fields := range pb.Templates {
+		seen := map[string]bool{}
+		for i := range fields {
+			f := &fields[i]
+			p := fmt.Sprintf("templates.%s[%d]", name, i)
+			if !baton.ValidName(f.Name) || seen[f.Name] {
+				v.add(p+".name", "template %q: field name %q must be unique lowercase letters, digits and underscores", name, f.Name)
+			}
+			seen[f.Name] = true
+			if f.Label == "" {
+				f.Label = f.Name
+			}
+			if f.Type == "" {
+				f.Type = FieldText
+			} else if !slices.Contains(FieldTypes, f.Type) {
+				v.add(p+".type", "template %q: field %q: unknown type %q (expected one of %s)", name, f.Name, f.Type, strings.Join(FieldTypes, ", "))
+			}
+			if f.Type == FieldChoice && len(f.Options) == 0 {
+				v.add(p+".options", "template %q: choice field %q needs options", name, f.Name)
+			}
+			if f.Auto != "" && !slices.Contains(AutoKeys, f.Auto) {
+				v.add(p+".auto", "template %q: field %q: unknown auto %q (expected one of %s)", name, f.Name, f.Auto, strings.Join(AutoKeys, ", "))
+			}
+		}
+	}
+	pb.fields = map[string][]Field{}
+	for i := range pb.HandoffTypes {
+		h := &pb.HandoffTypes[i]
+		p := fmt.Sprintf("handoff_types[%d]", i)
+		var out []Field
+		seen := map[string]bool{}
+		add := func(fs []Field) {
+			for _, f := range fs {
+				if !seen[f.Name] {
+					seen[f.Name] = true
+					out = append(out, f)
+				}
+			}
+		}
+		add(pb.Templates["minimum"])
+		if h.Template != "" {
+			t, ok := pb.Templates[h.Template]
+			if !ok {
+				v.add(p+".template", "handoff type %q: unknown template %q", h.Name, h.Template)
+			}
+			add(t)
+		}
+		for _, r := range h.Required {
+			add([]Field{{Name: r, Label: strings.ReplaceAll(r, "_", " "), Type: FieldText}})
+		}
+		if h.Gate < 0 || h.Gate > 100 {
+			v.add(p+".gate", "handoff type %q: gate must be a percentage from 0 to 100", h.Name)
+		}
+		pb.fields[h.Name] = out
+	}
 }
 
 // validateCalendars parses the named calendars; the first is the default.

@@ -199,6 +199,11 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 			return err
 		}
 	case baton.CmdResubmit:
+		if ht := pb.HandoffType(h.Type); ht != nil && ht.Gate > 0 {
+			if sc := scoreOf(pb, h); sc.Score < ht.Gate {
+				return gateError(ht.Gate, sc)
+			}
+		}
 		ev.Kind = baton.EventResubmitted
 		h.Gaps, h.FixBy = nil, time.Time{}
 		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {

@@ -160,6 +160,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		return nil, err
 	}
 	h.AcceptBy, h.FirstTouchBy = plan.AcceptBy, plan.FirstTouchBy
+	h.Trace = append(h.Trace, prefill(pb, ht, h, sig, autoFacts(h, sig, account, contact, meeting))...)
 	if err := tx.InsertHandoff(ctx, h); err != nil {
 		return nil, err
 	}
@@ -183,6 +184,11 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {
 		return nil, err
 	}
+	if sc := scoreOf(pb, h); ht.Gate > 0 && sc.Score < ht.Gate {
+		if err := s.returnForContext(ctx, tx, pb, h, ht.Gate, sc.Missing, sc.Score, now); err != nil {
+			return nil, err
+		}
+	}
 	res.Handoff = h
 	r, err := s.users(ctx, tx)
 	if err != nil {
@@ -190,6 +196,8 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	}
 	res.View = &HandoffView{Handoff: h, Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
 		Account: account, Contact: contact, Meeting: meeting, Allowed: baton.AllowedCommands(h.State)}
+	sc := scoreOf(pb, h)
+	res.View.Completeness, res.View.Missing = sc.Score, sc.Missing
 	return res, nil
 }
 

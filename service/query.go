@@ -25,6 +25,10 @@ type HandoffView struct {
 	Activities []*baton.Activity `json:"activities,omitempty"`
 	// StalledFor is how long the handoff has waited, in stalled views.
 	StalledFor baton.Duration `json:"stalled_for,omitempty"`
+	// Completeness is the share of the template answered (0-100); Missing
+	// names the unanswered fields.
+	Completeness int      `json:"completeness"`
+	Missing      []string `json:"missing"`
 }
 
 // UserRef is the short form of a user in views.
@@ -50,6 +54,8 @@ func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full 
 	}
 	v := &HandoffView{Handoff: h, Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
 		Allowed: baton.AllowedCommands(h.State)}
+	sc := scoreOf(s.Playbook(), h)
+	v.Completeness, v.Missing = sc.Score, sc.Missing
 	if v.Allowed == nil {
 		v.Allowed = []baton.Command{}
 	}

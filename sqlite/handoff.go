@@ -14,15 +14,15 @@ import (
 
 const handoffCols = `id, type, state, tier, from_team, to_team, account_id, contact_id, signal_id, meeting_id, owner_id, backup_id,
 	sender_id, generation, accept_by, first_touch_by, fix_by, breached, signals, outcome, gaps, trace, created_at, updated_at,
-	accepted_at, first_touch_at, closed_at, assigned_at, paused_at, priority`
+	accepted_at, first_touch_at, closed_at, assigned_at, paused_at, priority, context`
 
 func scanHandoff(row scanner) (*baton.Handoff, error) {
 	var h baton.Handoff
 	var acceptBy, touchBy, fixBy, created, updated, accepted, touched, closed, assigned, paused int64
-	var gaps, trace string
+	var gaps, trace, context string
 	if err := row.Scan(&h.ID, &h.Type, &h.State, &h.Tier, &h.FromTeam, &h.ToTeam, &h.AccountID, &h.ContactID, &h.SignalID,
 		&h.MeetingID, &h.OwnerID, &h.BackupID, &h.SenderID, &h.Generation, &acceptBy, &touchBy, &fixBy, &h.Breached,
-		&h.Signals, &h.Outcome, &gaps, &trace, &created, &updated, &accepted, &touched, &closed, &assigned, &paused, &h.Priority); err != nil {
+		&h.Signals, &h.Outcome, &gaps, &trace, &created, &updated, &accepted, &touched, &closed, &assigned, &paused, &h.Priority, &context); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(gaps), &h.Gaps); err != nil {
@@ -30,6 +30,9 @@ func scanHandoff(row scanner) (*baton.Handoff, error) {
 	}
 	if err := json.Unmarshal([]byte(trace), &h.Trace); err != nil {
 		return nil, fmt.Errorf("decode trace: %w", err)
+	}
+	if err := json.Unmarshal([]byte(context), &h.Context); err != nil {
+		return nil, fmt.Errorf("decode context: %w", err)
 	}
 	h.AcceptBy, h.FirstTouchBy, h.FixBy = fromMS(acceptBy), fromMS(touchBy), fromMS(fixBy)
 	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
@@ -47,10 +50,14 @@ func handoffArgs(h *baton.Handoff) []any {
 	if trace == nil {
 		trace = []baton.Step{}
 	}
+	ctx := h.Context
+	if ctx == nil {
+		ctx = map[string]any{}
+	}
 	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
 		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
 		h.Signals, h.Outcome, jsonText(gaps), jsonText(trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
-		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority}
+		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority, jsonText(ctx)}
 }
 
 // Handoff finds a handoff by id.
@@ -86,7 +93,7 @@ func (tx *Tx) OpenHandoffForAccount(ctx context.Context, accountID, typ string, 
 
 // InsertHandoff stores a new handoff.
 func (tx *Tx) InsertHandoff(ctx context.Context, h *baton.Handoff) error {
-	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)
+	_, err := tx.exec(ctx, `INSERT INTO handoffs (`+handoffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, handoffArgs(h)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: insert handoff %s: %w", h.ID, err)
 	}
@@ -100,7 +107,7 @@ func (tx *Tx) UpdateHandoff(ctx context.Context, h *baton.Handoff) error {
 		contact_id = ?8, signal_id = ?9, meeting_id = ?10, owner_id = ?11, backup_id = ?12, sender_id = ?13, generation = ?14,
 		accept_by = ?15, first_touch_by = ?16, fix_by = ?17, breached = ?18, signals = ?19, outcome = ?20, gaps = ?21,
 		trace = ?22, created_at = ?23, updated_at = ?24, accepted_at = ?25, first_touch_at = ?26, closed_at = ?27,
-		assigned_at = ?28, paused_at = ?29, priority = ?30 WHERE id = ?1`, args...)
+		assigned_at = ?28, paused_at = ?29, priority = ?30, context = ?31 WHERE id = ?1`, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: update handoff %s: %w", h.ID, err)
 	}

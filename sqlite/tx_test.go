@@ -406,6 +406,7 @@ func TestHandoffs(t *testing.T) {
 		h := &baton.Handoff{ID: "h1", Type: "demo", State: baton.StateAssigned, Tier: "t1", FromTeam: "sdr", ToTeam: "ae",
 			AccountID: "a1", ContactID: "c1", SignalID: "s1", MeetingID: "m1", OwnerID: "u1", BackupID: "u2", SenderID: "u3",
 			Generation: 1, AcceptBy: t0.Add(time.Hour), FirstTouchBy: t0.Add(2 * time.Hour), Signals: 1,
+			Context:   map[string]any{"budget": "50k-100k", "stakeholders": []any{"CFO", "CTO"}},
 			Trace:     []baton.Step{{Step: "rule", Subject: "demo", Result: "matched", Reason: "type demo"}, {Step: "pick", Subject: "u1", Result: "picked", Reason: "least recent"}},
 			CreatedAt: t0, UpdatedAt: t0}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertHandoff(ctx, h) })

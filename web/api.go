@@ -264,3 +264,22 @@ func (s *Server) getPlaybook(w http.ResponseWriter, r *http.Request, _ baton.Pri
 	w.Write(s.svc.Playbook().Source)
 	return nil
 }
+
+func (s *Server) patchContext(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	var in struct {
+		Fields map[string]any `json:"fields"`
+	}
+	if err := decode(w, r, s.MaxBody, &in); err != nil {
+		return err
+	}
+	h, err := s.svc.UpdateContext(r.Context(), p, r.PathValue("id"), in.Fields)
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.ViewOf(r.Context(), h)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"handoff": v})
+	return nil
+}
