@@ -251,7 +251,7 @@ func TestOutcomeDueAfterMeeting(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	sig := demoRequest("m")
-	sig.Type = baton.SignalMeetingBooked
+	sig.Type, sig.Fields = baton.SignalMeetingBooked, meetingContext()
 	sig.Meeting = &baton.SignalMeeting{StartsAt: t0.Add(72 * time.Hour), TimeZone: "America/New_York", Duration: baton.Duration(time.Hour)}
 	h := e.ingest(t, sig)
 	e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})

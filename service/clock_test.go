@@ -105,7 +105,7 @@ func TestLadder(t *testing.T) {
 		t.Parallel()
 		e := setup(t)
 		sig := demoRequest("m")
-		sig.Type, sig.Sender = baton.SignalMeetingBooked, e.users["sdr1"].Email
+		sig.Type, sig.Sender, sig.Fields = baton.SignalMeetingBooked, e.users["sdr1"].Email, meetingContext()
 		sig.Meeting = &baton.SignalMeeting{StartsAt: t0.Add(72 * time.Hour), TimeZone: "America/Los_Angeles", Agenda: "Discovery"}
 		h := e.ingest(t, sig)
 		if h.SenderID != e.users["sdr1"].ID || h.MeetingID == "" {

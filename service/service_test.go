@@ -397,3 +397,15 @@ func (e *env) activities(t *testing.T, id string) []*baton.Activity {
 	v := e.view(t, id)
 	return v.Activities
 }
+
+// meetingContext fills enough of the SDR → AE checklist to pass the
+// meeting-set gate.
+func meetingContext() map[string]any {
+	return map[string]any{
+		"budget_range": "$50k-$100k", "pain_points": "manual routing\nslow follow-up", "target_decision_date": "2027-01-31",
+		"decision_maker": "Ana Ruiz, VP Operations", "stakeholders": "CFO; RevOps lead", "trigger_event": "missed demo requests",
+		"current_solution": "spreadsheets", "competitors": "N/A", "meeting_type": "Discovery", "timeline": "this quarter",
+		"product_interest": "routing", "requested_next_step": "discovery call", "qualification_notes": "N/A",
+		"success_criteria": "5-minute response", "recommended_approach": "lead with the SLA report",
+	}
+}

@@ -1,0 +1,126 @@
+package service_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/metrics"
+	"github.com/batonhq/baton/service"
+)
+
+func TestSLAReport(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	// Four hot leads at t0 (5 minutes to accept and to touch): a and b are
+	// taken in time, c is accepted a minute late, d (from a partner) is
+	// never accepted.
+	a, b, c := e.ingest(t, demoRequest("a")), e.ingest(t, demoRequest("b")), e.ingest(t, demoRequest("c"))
+	partner := demoRequest("d")
+	partner.Source = "partner"
+	d := e.ingest(t, partner)
+	for _, h := range []*baton.Handoff{a, b} {
+		e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})
+		e.act(t, h.ID, baton.CmdTouch, service.CommandInput{})
+	}
+	e.advance(t, 6*time.Minute)
+	e.act(t, c.ID, baton.CmdAccept, service.CommandInput{})
+	e.act(t, c.ID, baton.CmdTouch, service.CommandInput{})
+	e.advance(t, 54*time.Minute) // d moves to its backup and breaches again
+
+	email := func(h *baton.Handoff) string {
+		for _, u := range e.users {
+			if u.ID == h.OwnerID {
+				return u.Email
+			}
+		}
+		t.Fatalf("owner %s of %s is not a test user", h.OwnerID, h.ID)
+		return ""
+	}
+	if a.OwnerID != d.OwnerID || a.OwnerID == b.OwnerID || a.OwnerID == c.OwnerID {
+		t.Fatalf("got owners a=%s b=%s c=%s d=%s, want round robin over three SDRs", a.OwnerID, b.OwnerID, c.OwnerID, d.OwnerID)
+	}
+
+	t.Run("CountsBreachesAndMargins", func(t *testing.T) {
+		t.Parallel()
+		r, err := e.svc.SLAReport(e.ctx, t0, t0.Add(30*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// c was accepted 60s after its deadline; d never was, so its margin
+		// runs to the window's end: 30m - 5m.
+		want := metrics.Group{Key: "all", Handoffs: 4, Breached: 2, BreachRate: 0.5, MedianMarginSeconds: 60, P90MarginSeconds: 25 * 60}
+		if diff := cmp.Diff(want, r.Total); diff != "" {
+			t.Errorf("total (-want +got):\n%s", diff)
+		}
+		// d's breach counts against its first owner, not the backup.
+		wantOwners := []metrics.Group{
+			{Key: email(c), Handoffs: 1, Breached: 1, BreachRate: 1, MedianMarginSeconds: 60, P90MarginSeconds: 60},
+			{Key: email(d), Handoffs: 2, Breached: 1, BreachRate: 0.5, MedianMarginSeconds: 1500, P90MarginSeconds: 1500},
+			{Key: email(b), Handoffs: 1},
+		}
+		if wantOwners[0].Key > wantOwners[1].Key {
+			wantOwners[0], wantOwners[1] = wantOwners[1], wantOwners[0]
+		}
+		if diff := cmp.Diff(wantOwners, r.ByOwner); diff != "" {
+			t.Errorf("by owner (-want +got):\n%s", diff)
+		}
+		wantSources := []metrics.Group{
+			{Key: "partner", Handoffs: 1, Breached: 1, BreachRate: 1, MedianMarginSeconds: 1500, P90MarginSeconds: 1500},
+			{Key: "website", Handoffs: 3, Breached: 1, BreachRate: 0.3333, MedianMarginSeconds: 60, P90MarginSeconds: 60},
+		}
+		if diff := cmp.Diff(wantSources, r.BySource); diff != "" {
+			t.Errorf("by source (-want +got):\n%s", diff)
+		}
+		for name, gs := range map[string][]metrics.Group{"type": r.ByType, "tier": r.ByTier, "team": r.ByTeam, "segment": r.BySegment} {
+			wantKey := map[string]string{"type": "hot_lead", "tier": "hot", "team": "sdr", "segment": baton.SegmentMidMarket}[name]
+			if len(gs) != 1 || gs[0].Key != wantKey || gs[0].Handoffs != 4 || gs[0].Breached != 2 {
+				t.Errorf("by %s: got %+v, want one group %s with 2 of 4 breached", name, gs, wantKey)
+			}
+		}
+	})
+	t.Run("WindowInTheFutureEndsNow", func(t *testing.T) {
+		t.Parallel()
+		r, err := e.svc.SLAReport(e.ctx, t0, t0.Add(7*24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now := e.clock.Now(); !r.To.Equal(now) {
+			t.Errorf("got to %s, want now %s", r.To, now)
+		}
+		// d is still unaccepted an hour in: 55 minutes past its deadline.
+		if got, want := r.Total.P90MarginSeconds, 55*60.0; got != want {
+			t.Errorf("p90 margin: got %v, want %v", got, want)
+		}
+	})
+	t.Run("LaterWindowIsEmpty", func(t *testing.T) {
+		t.Parallel()
+		r, err := e.svc.SLAReport(e.ctx, t0.Add(time.Minute), t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total.Handoffs != 0 || len(r.ByOwner) != 0 {
+			t.Errorf("got %+v, want no handoffs created after t0", r.Total)
+		}
+	})
+	t.Run("RejectsBadWindow", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			from, to time.Time
+			field    string
+		}{
+			{t0, t0, "to"},
+			{t0, t0.Add(-time.Hour), "to"},
+			{t0.Add(-400 * 24 * time.Hour), t0, "from"},
+		} {
+			_, err := e.svc.SLAReport(e.ctx, tc.from, tc.to)
+			var be *baton.Error
+			if baton.ErrorCode(err) != baton.EINVALID || !errors.As(err, &be) || len(be.Fields) != 1 || be.Fields[0].Field != tc.field {
+				t.Errorf("window %s..%s: got %v, want invalid %s", tc.from, tc.to, err, tc.field)
+			}
+		}
+	})
+}

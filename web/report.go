@@ -1,0 +1,96 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/metrics"
+)
+
+// slaReportWindow is the default window of the SLA report: the weekly
+// review of missed handoffs.
+const slaReportWindow = 7 * 24 * time.Hour
+
+// slaCSVHeader is the first row of the SLA report's CSV export.
+var slaCSVHeader = []string{"dimension", "key", "handoffs", "breached", "breach_rate", "median_margin_seconds", "p90_margin_seconds"}
+
+// slaReport serves GET /api/v1/reports/sla?from=&to=&format=json|csv. The
+// window defaults to the seven days ending at to, and to to now.
+func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+	q := r.URL.Query()
+	var v baton.Validation
+	var from, to time.Time
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if raw := q.Get(p.name); raw != "" {
+			t, err := parseTimeParam(raw)
+			if err != nil {
+				v.Add(p.name, "must be an RFC 3339 time or a date (2026-11-20)")
+				continue
+			}
+			*p.dst = t
+		}
+	}
+	format := q.Get("format")
+	switch format {
+	case "":
+		format = "json"
+	case "json", "csv":
+	default:
+		v.Add("format", "must be json or csv")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if to.IsZero() {
+		to = s.svc.Clock().Now()
+	}
+	if from.IsZero() {
+		from = to.Add(-slaReportWindow)
+	}
+	report, err := s.svc.SLAReport(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		writeJSON(w, http.StatusOK, report)
+		return nil
+	}
+	return writeSLACSV(w, &report)
+}
+
+// writeSLACSV writes one row per group of every dimension, then the total,
+// as an attachment named for the window's end date (UTC).
+func writeSLACSV(w http.ResponseWriter, report *metrics.SLAReport) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	row := func(dimension string, g metrics.Group) []string {
+		return []string{dimension, g.Key, strconv.Itoa(g.Handoffs), strconv.Itoa(g.Breached), formatFloat(g.BreachRate),
+			formatFloat(g.MedianMarginSeconds), formatFloat(g.P90MarginSeconds)}
+	}
+	cw.Write(slaCSVHeader)
+	for _, d := range report.Dimensions() {
+		for _, g := range d.Groups {
+			cw.Write(row(d.Name, g))
+		}
+	}
+	cw.Write(row("total", report.Total))
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("web: sla report csv: %w", err)
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sla-%s.csv"`, report.To.UTC().Format(time.DateOnly)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
