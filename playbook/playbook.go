@@ -184,6 +184,36 @@ type Activity struct {
 	From string `yaml:"from"`
 }
 
+// Intake is the prospect intake form: at most MaxIntakeQuestions
+// questions, framed as preparation for the call, each filling a context
+// field of the handoff.
+type Intake struct {
+	// Title and Intro frame the form ("Help us prepare for your call").
+	Title string `yaml:"title"`
+	Intro string `yaml:"intro"`
+	// Expires is how long a link lives after it is created, at most until
+	// the meeting starts (default 7d).
+	Expires   baton.Duration   `yaml:"expires"`
+	Questions []IntakeQuestion `yaml:"questions"`
+}
+
+// IntakeQuestion asks the prospect for one context field.
+type IntakeQuestion struct {
+	Field    string `yaml:"field"`
+	Question string `yaml:"question"`
+	Help     string `yaml:"help"`
+}
+
+// MaxIntakeQuestions bounds the intake form.
+const MaxIntakeQuestions = 7
+
+// Briefs configures the pre-call notification.
+type Briefs struct {
+	// PreCall is how long before a meeting the owner gets the brief
+	// (default 30m); a meeting booked later than that gets it at once.
+	PreCall baton.Duration `yaml:"pre_call"`
+}
+
 // Field types.
 const (
 	FieldText       = "text"
@@ -676,6 +706,38 @@ func (pb *Playbook) validate(v *validator) {
 	}
 	pb.validateTemplates(v)
 	pb.validateRules(v)
+	if pb.Briefs.PreCall == 0 {
+		pb.Briefs.PreCall = baton.Duration(30 * time.Minute)
+	} else if pb.Briefs.PreCall < 0 || pb.Briefs.PreCall > baton.Duration(7*24*time.Hour) {
+		v.add("briefs.pre_call", "pre_call must be between 1m and 7d")
+	}
+	in := &pb.Intake
+	if in.Expires == 0 {
+		in.Expires = baton.Duration(7 * 24 * time.Hour)
+	} else if in.Expires < 0 {
+		v.add("intake.expires", "expires must be positive")
+	}
+	if in.Title == "" {
+		in.Title = "Help us prepare for your call"
+	}
+	if len(in.Questions) > MaxIntakeQuestions {
+		v.add("intake.questions", "the intake form has %d questions; at most %d keep it short enough to answer", len(in.Questions), MaxIntakeQuestions)
+	}
+	fieldNames := map[string]bool{}
+	for _, fs := range pb.Templates {
+		for _, f := range fs {
+			fieldNames[f.Name] = true
+		}
+	}
+	for i, q := range in.Questions {
+		p := fmt.Sprintf("intake.questions[%d]", i)
+		if !fieldNames[q.Field] {
+			v.add(p+".field", "intake question %d: %q is not a field of any template", i+1, q.Field)
+		}
+		if strings.TrimSpace(q.Question) == "" {
+			v.add(p+".question", "intake question %d: question is required", i+1)
+		}
+	}
 }
 
 // validateTemplates checks the templates and resolves each type's fields.
