@@ -77,10 +77,14 @@ type Playbook struct {
 	Teams       map[string]Team `yaml:"teams"`
 	// Templates name the context a handoff carries; "minimum" applies to
 	// every type.
-	Templates    map[string][]Field `yaml:"templates"`
-	Tiers        []Tier             `yaml:"tiers"`
-	HandoffTypes []HandoffType      `yaml:"handoff_types"`
-	Routing      Routing            `yaml:"routing"`
+	Templates map[string][]Field `yaml:"templates"`
+	// Intake is the short form sent to a prospect when a meeting is booked.
+	Intake Intake `yaml:"intake"`
+	// Briefs sets when the pre-call brief goes to the owner.
+	Briefs       Briefs        `yaml:"briefs"`
+	Tiers        []Tier        `yaml:"tiers"`
+	HandoffTypes []HandoffType `yaml:"handoff_types"`
+	Routing      Routing       `yaml:"routing"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
