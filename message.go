@@ -27,6 +27,7 @@ const (
 	MsgActivity  = "activity.reminder"
 	MsgActLate   = "activity.overdue"
 	MsgOutcome   = "handoff.outcome_overdue"
+	MsgPreCall   = "meeting.pre_call_brief"
 )
 
 // Message is one queued outbound notification, written with the state change

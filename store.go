@@ -61,6 +61,7 @@ type Tx interface {
 	// Meetings.
 	Meeting(ctx context.Context, id string) (*Meeting, error)
 	InsertMeeting(ctx context.Context, m *Meeting) error
+	UpdateMeeting(ctx context.Context, m *Meeting) error
 
 	// Timers.
 	// InsertTimers stores pending timers in one statement.

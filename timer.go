@@ -11,6 +11,7 @@ const (
 	TimerOutcomeDue     = "outcome_due"       // a meeting ended without an outcome in time
 	TimerActivityRemind = "activity_reminder" // half an activity's SLA (Ref: the activity)
 	TimerActivityDue    = "activity_due"      // an activity's deadline (Ref: the activity)
+	TimerPreCall        = "pre_call"          // the owner's brief before a meeting (Ref: the meeting)
 )
 
 // Timer statuses.

@@ -164,6 +164,27 @@ type router struct {
 	trace []baton.Step
 	err   error
 	loads map[string]baton.Load
+	// hours memoises working-hours checks by calendar: users with the same
+	// hours and zone share one calendar, so a pool of hundreds needs a
+	// handful of checks.
+	hours map[*bizhours.Calendar]bool
+}
+
+// inHours reports whether u is in working hours now.
+func (r *router) inHours(u *baton.User) bool {
+	cal := r.req.Roster.hours[u.ID]
+	if cal == nil {
+		return true
+	}
+	if v, ok := r.hours[cal]; ok {
+		return v
+	}
+	if r.hours == nil {
+		r.hours = make(map[*bizhours.Calendar]bool, 8)
+	}
+	v := cal.IsWorking(r.req.Now)
+	r.hours[cal] = v
+	return v
 }
 
 // Route decides the owner and backup for req. It returns an error only when
@@ -484,7 +505,7 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		} else if secondAny.u == nil || better(c, secondAny) {
 			secondAny = c
 		}
-		if p.hours && !r.req.Roster.InHours(u, r.req.Now) {
+		if p.hours && !r.inHours(u) {
 			outside++
 			continue
 		}
@@ -577,7 +598,7 @@ func (r *router) backup(owner string) string {
 	}
 	var best *baton.User
 	for _, m := range r.req.Roster.Team(u.Team) {
-		if m.ID != owner && r.ineligible(m) == "" && (best == nil || (r.req.Roster.InHours(m, r.req.Now) && !r.req.Roster.InHours(best, r.req.Now))) {
+		if m.ID != owner && r.ineligible(m) == "" && (best == nil || (r.inHours(m) && !r.inHours(best))) {
 			best = m
 		}
 	}

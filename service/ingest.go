@@ -184,6 +184,11 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {
 		return nil, err
 	}
+	if meeting != nil {
+		if err := s.schedulePreCall(ctx, tx, pb, h, meeting, now); err != nil {
+			return nil, err
+		}
+	}
 	if sc := scoreOf(pb, h); ht.Gate > 0 && sc.Score < ht.Gate {
 		if err := s.returnForContext(ctx, tx, pb, h, ht.Gate, sc.Missing, sc.Score, now); err != nil {
 			return nil, err

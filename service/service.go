@@ -26,8 +26,9 @@ type Service struct {
 	log   *slog.Logger
 	pb    atomic.Pointer[playbook.Playbook]
 
-	roster atomic.Pointer[roster]
-	names  nameIndex
+	roster     atomic.Pointer[roster]
+	names      nameIndex
+	objections objections
 	// checked remembers the transaction whose roster version was last
 	// read, so one command reads the version once, not once per lookup.
 	checked atomic.Pointer[checkedRoster]

@@ -339,3 +339,16 @@ func (tx *Tx) UpdateActivity(ctx context.Context, a *baton.Activity) error {
 	}
 	return nil
 }
+
+// UpdateMeeting writes a meeting's time, status and sequence.
+func (tx *Tx) UpdateMeeting(ctx context.Context, m *baton.Meeting) error {
+	res, err := tx.exec(ctx, `UPDATE meetings SET starts_at = ?, duration = ?, timezone = ?, agenda = ?, status = ?, sequence = ?, updated_at = ? WHERE id = ?`,
+		ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(), m.TimeZone, m.Agenda, m.Status, m.Sequence, ms(m.UpdatedAt), m.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: update meeting %s: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return baton.Errorf(baton.ENOTFOUND, "meeting %s not found", m.ID)
+	}
+	return nil
+}

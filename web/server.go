@@ -66,6 +66,9 @@ func (s *Server) routes() {
 	api("POST /api/v1/accounts/import", baton.TokenManager, s.importAccounts)
 	api("GET /api/v1/playbook", baton.TokenRep, s.getPlaybook)
 	api("POST /api/v1/routing/simulate", baton.TokenManager, s.simulate)
+	api("GET /api/v1/meetings/{file}", baton.TokenRep, s.meetingICS)
+	api("POST /api/v1/meetings/{id}/reschedule", baton.TokenRep, s.rescheduleMeeting)
+	api("POST /api/v1/meetings/{id}/cancel", baton.TokenRep, s.cancelMeeting)
 	api("POST /api/v1/handoffs/{id}/activities/{name}/complete", baton.TokenRep, s.completeActivity)
 	// Anything else under /api/ is a 404 for the authenticated, 401 for others.
 	api("/api/", baton.TokenRep, func(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {

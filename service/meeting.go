@@ -1,0 +1,259 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/ics"
+	"github.com/batonhq/baton/playbook"
+)
+
+// ICSDomain is the right-hand side of meeting UIDs ("meeting-ID@baton").
+const ICSDomain = "baton"
+
+// schedulePreCall sets the meeting's pre-call brief timer: the playbook's
+// lead time before it starts, or at once when the meeting is nearer than
+// that. A meeting already started gets none.
+func (s *Service) schedulePreCall(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, m *baton.Meeting, now time.Time) error {
+	if m.Status != baton.MeetingBooked || !m.StartsAt.After(now) {
+		return nil
+	}
+	due := m.StartsAt.Add(-time.Duration(pb.Briefs.PreCall))
+	if due.Before(now) {
+		due = now
+	}
+	return tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerPreCall, Ref: m.ID, Generation: h.Generation, DueAt: due})
+}
+
+// MeetingInput is a reschedule: the new start and, optionally, zone and
+// duration.
+type MeetingInput struct {
+	StartsAt time.Time      `json:"starts_at"`
+	TimeZone string         `json:"timezone,omitempty"`
+	Duration baton.Duration `json:"duration,omitempty"`
+	Reason   string         `json:"reason,omitempty"`
+}
+
+// RescheduleMeeting moves a booked meeting: its invite's SEQUENCE grows so
+// calendars update rather than duplicate, and its pre-call brief and
+// outcome clock move with it.
+func (s *Service) RescheduleMeeting(ctx context.Context, p baton.Principal, id string, in MeetingInput) (*baton.Meeting, error) {
+	var v baton.Validation
+	if in.StartsAt.IsZero() || in.StartsAt.Year() < 2000 || in.StartsAt.Year() > 2200 {
+		v.Add("starts_at", "is required (RFC 3339)")
+	}
+	if in.TimeZone != "" && !baton.ValidTimeZone(in.TimeZone) {
+		v.Add("timezone", "is not an IANA time zone")
+	}
+	if in.Duration != 0 && (in.Duration < baton.Duration(5*time.Minute) || in.Duration > baton.Duration(8*time.Hour)) {
+		v.Add("duration", "must be between 5m and 8h")
+	}
+	if len(in.Reason) > baton.MaxMessageLen {
+		v.Add("reason", "is too long")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting) (string, error) {
+		if m.Status != baton.MeetingBooked {
+			return "", baton.Errorf(baton.ECONFLICT, "cannot reschedule: meeting is %s", m.Status)
+		}
+		from := m.StartsAt
+		m.StartsAt = in.StartsAt.UTC()
+		if in.TimeZone != "" {
+			m.TimeZone = in.TimeZone
+		}
+		if in.Duration != 0 {
+			m.Duration = in.Duration
+		}
+		return fmt.Sprintf("meeting moved from %s to %s %s", from.Format(time.RFC3339), m.StartsAt.Format(time.RFC3339), in.Reason), nil
+	})
+}
+
+// CancelMeeting cancels a booked meeting and its pre-call brief and
+// outcome clock; its invite becomes a CANCEL with a higher SEQUENCE.
+func (s *Service) CancelMeeting(ctx context.Context, p baton.Principal, id, reason string) (*baton.Meeting, error) {
+	if len(reason) > baton.MaxMessageLen {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "reason too long", Fields: []baton.FieldError{{Field: "reason", Message: "is too long"}}}
+	}
+	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting) (string, error) {
+		if m.Status != baton.MeetingBooked {
+			return "", baton.Errorf(baton.ECONFLICT, "cannot cancel: meeting is %s", m.Status)
+		}
+		m.Status = baton.MeetingCancelled
+		return strings.TrimSpace("meeting cancelled " + reason), nil
+	})
+}
+
+func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id string, change func(*baton.Meeting) (string, error)) (*baton.Meeting, error) {
+	pb := s.Playbook()
+	var out *baton.Meeting
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		m, err := tx.Meeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		h, err := tx.Handoff(ctx, m.HandoffID)
+		if err != nil {
+			return err
+		}
+		reason, err := change(m)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		m.Sequence++
+		m.UpdatedAt = now
+		if err := tx.UpdateMeeting(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.CancelTimers(ctx, h.ID, baton.TimerPreCall, baton.TimerOutcomeDue); err != nil {
+			return err
+		}
+		if m.Status == baton.MeetingBooked {
+			if err := s.schedulePreCall(ctx, tx, pb, h, m, now); err != nil {
+				return err
+			}
+			if tier := tierOf(pb, h); tier != nil && h.State.Open() {
+				clock := slaClock(pb, h)
+				end := m.StartsAt.Add(time.Duration(m.Duration))
+				if err := tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerOutcomeDue, Generation: h.Generation,
+					DueAt: clock.Add(end, clock.Span(time.Duration(tier.OutcomeBy)))}); err != nil {
+					return err
+				}
+			}
+		}
+		data, _ := json.Marshal(map[string]any{"meeting_id": m.ID, "starts_at": m.StartsAt, "status": m.Status, "sequence": m.Sequence})
+		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: "token:" + p.Name,
+			OwnerID: h.OwnerID, Reason: reason, Data: data}); err != nil {
+			return err
+		}
+		out = m
+		return nil
+	})
+	return out, err
+}
+
+// MeetingICS returns a meeting's RFC 5545 invite for the owner's calendar:
+// the agenda, the attendees with titles, the handoff's key fields in the
+// description, the prospect's time zone, a stable UID and the SEQUENCE of
+// its last change (a cancelled meeting is a CANCEL).
+func (s *Service) MeetingICS(ctx context.Context, id string) ([]byte, error) {
+	var out []byte
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		m, err := tx.Meeting(ctx, id)
+		if err != nil {
+			return err
+		}
+		h, err := tx.Handoff(ctx, m.HandoffID)
+		if err != nil {
+			return err
+		}
+		v, err := s.view(ctx, tx, h, false)
+		if err != nil {
+			return err
+		}
+		inv := ics.Invite{
+			UID: ics.UID(m.ID, ICSDomain), Sequence: m.Sequence, Method: ics.MethodRequest,
+			Summary: meetingSummary(v), Description: meetingDescription(v, m), Start: m.StartsAt, Duration: time.Duration(m.Duration),
+			TimeZone: m.TimeZone, Created: m.CreatedAt, Stamp: s.clock.Now(),
+			Organizer: ics.Person{Name: "Baton", Email: "baton@" + ICSDomain + ".invalid"},
+		}
+		if v.Owner != nil {
+			inv.Organizer = ics.Person{Name: v.Owner.Name, Email: v.Owner.Email}
+		}
+		if m.Status == baton.MeetingCancelled {
+			inv.Method = ics.MethodCancel
+		}
+		seen := map[string]bool{inv.Organizer.Email: true}
+		for _, a := range m.Attendees {
+			if !seen[a.Email] {
+				seen[a.Email] = true
+				inv.Attendees = append(inv.Attendees, ics.Person{Name: a.Name, Email: a.Email, Title: a.Title})
+			}
+		}
+		if c := v.Contact; c != nil && !seen[c.Email] {
+			inv.Attendees = append(inv.Attendees, ics.Person{Name: c.Name, Email: c.Email, Title: c.Title})
+		}
+		if len(inv.Attendees) == 0 {
+			inv.Attendees = []ics.Person{inv.Organizer}
+		}
+		out, err = ics.Encode(inv)
+		if err != nil {
+			return fmt.Errorf("service: meeting %s invite: %w", m.ID, err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func meetingSummary(v *HandoffView) string {
+	parts := []string{}
+	if v.Meeting != nil && v.Meeting.Agenda != "" {
+		parts = append(parts, v.Meeting.Agenda)
+	}
+	if v.Account != nil {
+		parts = append(parts, v.Account.Name)
+	}
+	if len(parts) == 0 {
+		return "Meeting"
+	}
+	return strings.Join(parts, " — ")
+}
+
+// meetingDescription puts the handoff's key fields in the invite, so the
+// owner's calendar carries the context.
+func meetingDescription(v *HandoffView, m *baton.Meeting) string {
+	var b strings.Builder
+	if m.Agenda != "" {
+		fmt.Fprintf(&b, "Agenda: %s\n", m.Agenda)
+	}
+	if c := v.Contact; c != nil {
+		fmt.Fprintf(&b, "Prospect: %s", strings.TrimSpace(c.Name+", "+c.Title))
+		if v.Account != nil {
+			fmt.Fprintf(&b, " at %s", v.Account.Name)
+		}
+		b.WriteString("\n")
+	}
+	for _, k := range []string{"problem", "budget_range", "target_decision_date", "pain_points", "competitors", "stakeholders"} {
+		if val, ok := v.Context[k]; ok && val != nil {
+			fmt.Fprintf(&b, "%s: %s\n", strings.ReplaceAll(k, "_", " "), plain(val))
+		}
+	}
+	fmt.Fprintf(&b, "Handoff: %s (%s), %d%% complete\n", v.Type, v.ID, v.Completeness)
+	return strings.TrimSpace(b.String())
+}
+
+// plain renders a stored context value as text.
+func plain(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []string:
+		return strings.Join(x, "; ")
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, it := range x {
+			parts = append(parts, fmt.Sprint(it))
+		}
+		return strings.Join(parts, "; ")
+	case map[string]any:
+		if name, ok := x["name"].(string); ok {
+			if title, _ := x["title"].(string); title != "" {
+				return name + ", " + title
+			}
+			return name
+		}
+		if lo, ok := x["min"].(float64); ok {
+			hi, _ := x["max"].(float64)
+			cur, _ := x["currency"].(string)
+			return fmt.Sprintf("%s %.0f–%.0f", cur, lo, hi)
+		}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
