@@ -48,6 +48,12 @@ type handoff struct {
 	touched             time.Time
 	breached            bool
 	reassigned, rejects bool
+	// Paused time is not counted: pausedSince marks an open pause,
+	// paused sums closed ones, and the sums at acceptance and first touch
+	// are taken off those durations.
+	pausedSince               time.Time
+	paused                    time.Duration
+	pausedAccept, pausedTouch time.Duration
 }
 
 // Aggregator folds events into a Summary. Feed it events in log order.
@@ -93,11 +99,18 @@ func (a *Aggregator) Add(e *baton.Event) {
 		}
 	case baton.EventAccepted:
 		if h.accepted.IsZero() {
-			h.accepted = e.At
+			h.accepted, h.pausedAccept = e.At, h.paused
 		}
 	case baton.EventTouched:
 		if h.touched.IsZero() {
-			h.touched = e.At
+			h.touched, h.pausedTouch = e.At, h.paused
+		}
+	case baton.EventPaused:
+		h.pausedSince = e.At
+	case baton.EventResumed:
+		if !h.pausedSince.IsZero() {
+			h.paused += e.At.Sub(h.pausedSince)
+			h.pausedSince = time.Time{}
 		}
 	case baton.EventBreached:
 		h.breached = true
@@ -122,10 +135,10 @@ func (a *Aggregator) Summary() Summary {
 		if !h.assigned.IsZero() {
 			toAssign = append(toAssign, h.assigned.Sub(h.occurred))
 			if !h.accepted.IsZero() {
-				toAccept = append(toAccept, h.accepted.Sub(h.assigned))
+				toAccept = append(toAccept, h.accepted.Sub(h.assigned)-h.pausedAccept)
 			}
 			if !h.touched.IsZero() {
-				toTouch = append(toTouch, h.touched.Sub(h.assigned))
+				toTouch = append(toTouch, h.touched.Sub(h.assigned)-h.pausedTouch)
 			}
 		}
 		if h.breached {

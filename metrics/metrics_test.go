@@ -63,3 +63,22 @@ func TestSummaryFromEvents(t *testing.T) {
 		t.Errorf("rates: got breach %v reassign %v, want 0.5 each", s.BreachRate, s.ReassignmentRate)
 	}
 }
+
+func TestPausedTimeNotCounted(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	a := metrics.NewAggregator(t0, t0.Add(24*time.Hour))
+	for _, e := range []*baton.Event{
+		{HandoffID: "h", Kind: baton.EventCreated, At: at(0), ToState: baton.StateAssigned, Data: []byte(`{"handoff_type":"x"}`)},
+		{HandoffID: "h", Kind: baton.EventAssigned, At: at(0), OwnerID: "u", ToState: baton.StateAssigned},
+		{HandoffID: "h", Kind: baton.EventPaused, At: at(10)},
+		{HandoffID: "h", Kind: baton.EventResumed, At: at(70)},
+		{HandoffID: "h", Kind: baton.EventAccepted, At: at(80), ToState: baton.StateAccepted},
+	} {
+		a.Add(e)
+	}
+	if got, want := a.Summary().TimeToAcceptance.MedianSeconds, 20*60.0; got != want {
+		t.Errorf("time to acceptance: got %vs, want %vs (the hour paused is not counted)", got, want)
+	}
+}
