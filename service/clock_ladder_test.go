@@ -265,3 +265,68 @@ func TestOutcomeDueAfterMeeting(t *testing.T) {
 		t.Errorf("got %d outcome_overdue events, want 1", got)
 	}
 }
+
+// TestReminderWaitsForOwnersWorkingMinute: the 50% reminder falls after the
+// owner's working day in London; on a business clock it waits for their
+// next working minute.
+func TestReminderWaitsForOwnersWorkingMinute(t *testing.T) {
+	t.Parallel()
+	e := ladderEnv(t)
+	for _, name := range []string{"sdr1", "sdr3"} {
+		u := e.users[name]
+		u.Paused = true
+		if _, err := e.svc.PutUser(e.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := e.users["sdr2"]
+	owner.WorkingHours = "mon-fri 09:00-14:30" // London
+	if _, err := e.svc.PutUser(e.ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	h := e.ingest(t, demoRequest("w")) // Monday 14:00 UTC; 50% of 2 business hours is 15:00 UTC
+	if h.OwnerID != owner.ID {
+		t.Fatalf("got owner %s, want sdr2", h.OwnerID)
+	}
+	e.advance(t, 3*time.Hour) // Monday 17:00 UTC: the owner's day ended at 14:30
+	if got := count(eventsOf(t, e, h.ID), baton.EventReminded); got != 0 {
+		t.Fatalf("reminded outside the owner's hours")
+	}
+	e.advance(t, 16*time.Hour) // Tuesday 09:00 UTC = 09:00 London
+	if got := count(eventsOf(t, e, h.ID), baton.EventReminded); got != 1 {
+		t.Errorf("got %d reminders at the owner's next working minute, want 1", got)
+	}
+}
+
+// TestClosedWonActivities runs the default playbook's four closed-won
+// activities to their deadlines.
+func TestClosedWonActivities(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	sig := demoRequest("cw")
+	sig.Type, sig.Sender = baton.SignalContractSigned, e.users["ae1"].Email
+	h := e.ingest(t, sig)
+	acts := e.activities(t, h.ID)
+	want := map[string]int{"customer_introduction": 2, "cs_preparation": 3, "kickoff_scheduled": 5, "kickoff_held": 10}
+	if len(acts) != len(want) {
+		t.Fatalf("got %d activities, want 4", len(acts))
+	}
+	for _, a := range acts {
+		days, ok := want[a.Name]
+		if !ok {
+			t.Errorf("unexpected activity %s", a.Name)
+			continue
+		}
+		// Business days on the americas calendar (Thanksgiving on the 26th).
+		if a.DueAt.Before(t0.AddDate(0, 0, days-1)) || a.DueAt.After(t0.AddDate(0, 0, days+4)) {
+			t.Errorf("%s due %s, want about %d business days after %s", a.Name, a.DueAt, days, t0)
+		}
+	}
+	if acts[0].OwnerID != e.users["ae1"].ID {
+		t.Errorf("the introduction belongs to %s, want the sender (the AE)", acts[0].OwnerID)
+	}
+	e.advance(t, 20*24*time.Hour)
+	if got := count(eventsOf(t, e, h.ID), baton.EventActivityLate); got != 4 {
+		t.Errorf("got %d overdue activities, want 4 (each once)", got)
+	}
+}
