@@ -32,6 +32,8 @@ const (
 	EventContext        = "context_updated"
 	EventMeetingChanged = "meeting_changed" // rescheduled or cancelled
 	EventPreCallSent    = "pre_call_sent"
+	EventIntakeSent     = "intake_sent"     // the prospect was sent the intake form
+	EventIntakeAnswered = "intake_answered" // the prospect answered it
 )
 
 // Event is one fact in a handoff's log: who did what, when and why.

@@ -63,6 +63,16 @@ type Tx interface {
 	InsertMeeting(ctx context.Context, m *Meeting) error
 	UpdateMeeting(ctx context.Context, m *Meeting) error
 
+	// Prospect intake forms.
+	InsertIntake(ctx context.Context, in *Intake) error
+	// IntakeByHash finds a form by its token's hash (HashToken), or ENOTFOUND.
+	IntakeByHash(ctx context.Context, hash string) (*Intake, error)
+	// IntakeForHandoff returns a handoff's newest form, or ENOTFOUND.
+	IntakeForHandoff(ctx context.Context, handoffID string) (*Intake, error)
+	// UpdateIntake writes a form's answers, posts and answered time, or
+	// returns ENOTFOUND.
+	UpdateIntake(ctx context.Context, in *Intake) error
+
 	// Timers.
 	// InsertTimers stores pending timers in one statement.
 	InsertTimers(ctx context.Context, ts ...*Timer) error

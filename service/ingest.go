@@ -189,6 +189,9 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 			return nil, err
 		}
 	}
+	if err := s.createIntake(ctx, tx, pb, h, meeting, contact, now); err != nil {
+		return nil, err
+	}
 	if sc := scoreOf(pb, h); ht.Gate > 0 && sc.Score < ht.Gate {
 		if err := s.returnForContext(ctx, tx, pb, h, ht.Gate, sc.Missing, sc.Score, now); err != nil {
 			return nil, err

@@ -25,6 +25,8 @@ type Service struct {
 	clock baton.Clock
 	log   *slog.Logger
 	pb    atomic.Pointer[playbook.Playbook]
+	// publicURL is where links sent outside point (SetPublicURL).
+	publicURL atomic.Pointer[string]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

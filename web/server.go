@@ -27,6 +27,8 @@ type Server struct {
 	pages *template.Template
 	// MaxBody caps request bodies in bytes (default 1 MiB).
 	MaxBody int64
+	// Intake rate-limits the prospect's intake form (see IntakeLimits).
+	Intake IntakeLimits
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -79,6 +81,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /login", s.login)
 	s.mux.Handle("GET /{$}", s.authPage(s.indexPage))
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
+	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
+	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }
 
 // ServeHTTP makes Server an http.Handler.

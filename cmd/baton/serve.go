@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -34,6 +35,7 @@ type Config struct {
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
 	WebhookSecret string // HMAC key for the Baton-Signature header (BATON_WEBHOOK_SECRET)
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
+	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
 }
 
 func env(key, def string) string {
@@ -53,6 +55,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.Demo, "demo", false, "load a demo team and a week of signals into an empty database")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
 	fs.StringVar(&cfg.WebhookSecret, "webhook-secret", env("BATON_WEBHOOK_SECRET", ""), "HMAC-SHA256 key for webhook signatures (env BATON_WEBHOOK_SECRET)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -95,6 +98,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		clock = sim
 	}
 	svc := service.New(db, clock, pb, log)
+	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
 	if cfg.Demo {
 		res, err := demo.Load(ctx, svc, sim)
 		if err != nil {
