@@ -5,6 +5,7 @@
 package completeness
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -132,7 +133,7 @@ func money(v any) (any, error) {
 		hi, ok2 := x["max"].(float64)
 		cur, _ := x["currency"].(string)
 		if !ok1 || !ok2 || lo < 0 || hi < lo {
-			return nil, fmt.Errorf(want)
+			return nil, errors.New(want)
 		}
 		if cur == "" {
 			cur = "USD"
@@ -143,17 +144,17 @@ func money(v any) (any, error) {
 	case string:
 		m := moneyRE.FindStringSubmatch(x)
 		if m == nil {
-			return nil, fmt.Errorf(want)
+			return nil, errors.New(want)
 		}
 		lo, err1 := amount(m[2], m[3])
 		hi, err2 := amount(m[5], m[6])
 		if err1 != nil || err2 != nil || hi < lo {
-			return nil, fmt.Errorf(want)
+			return nil, errors.New(want)
 		}
 		cur := currency(m[1], m[4], m[7])
 		return Money{Min: lo, Max: hi, Currency: cur}, nil
 	}
-	return nil, fmt.Errorf(want)
+	return nil, errors.New(want)
 }
 
 func amount(digits, unit string) (float64, error) {
@@ -194,7 +195,7 @@ func person(v any) (any, error) {
 		name, title, _ := strings.Cut(x, ",")
 		name, title = strings.TrimSpace(name), strings.TrimSpace(title)
 		if name == "" || len(x) > 500 {
-			return nil, fmt.Errorf(want)
+			return nil, errors.New(want)
 		}
 		return Person{Name: name, Title: title}, nil
 	case map[string]any:
@@ -203,13 +204,13 @@ func person(v any) (any, error) {
 		p.Title, _ = x["title"].(string)
 		p.Email, _ = x["email"].(string)
 		if strings.TrimSpace(p.Name) == "" || len(p.Name)+len(p.Title)+len(p.Email) > 500 {
-			return nil, fmt.Errorf(want)
+			return nil, errors.New(want)
 		}
 		return p, nil
 	case Person:
 		return x, nil
 	}
-	return nil, fmt.Errorf(want)
+	return nil, errors.New(want)
 }
 
 func list(v any) (any, error) {

@@ -282,8 +282,26 @@ func (r *replay) signal(n int, typ string, t time.Time) *baton.Signal {
 		startAt := time.Date(day.Year(), day.Month(), day.Day(), 9+r.rnd.IntN(7), 30*r.rnd.IntN(2), 0, 0, loc)
 		sig.Meeting = &baton.SignalMeeting{StartsAt: startAt, TimeZone: tz, Agenda: "Discovery: routing and SLA needs",
 			Type: "discovery", Attendees: []baton.Attendee{{Name: p.first + " " + p.last, Email: email, Title: p.title}}}
-		sig.Fields["budget"] = []string{"under $10k", "$10k-$50k", "$50k-$100k", "not decided"}[r.rnd.IntN(4)]
-		sig.Fields["timeline"] = []string{"this quarter", "next quarter", "next year"}[r.rnd.IntN(3)]
+		// What the SDR captured on the booking call: most of the checklist
+		// for most meetings, little for some (those go back to the SDR).
+		complete := r.rnd.IntN(5) > 0
+		sig.Fields["budget_range"] = []string{"$10k-$25k", "$25k-$50k", "$50k-$100k", "$100k-$250k", "N/A"}[r.rnd.IntN(5)]
+		sig.Fields["timeline"] = []string{"this quarter", "next quarter", "before the new fiscal year"}[r.rnd.IntN(3)]
+		if complete {
+			sig.Fields["pain_points"] = []string{"leads wait hours for a first call\nreps start calls cold", "no owner for weekend leads\nduplicate outreach", "CS gets deals with no context"}[r.rnd.IntN(3)]
+			sig.Fields["target_decision_date"] = t.AddDate(0, 0, 14+r.rnd.IntN(60)).Format(time.DateOnly)
+			sig.Fields["decision_maker"] = []string{"Farid Haddad, CFO", "Isla Campbell, COO", "Leo Silva, CEO"}[r.rnd.IntN(3)]
+			sig.Fields["stakeholders"] = "RevOps lead\nIT manager"
+			sig.Fields["trigger_event"] = []string{"missed two large deals to slow follow-up", "new VP of Sales", "moving off spreadsheets before Q1"}[r.rnd.IntN(3)]
+			sig.Fields["current_solution"] = []string{"spreadsheets and Slack", "CRM round-robin", "manual assignment by a manager"}[r.rnd.IntN(3)]
+			sig.Fields["competitors"] = []string{"N/A", "Chili Piper", "LeanData", "N/A"}[r.rnd.IntN(4)]
+			sig.Fields["success_criteria"] = "every inbound lead called within 5 minutes"
+			sig.Fields["meeting_type"] = []string{"Discovery", "Demo", "Technical review"}[r.rnd.IntN(3)]
+			sig.Fields["product_interest"] = "routing and SLA clocks"
+			sig.Fields["requested_next_step"] = "demo for the sales leadership team"
+			sig.Fields["qualification_notes"] = "N/A"
+			sig.Fields["recommended_approach"] = "lead with the SLA breach report"
+		}
 	case baton.SignalUsageThreshold:
 		sig.Fields["active_users"] = float64(50 + r.rnd.IntN(200))
 	case baton.SignalHealthDropped:

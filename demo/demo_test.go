@@ -74,6 +74,44 @@ func TestDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("EveryMeetingsPreCallFitsIn250WordsWithThreeObjections", func(t *testing.T) {
+		meetings := 0
+		cursor := ""
+		for {
+			page, next, err := svc.Handoffs(ctx, baton.HandoffFilter{Limit: 500, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range page {
+				if h.MeetingID == "" {
+					continue
+				}
+				meetings++
+				b, err := svc.Brief(ctx, h.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if words := len(strings.Fields(b.PreCall.Text)); words > 250 || b.PreCall.Words > 250 {
+					t.Errorf("handoff %s: pre-call is %d words, want at most 250", h.ID, words)
+				}
+				if len(b.Objections) != 3 {
+					t.Errorf("handoff %s: %d objections, want 3", h.ID, len(b.Objections))
+				}
+				for _, o := range b.Objections {
+					if !strings.Contains(b.PreCall.Text, o.Category.Label()) {
+						t.Errorf("handoff %s: pre-call does not name %q:\n%s", h.ID, o.Category.Label(), b.PreCall.Text)
+					}
+				}
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if meetings == 0 {
+			t.Fatal("the demo has no meetings")
+		}
+	})
+
 	t.Run("MetricsAreFull", func(t *testing.T) {
 		sum, err := svc.Summary(ctx, svc.Clock().Now().AddDate(0, 0, -8), svc.Clock().Now().Add(1))
 		if err != nil {

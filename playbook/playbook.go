@@ -216,6 +216,9 @@ type Briefs struct {
 	// PreCall is how long before a meeting the owner gets the brief
 	// (default 30m); a meeting booked later than that gets it at once.
 	PreCall baton.Duration `yaml:"pre_call"`
+	// TypicalDeal is the team's usual deal size; a budget far outside it
+	// (a third or three times) is flagged in briefs. 0 turns the flag off.
+	TypicalDeal float64 `yaml:"typical_deal"`
 }
 
 // Field types.

@@ -83,6 +83,9 @@ type CommandInput struct {
 	Gaps    []string `json:"gaps,omitempty"`
 	To      string   `json:"to,omitempty"` // reassign: user id or email; empty re-routes
 	Outcome string   `json:"outcome,omitempty"`
+	// Objections are the categories the buyer actually raised (outcome);
+	// the objection model learns from them.
+	Objections []string `json:"objections,omitempty"`
 }
 
 // Act runs a command on a handoff for principal p. It returns ECONFLICT
@@ -95,8 +98,14 @@ func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd bat
 	if err := in.validate(cmd); err != nil {
 		return nil, err
 	}
+	raised, err := parseObjections(in.Objections)
+	if err != nil {
+		return nil, err
+	}
 	var out *baton.Handoff
-	err := s.store.Update(ctx, func(tx baton.Tx) error {
+	var learned func()
+	err = s.store.Update(ctx, func(tx baton.Tx) error {
+		learned = nil
 		h, err := tx.Handoff(ctx, id)
 		if err != nil {
 			return err
@@ -104,9 +113,21 @@ func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd bat
 		if err := s.act(ctx, tx, h, "token:"+p.Name, cmd, in); err != nil {
 			return err
 		}
+		if cmd == baton.CmdOutcome && len(raised) > 0 {
+			profile, err := s.outcomeProfile(ctx, tx, h)
+			if err != nil {
+				return err
+			}
+			if learned, err = s.learnObjections(ctx, tx, profile, raised); err != nil {
+				return err
+			}
+		}
 		out = h
 		return nil
 	})
+	if err == nil && learned != nil {
+		learned()
+	}
 	return out, err
 }
 
@@ -234,7 +255,7 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 		return s.reassign(ctx, tx, pb, h, ev, target, now)
 	case baton.CmdOutcome:
 		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
-		ev.Data, _ = json.Marshal(map[string]string{"outcome": in.Outcome})
+		ev.Data, _ = json.Marshal(map[string]any{"outcome": in.Outcome, "objections": in.Objections})
 		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}

@@ -41,7 +41,8 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 			return err
 		}
 		status := baton.TimerCancelled
-		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue
+		// Activities and meetings keep their clocks across reassignments.
+		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall
 		if t.Generation == h.Generation || activity {
 			ok, err := s.fire(ctx, tx, t, h, now)
 			if err != nil {
@@ -66,6 +67,8 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 		return s.fireActivity(ctx, tx, t, h, now)
 	case baton.TimerOutcomeDue:
 		return s.fireOutcomeDue(ctx, tx, h, now)
+	case baton.TimerPreCall:
+		return s.firePreCall(ctx, tx, t, h, now)
 
 	case baton.TimerTouchBreach:
 		switch h.State {

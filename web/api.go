@@ -283,3 +283,12 @@ func (s *Server) patchContext(w http.ResponseWriter, r *http.Request, p baton.Pr
 	writeJSON(w, http.StatusOK, map[string]any{"handoff": v})
 	return nil
 }
+
+func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+	b, err := s.svc.Brief(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, b)
+	return nil
+}

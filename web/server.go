@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	api("POST /api/v1/signals", baton.TokenRep, s.postSignal)
 	api("GET /api/v1/handoffs", baton.TokenRep, s.listHandoffs)
 	api("GET /api/v1/handoffs/{id}", baton.TokenRep, s.getHandoff)
+	api("GET /api/v1/handoffs/{id}/brief", baton.TokenRep, s.getBrief)
 	api("POST /api/v1/handoffs/{id}/{command}", baton.TokenRep, s.postCommand)
 	api("PATCH /api/v1/handoffs/{id}/context", baton.TokenRep, s.patchContext)
 	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)

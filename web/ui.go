@@ -126,5 +126,11 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Pri
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Now": s.svc.Clock().Now()})
+	b, err := s.svc.Brief(r.Context(), v.ID)
+	if err != nil {
+		s.log.Error("handoff page brief", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Now": s.svc.Clock().Now()})
 }

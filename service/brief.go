@@ -1,0 +1,145 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/brief"
+	"github.com/batonhq/baton/objection"
+)
+
+// BriefView is a handoff's CRM brief, kept current: it is built from the
+// handoff's context, signal, account, contact and meeting on every read.
+type BriefView struct {
+	Brief      brief.Brief            `json:"brief"`
+	Text       string                 `json:"text"`
+	Objections []objection.Prediction `json:"objections"`
+	// PreCall is the notification the owner gets before the meeting (or
+	// would get now, when there is no meeting).
+	PreCall brief.Notification `json:"pre_call"`
+}
+
+// Brief returns a handoff's CRM brief, its three likeliest objections and
+// its pre-call notification.
+func (s *Service) Brief(ctx context.Context, id string) (*BriefView, error) {
+	var out *BriefView
+	err := s.store.View(ctx, func(tx baton.Tx) error {
+		h, err := tx.Handoff(ctx, id)
+		if err != nil {
+			return err
+		}
+		in, err := s.briefInput(ctx, tx, h)
+		if err != nil {
+			return err
+		}
+		preds, err := s.predictObjections(ctx, tx, brief.ProfileOf(in), 3)
+		if err != nil {
+			return err
+		}
+		b := brief.Build(in)
+		out = &BriefView{Brief: b, Text: b.Text(), Objections: preds, PreCall: brief.PreCall(in, b, preds)}
+		return nil
+	})
+	return out, err
+}
+
+// briefInput gathers what the brief engine needs about a handoff.
+func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff) (brief.Input, error) {
+	pb := s.Playbook()
+	in := brief.Input{Now: s.clock.Now(), HandoffType: h.Type, Signals: h.Signals, Context: h.Context,
+		Labels: map[string]string{}, TypicalDeal: pb.Briefs.TypicalDeal}
+	if ht := pb.HandoffType(h.Type); ht != nil {
+		for _, f := range pb.Fields(ht) {
+			in.Labels[f.Name] = f.Label
+		}
+	}
+	r, err := s.users(ctx, tx)
+	if err != nil {
+		return in, err
+	}
+	if u := r.User(h.OwnerID); u != nil {
+		in.Owner, _, _ = strings.Cut(u.Name, " ")
+	}
+	if h.AccountID != "" {
+		a, err := tx.Account(ctx, h.AccountID)
+		if err != nil {
+			return in, err
+		}
+		in.Account = brief.Account{Name: a.Name, Domain: a.Domain, Industry: a.Industry, Country: a.Country, Employees: a.Employees,
+			Segment: a.Segment, Customer: a.Status == baton.AccountCustomer}
+	}
+	if h.ContactID != "" {
+		c, err := tx.Contact(ctx, h.ContactID)
+		if err != nil {
+			return in, err
+		}
+		in.Contact = brief.Contact{Name: c.Name, Title: c.Title, Email: c.Email, Phone: c.Phone, TimeZone: c.TimeZone}
+	}
+	if sig, err := tx.Signal(ctx, h.SignalID); err == nil {
+		in.Signal = brief.Signal{Type: sig.Type, Source: sig.Source, Campaign: sig.Campaign, Message: sig.Message}
+	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+		return in, err
+	}
+	if h.MeetingID != "" {
+		m, err := tx.Meeting(ctx, h.MeetingID)
+		if err != nil {
+			return in, err
+		}
+		bm := &brief.Meeting{StartsAt: m.StartsAt, TimeZone: m.TimeZone, Agenda: m.Agenda}
+		for _, a := range m.Attendees {
+			bm.Attendees = append(bm.Attendees, brief.Attendee{Name: a.Name, Title: a.Title, Email: a.Email})
+		}
+		in.Meeting = bm
+		if it, err := tx.IntakeForHandoff(ctx, h.ID); err == nil {
+			in.IntakeSent, in.IntakeAnswered = true, !it.AnsweredAt.IsZero()
+		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+// firePreCall sends the owner the 90-second brief before a meeting.
+func (s *Service) firePreCall(ctx context.Context, tx baton.Tx, t *baton.Timer, h *baton.Handoff, now time.Time) (bool, error) {
+	m, err := tx.Meeting(ctx, t.Ref)
+	if baton.ErrorCode(err) == baton.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if m.Status != baton.MeetingBooked || !h.State.Open() || !m.StartsAt.After(now) {
+		return false, nil
+	}
+	in, err := s.briefInput(ctx, tx, h)
+	if err != nil {
+		return false, err
+	}
+	preds, err := s.predictObjections(ctx, tx, brief.ProfileOf(in), 3)
+	if err != nil {
+		return false, err
+	}
+	n := brief.PreCall(in, brief.Build(in), preds)
+	cats := make([]string, len(preds))
+	for i, p := range preds {
+		cats[i] = string(p.Category)
+	}
+	data, _ := json.Marshal(map[string]any{"meeting_id": m.ID, "words": n.Words, "objections": cats})
+	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventPreCallSent, At: now, Actor: baton.ActorClock,
+		OwnerID: h.OwnerID, Reason: n.Subject, Data: data}); err != nil {
+		return false, err
+	}
+	return true, s.notify(ctx, tx, h, baton.MsgPreCall, h.OwnerID, now, n.Subject+"\n\n"+n.Text)
+}
+
+// outcomeProfile is the enquiry profile an outcome's objections teach the
+// model about.
+func (s *Service) outcomeProfile(ctx context.Context, tx baton.Tx, h *baton.Handoff) (objection.Profile, error) {
+	in, err := s.briefInput(ctx, tx, h)
+	if err != nil {
+		return objection.Profile{}, err
+	}
+	return brief.ProfileOf(in), nil
+}
