@@ -14,11 +14,8 @@ const MaxMetricsWindow = 366 * 24 * time.Hour
 // Summary computes the metrics of handoffs created in [from, to) from the
 // event log.
 func (s *Service) Summary(ctx context.Context, from, to time.Time) (metrics.Summary, error) {
-	if !to.After(from) {
-		return metrics.Summary{}, &baton.Error{Code: baton.EINVALID, Message: "invalid window", Fields: []baton.FieldError{{Field: "to", Message: "must be after from"}}}
-	}
-	if to.Sub(from) > MaxMetricsWindow {
-		return metrics.Summary{}, &baton.Error{Code: baton.EINVALID, Message: "window too long", Fields: []baton.FieldError{{Field: "from", Message: "window must be at most 366 days"}}}
+	if err := checkWindow(from, to); err != nil {
+		return metrics.Summary{}, err
 	}
 	agg := metrics.NewAggregator(from, to)
 	err := s.store.View(ctx, func(tx baton.Tx) error {

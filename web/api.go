@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -177,10 +178,22 @@ func limitParam(r *http.Request, def int) (int, error) {
 }
 
 func (s *Server) metricsSummary(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
-	q := r.URL.Query()
-	to := s.svc.Clock().Now()
-	from := to.Add(-30 * 24 * time.Hour)
 	var v baton.Validation
+	from, to := s.window(r.URL.Query(), &v, 30*24*time.Hour)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	sum, err := s.svc.Summary(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sum)
+	return nil
+}
+
+// window reads the from and to query parameters (RFC 3339 times or dates):
+// to defaults to now and from to span before to. Bad values are added to v.
+func (s *Server) window(q url.Values, v *baton.Validation, span time.Duration) (from, to time.Time) {
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
@@ -194,15 +207,13 @@ func (s *Server) metricsSummary(w http.ResponseWriter, r *http.Request, _ baton.
 			*p.dst = t
 		}
 	}
-	if err := v.Err(); err != nil {
-		return err
+	if to.IsZero() {
+		to = s.svc.Clock().Now()
 	}
-	sum, err := s.svc.Summary(r.Context(), from, to)
-	if err != nil {
-		return err
+	if from.IsZero() {
+		from = to.Add(-span)
 	}
-	writeJSON(w, http.StatusOK, sum)
-	return nil
+	return from, to
 }
 
 func parseTimeParam(s string) (time.Time, error) {

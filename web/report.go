@@ -24,20 +24,7 @@ var slaCSVHeader = []string{"dimension", "key", "handoffs", "breached", "breach_
 func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
 	q := r.URL.Query()
 	var v baton.Validation
-	var from, to time.Time
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if raw := q.Get(p.name); raw != "" {
-			t, err := parseTimeParam(raw)
-			if err != nil {
-				v.Add(p.name, "must be an RFC 3339 time or a date (2026-11-20)")
-				continue
-			}
-			*p.dst = t
-		}
-	}
+	from, to := s.window(q, &v, slaReportWindow)
 	format := q.Get("format")
 	switch format {
 	case "":
@@ -48,12 +35,6 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Princ
 	}
 	if err := v.Err(); err != nil {
 		return err
-	}
-	if to.IsZero() {
-		to = s.svc.Clock().Now()
-	}
-	if from.IsZero() {
-		from = to.Add(-slaReportWindow)
 	}
 	report, err := s.svc.SLAReport(r.Context(), from, to)
 	if err != nil {

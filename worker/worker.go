@@ -55,21 +55,28 @@ func (w *Timers) defaults() {
 // Run fires due timers until ctx is done.
 func (w *Timers) Run(ctx context.Context) error {
 	w.defaults()
-	t := time.NewTicker(w.Poll)
+	loop(ctx, w.Poll, w.Batch, w.Log, "timers", w.RunOnce)
+	return nil
+}
+
+// loop calls runOnce every poll, and again at once while it keeps finding
+// full batches, until ctx is done.
+func loop(ctx context.Context, poll time.Duration, batch int, log *slog.Logger, what string, runOnce func(context.Context) (int, error)) {
+	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
 		for {
-			n, err := w.RunOnce(ctx)
+			n, err := runOnce(ctx)
 			if err != nil && ctx.Err() == nil {
-				w.Log.Error("timers", "err", err)
+				log.Error(what, "err", err)
 			}
-			if n < w.Batch || ctx.Err() != nil {
+			if n < batch || ctx.Err() != nil {
 				break
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
 		}
 	}
@@ -163,24 +170,8 @@ func (w *Outbox) defaults() {
 // Run delivers due messages until ctx is done.
 func (w *Outbox) Run(ctx context.Context) error {
 	w.defaults()
-	t := time.NewTicker(w.Poll)
-	defer t.Stop()
-	for {
-		for {
-			n, err := w.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.Log.Error("outbox", "err", err)
-			}
-			if n < w.Batch || ctx.Err() != nil {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	loop(ctx, w.Poll, w.Batch, w.Log, "outbox", w.RunOnce)
+	return nil
 }
 
 // RunOnce claims one batch of due messages and attempts each once.
