@@ -55,6 +55,9 @@ type Tx interface {
 	Events(ctx context.Context, handoffID string) ([]*Event, error)
 	// EventsBetween streams events with at in [from, to) to fn, in order.
 	EventsBetween(ctx context.Context, from, to time.Time, fn func(*Event) error) error
+	// NoShows counts a contact's handoffs, other than except, whose outcome
+	// was a no-show.
+	NoShows(ctx context.Context, contactID, except string) (int, error)
 	// OpenCount returns the number of open handoffs an owner holds.
 	OpenCount(ctx context.Context, ownerID string) (int, error)
 

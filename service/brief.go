@@ -77,6 +77,11 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 			return in, err
 		}
 		in.Contact = brief.Contact{Name: c.Name, Title: c.Title, Email: c.Email, Phone: c.Phone, TimeZone: c.TimeZone}
+		n, err := tx.NoShows(ctx, c.ID, h.ID)
+		if err != nil {
+			return in, err
+		}
+		in.PreviousNoShow = n > 0
 	}
 	if sig, err := tx.Signal(ctx, h.SignalID); err == nil {
 		in.Signal = brief.Signal{Type: sig.Type, Source: sig.Source, Campaign: sig.Campaign, Message: sig.Message}

@@ -132,3 +132,34 @@ func TestBriefAndLearning(t *testing.T) {
 			prob(before, "security_compliance"), prob(after, "security_compliance"), before.Objections, after.Objections)
 	}
 }
+
+func TestBriefFlagsPreviousNoShow(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	first := bookMeeting(t, e, "ns1", 24*time.Hour)
+	if v := e.view(t, first.ID); v.State == baton.StateReturned {
+		t.Fatal("first meeting was returned for context")
+	}
+	e.act(t, first.ID, baton.CmdAccept, service.CommandInput{})
+	e.act(t, first.ID, baton.CmdTouch, service.CommandInput{})
+	e.act(t, first.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeNoShow})
+	second := demoRequest("ns2")
+	second.Contact.Email = "ana.ns1@acme-robotics.com" // the same person books again
+	second.Type, second.Fields = baton.SignalMeetingBooked, meetingContext()
+	second.Meeting = &baton.SignalMeeting{StartsAt: t0.Add(72 * time.Hour), TimeZone: "America/Los_Angeles"}
+	h := e.ingest(t, second)
+	b, err := e.svc.Brief(e.ctx, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flagged bool
+	for _, f := range b.Brief.Flags {
+		flagged = flagged || f.Code == "previous_no_show"
+	}
+	if !flagged {
+		t.Errorf("got flags %+v, want the previous no-show", b.Brief.Flags)
+	}
+	if m := e.view(t, first.ID).Meeting; m.Status != baton.MeetingNoShow {
+		t.Errorf("first meeting: got %s, want no_show", m.Status)
+	}
+}

@@ -352,3 +352,13 @@ func (tx *Tx) UpdateMeeting(ctx context.Context, m *baton.Meeting) error {
 	}
 	return nil
 }
+
+// NoShows counts a contact's no-show outcomes on other handoffs.
+func (tx *Tx) NoShows(ctx context.Context, contactID, except string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT count(*) FROM handoffs WHERE contact_id = ? AND id <> ? AND outcome = 'no_show'`, contactID, except).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: no-shows of %s: %w", contactID, err)
+	}
+	return n, nil
+}
