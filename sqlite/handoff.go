@@ -71,22 +71,22 @@ func (tx *Tx) Handoff(ctx context.Context, id string) (*baton.Handoff, error) {
 
 // OpenHandoffFor finds the newest open handoff of a type for a contact.
 func (tx *Tx) OpenHandoffFor(ctx context.Context, contactID, typ string, since time.Time) (*baton.Handoff, error) {
-	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs
-		WHERE contact_id = ? AND type = ? AND created_at >= ? AND state NOT IN ('completed', 'cancelled')
-		ORDER BY created_at DESC LIMIT 1`, contactID, typ, ms(since)))
-	if err != nil {
-		return nil, notFound(err, "open handoff for contact", contactID)
-	}
-	return h, nil
+	return tx.openHandoff(ctx, "contact_id", contactID, typ, since)
 }
 
 // OpenHandoffForAccount finds the newest open handoff of a type for an account.
 func (tx *Tx) OpenHandoffForAccount(ctx context.Context, accountID, typ string, since time.Time) (*baton.Handoff, error) {
+	return tx.openHandoff(ctx, "account_id", accountID, typ, since)
+}
+
+// openHandoff finds the newest open handoff of a type by a key column
+// (contact_id or account_id, never user input).
+func (tx *Tx) openHandoff(ctx context.Context, column, id, typ string, since time.Time) (*baton.Handoff, error) {
 	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs
-		WHERE account_id = ? AND type = ? AND created_at >= ? AND state NOT IN ('completed', 'cancelled')
-		ORDER BY created_at DESC LIMIT 1`, accountID, typ, ms(since)))
+		WHERE `+column+` = ? AND type = ? AND created_at >= ? AND state NOT IN ('completed', 'cancelled')
+		ORDER BY created_at DESC LIMIT 1`, id, typ, ms(since)))
 	if err != nil {
-		return nil, notFound(err, "open handoff for account", accountID)
+		return nil, notFound(err, "open handoff for "+strings.TrimSuffix(column, "_id"), id)
 	}
 	return h, nil
 }
