@@ -90,9 +90,10 @@ type Tx interface {
 	// FinishTimer marks a timer fired (or cancelled, when moot) at now.
 	FinishTimer(ctx context.Context, id, status string, now time.Time) error
 	PendingTimers(ctx context.Context, handoffID string) ([]*Timer, error)
-	// PauseTimers sets a handoff's pending timers aside; PausedTimers lists
-	// them; RearmTimer makes one pending again at a new due time.
-	PauseTimers(ctx context.Context, handoffID string) error
+	// PauseTimers sets a handoff's pending timers of the given kinds aside;
+	// PausedTimers lists them; RearmTimer makes one pending again at a new
+	// due time.
+	PauseTimers(ctx context.Context, handoffID string, kinds ...string) error
 	PausedTimers(ctx context.Context, handoffID string) ([]*Timer, error)
 	RearmTimer(ctx context.Context, id string, due time.Time) error
 	// CancelTimersRef cancels the pending timers of an activity.

@@ -78,6 +78,17 @@ func TestPreCallBrief(t *testing.T) {
 			t.Errorf("got %d briefs for a cancelled meeting, want 0", len(got))
 		}
 	})
+	t.Run("PauseKeepsTheMeetingsTime", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		h := bookMeeting(t, e, "paused", 48*time.Hour)
+		e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})
+		e.act(t, h.ID, baton.CmdPause, service.CommandInput{Reason: "waiting on their IT team"})
+		e.advance(t, 48*time.Hour-30*time.Minute)
+		if got := preCalls(t, e, h); len(got) != 1 {
+			t.Errorf("got %d briefs at T-30 of a paused handoff's meeting, want 1", len(got))
+		}
+	})
 	t.Run("ShortNoticeAtOnce", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t)

@@ -191,7 +191,10 @@ func (s *Service) pause(ctx context.Context, tx baton.Tx, h *baton.Handoff, acto
 		return baton.Errorf(baton.ECONFLICT, "cannot pause: handoff is already paused since %s", h.PausedAt.Format(time.RFC3339))
 	}
 	h.PausedAt, h.UpdatedAt = now, now
-	if err := tx.PauseTimers(ctx, h.ID); err != nil {
+	// SLA clocks stop; a meeting's pre-call brief and outcome clock keep
+	// the meeting's time.
+	if err := tx.PauseTimers(ctx, h.ID, baton.TimerLadder, baton.TimerTouchBreach, baton.TimerFixBreach,
+		baton.TimerActivityRemind, baton.TimerActivityDue); err != nil {
 		return err
 	}
 	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventPaused, At: now, Actor: actor, OwnerID: h.OwnerID, Reason: reason}); err != nil {

@@ -113,9 +113,18 @@ func (tx *Tx) PendingTimers(ctx context.Context, handoffID string) ([]*baton.Tim
 	return out, nil
 }
 
-// PauseTimers sets a handoff's pending timers aside.
-func (tx *Tx) PauseTimers(ctx context.Context, handoffID string) error {
-	if _, err := tx.exec(ctx, `UPDATE timers SET status = 'paused' WHERE handoff_id = ? AND status = 'pending'`, handoffID); err != nil {
+// PauseTimers sets a handoff's pending timers of the given kinds aside.
+func (tx *Tx) PauseTimers(ctx context.Context, handoffID string, kinds ...string) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	q := `UPDATE timers SET status = 'paused' WHERE handoff_id = ? AND status = 'pending' AND kind IN (` +
+		strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",") + ")"
+	args := []any{handoffID}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("sqlite: pause timers of %s: %w", handoffID, err)
 	}
 	return nil
