@@ -29,10 +29,10 @@ func (tx *Tx) InsertTimers(ctx context.Context, ts ...*baton.Timer) error {
 	return nil
 }
 
-// CancelTimers cancels a handoff's pending timers of the given kinds (all
-// when none are given).
+// CancelTimers cancels a handoff's pending (and paused) timers of the given
+// kinds (all when none are given).
 func (tx *Tx) CancelTimers(ctx context.Context, handoffID string, kinds ...string) error {
-	q := `UPDATE timers SET status = 'cancelled' WHERE handoff_id = ? AND status = 'pending'`
+	q := `UPDATE timers SET status = 'cancelled' WHERE handoff_id = ? AND status IN ('pending', 'paused')`
 	args := []any{handoffID}
 	if len(kinds) > 0 {
 		q += " AND kind IN (" + strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",") + ")"
