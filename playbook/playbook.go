@@ -339,7 +339,8 @@ type Rule struct {
 	Types []string `yaml:"types"`
 	To    PoolSpec `yaml:"to"`
 
-	when *vm.Program
+	when   *vm.Program
+	guards []Guard
 }
 
 // PoolSpec names a pool: a team's members or a list of users (emails).
@@ -929,6 +930,7 @@ func (pb *Playbook) validateRules(v *validator) {
 			v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("rule %q: condition: %s", rule.Name, msg)})
 		} else {
 			rule.when = prog
+			rule.guards = guards(rule.When)
 		}
 		for j, t := range rule.Types {
 			if pb.HandoffType(t) == nil {

@@ -294,6 +294,15 @@ func (r *router) rules(d *Decision) bool {
 	defer vms.Put(machine)
 	unmatched := 0
 	for _, rule := range r.req.Rules {
+		if !rule.Admits(r.req.Env) {
+			// A guard (a plain equality the condition requires) fails: the
+			// condition cannot hold, so it is not run.
+			if unmatched < MaxTraceMembers {
+				r.add(playbook.StepRules, rule.Name, "skipped", "condition is false")
+			}
+			unmatched++
+			continue
+		}
 		out, err := machine.Run(rule.Program(), r.req.Env)
 		if err != nil {
 			r.add(playbook.StepRules, rule.Name, "skipped", "condition could not be evaluated: "+err.Error())
@@ -455,8 +464,9 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		return false
 	}
 
-	// One pass over the members: the best and second best eligible ones, in
-	// and out of hours, with reasons for the rest.
+	// Collect the eligible members with their effective pass, give reasons
+	// for the rest, then take them in turn order: working hours are checked
+	// only down the order until two members in hours are found.
 	type cand struct {
 		u    *baton.User
 		pass int64
@@ -471,17 +481,17 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 		return a.u.Email < b.u.Email
 	}
-	var best, second, bestAny, secondAny cand
-	// The two lowest passes among eligible members, to advance the pool's
-	// virtual time to the lowest pass after the pick.
-	var low1, low2 cand
-	skipped, outside := 0, 0
-	reasons := map[string]int{}
+	cands := make([]cand, 0, len(p.members))
+	skipped := 0
+	var reasons map[string]int
 	for _, u := range p.members {
 		if why := r.ineligible(u); why != "" {
 			if skipped < MaxTraceMembers {
 				r.add(step, u.Email, "skipped", why)
 			} else {
+				if reasons == nil {
+					reasons = map[string]int{}
+				}
 				reasons[category(why)]++
 			}
 			skipped++
@@ -495,24 +505,52 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		if p.method == playbook.MethodLeastLoaded {
 			c.open = r.loads[u.ID].Open
 		}
-		if low1.u == nil || c.pass < low1.pass {
-			low2, low1 = low1, c
-		} else if low2.u == nil || c.pass < low2.pass {
-			low2 = c
+		cands = append(cands, c)
+	}
+	sort.Slice(cands, func(i, j int) bool { return better(cands[i], cands[j]) })
+	var best, second cand
+	outside := 0
+	if p.hours {
+		for _, c := range cands {
+			if !r.inHours(c.u) {
+				if best.u == nil {
+					outside++
+				}
+				continue
+			}
+			if best.u == nil {
+				best = c
+			} else {
+				second = c
+				break
+			}
 		}
-		if bestAny.u == nil || better(c, bestAny) {
-			secondAny, bestAny = bestAny, c
-		} else if secondAny.u == nil || better(c, secondAny) {
-			secondAny = c
+	}
+	if best.u == nil && len(cands) > 0 && p.hours {
+		r.add(step, p.what, "info", fmt.Sprintf("nobody is in working hours (%d eligible); picking regardless", len(cands)))
+	} else if outside > 0 {
+		r.add(step, p.what, "info", fmt.Sprintf("%d eligible members outside working hours passed over", outside))
+	}
+	if best.u == nil && len(cands) > 0 {
+		best = cands[0]
+		if len(cands) > 1 {
+			second = cands[1]
 		}
-		if p.hours && !r.inHours(u) {
-			outside++
-			continue
+	}
+	if second.u == nil {
+		for _, c := range cands {
+			if c.u != best.u {
+				second = c
+				break
+			}
 		}
-		if best.u == nil || better(c, best) {
-			second, best = best, c
-		} else if second.u == nil || better(c, second) {
-			second = c
+	}
+	// The lowest pass among the other eligible members, to advance the
+	// pool's virtual time to the lowest pass after the pick.
+	var low cand
+	for _, c := range cands {
+		if c.u != best.u && (low.u == nil || c.pass < low.pass) {
+			low = c
 		}
 	}
 	if r.err != nil {
@@ -526,7 +564,7 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		sort.Strings(parts)
 		r.add(step, p.what, "skipped", fmt.Sprintf("and %d more members not eligible (%s)", skipped-MaxTraceMembers, strings.Join(parts, ", ")))
 	}
-	if bestAny.u == nil {
+	if best.u == nil {
 		r.add(step, p.what, "skipped", "no member is eligible")
 		return false
 	}
@@ -536,12 +574,6 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		how = "weighted turn"
 	case playbook.MethodLeastLoaded:
 		how = "fewest open handoffs"
-	}
-	if best.u == nil {
-		best, second = bestAny, secondAny
-		r.add(step, p.what, "info", fmt.Sprintf("nobody is in working hours (%d outside); picking regardless", outside))
-	} else if outside > 0 {
-		r.add(step, p.what, "info", fmt.Sprintf("%d eligible members outside working hours passed over", outside))
 	}
 	reason := fmt.Sprintf("%s in %s", how, p.what)
 	if p.method == playbook.MethodLeastLoaded {
@@ -557,10 +589,8 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 	// Someone returning from leave (or new) enters there: their turn comes
 	// in this round, with no catch-up for the time away.
 	d.VTime = d.Pass
-	if other := low1; other.u != nil && other.u != best.u && other.pass < d.VTime {
-		d.VTime = other.pass
-	} else if other := low2; other.u != nil && other.u != best.u && other.pass < d.VTime {
-		d.VTime = other.pass
+	if low.u != nil && low.pass < d.VTime {
+		d.VTime = low.pass
 	}
 	d.VTime = max(d.VTime, st.VTime)
 	if b := r.configuredBackup(best.u); b != "" {
