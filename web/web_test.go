@@ -944,6 +944,11 @@ func TestPages(t *testing.T) {
 		if detail.status != http.StatusOK || !bytes.Contains(detail.body, []byte("Acme Robotics")) {
 			t.Errorf("got handoff page %d, want 200 showing the account", detail.status)
 		}
+		for _, want := range []string{"<h2>Brief</h2>", "Likely objections", "<h2>Why this owner</h2>", "<h2>Timeline</h2>", "Completeness"} {
+			if !bytes.Contains(detail.body, []byte(want)) {
+				t.Errorf("handoff page lacks %q", want)
+			}
+		}
 		if r := s.do(t, "GET", "/handoffs/no-such-id", "", "", "Cookie", cookie.String()); r.status != http.StatusNotFound {
 			t.Errorf("got %d for an unknown handoff page, want 404", r.status)
 		}
