@@ -7,22 +7,21 @@ import (
 
 // Event kinds in a handoff's append-only log.
 const (
-	EventCreated        = "created"        // a signal started the handoff
-	EventAssigned       = "assigned"       // routed to an owner (also after reassignment)
-	EventSignalJoined   = "signal_joined"  // a later signal coalesced into this handoff
-	EventAccepted       = "accepted"       // the owner took it
-	EventTouched        = "first_touch"    // the owner touched the buyer
-	EventRejected       = "rejected"       // returned to the sender with gaps
-	EventResubmitted    = "resubmitted"    // the sender fixed the gaps
-	EventReassigned     = "reassigned"     // ownership moved (manual or backup)
-	EventReminded       = "reminded"       // half-SLA reminder sent
-	EventBreached       = "sla_breached"   // a deadline passed
-	EventOutcome        = "outcome"        // an outcome was recorded
-	EventCompleted      = "completed"      // closed without an outcome
-	EventCancelled      = "cancelled"      // closed as void
-	EventFixOverdue     = "fix_overdue"    // the sender missed the fix-by deadline
-	EventMeetingBooked  = "meeting_booked" // a meeting was attached
-	EventEscalated      = "escalated"      // a ladder step alerted someone
+	EventCreated        = "created"       // a signal started the handoff
+	EventAssigned       = "assigned"      // routed to an owner (also after reassignment)
+	EventSignalJoined   = "signal_joined" // a later signal coalesced into this handoff
+	EventAccepted       = "accepted"      // the owner took it
+	EventTouched        = "first_touch"   // the owner touched the buyer
+	EventRejected       = "rejected"      // returned to the sender with gaps
+	EventResubmitted    = "resubmitted"   // the sender fixed the gaps
+	EventReassigned     = "reassigned"    // ownership moved (manual or backup)
+	EventReminded       = "reminded"      // half-SLA reminder sent
+	EventBreached       = "sla_breached"  // a deadline passed
+	EventOutcome        = "outcome"       // an outcome was recorded
+	EventCompleted      = "completed"     // closed without an outcome
+	EventCancelled      = "cancelled"     // closed as void
+	EventFixOverdue     = "fix_overdue"   // the sender missed the fix-by deadline
+	EventEscalated      = "escalated"     // a ladder step alerted someone
 	EventPriority       = "priority_raised"
 	EventPaused         = "paused"  // waiting on the customer: clocks stop
 	EventResumed        = "resumed" // clocks restart

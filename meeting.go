@@ -4,11 +4,10 @@ import "time"
 
 // Meeting statuses.
 const (
-	MeetingBooked      = "booked"
-	MeetingHeld        = "held"
-	MeetingNoShow      = "no_show"
-	MeetingCancelled   = "cancelled"
-	MeetingRescheduled = "rescheduled"
+	MeetingBooked    = "booked"
+	MeetingHeld      = "held"
+	MeetingNoShow    = "no_show"
+	MeetingCancelled = "cancelled"
 )
 
 // Meeting is a booked appointment attached to a handoff.

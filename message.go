@@ -22,7 +22,6 @@ const (
 	MsgJoined    = "handoff.signal_joined"
 	MsgFellBack  = "routing.fallback"
 	MsgReassign  = "handoff.reassigned"
-	MsgCompleted = "handoff.completed"
 	MsgEscalated = "handoff.escalated"
 	MsgActivity  = "activity.reminder"
 	MsgActLate   = "activity.overdue"

@@ -58,8 +58,6 @@ type Tx interface {
 	// NoShows counts a contact's handoffs, other than except, whose outcome
 	// was a no-show.
 	NoShows(ctx context.Context, contactID, except string) (int, error)
-	// OpenCount returns the number of open handoffs an owner holds.
-	OpenCount(ctx context.Context, ownerID string) (int, error)
 
 	// Meetings.
 	Meeting(ctx context.Context, id string) (*Meeting, error)

@@ -101,12 +101,6 @@ func (r *Roster) ByEmail(email string) *baton.User { return r.byEmail[email] }
 // Team returns a team's users, by email.
 func (r *Roster) Team(team string) []*baton.User { return r.byTeam[team] }
 
-// InHours reports whether t falls in u's working hours.
-func (r *Roster) InHours(u *baton.User, t time.Time) bool {
-	cal := r.hours[u.ID]
-	return cal == nil || cal.IsWorking(t)
-}
-
 // Request is everything a routing decision depends on.
 type Request struct {
 	Now time.Time

@@ -125,6 +125,9 @@ func TestBriefAndLearning(t *testing.T) {
 		e.act(t, other.ID, baton.CmdAccept, service.CommandInput{})
 		e.act(t, other.ID, baton.CmdTouch, service.CommandInput{})
 		e.act(t, other.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeProposal, Objections: []string{"security_compliance"}})
+		if m := e.view(t, other.ID).Meeting; m.Status != baton.MeetingHeld {
+			t.Errorf("meeting after an outcome: got %s, want held", m.Status)
+		}
 	}
 	after, err := e.svc.Brief(e.ctx, h.ID)
 	if err != nil {

@@ -256,13 +256,17 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 	case baton.CmdOutcome:
 		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
 		ev.Data, _ = json.Marshal(map[string]any{"outcome": in.Outcome, "objections": in.Objections})
-		if in.Outcome == baton.OutcomeNoShow && h.MeetingID != "" {
+		// The outcome settles a booked meeting: held, or a no-show.
+		if h.MeetingID != "" {
 			m, err := tx.Meeting(ctx, h.MeetingID)
 			if err != nil {
 				return err
 			}
 			if m.Status == baton.MeetingBooked {
-				m.Status, m.UpdatedAt = baton.MeetingNoShow, now
+				m.Status, m.UpdatedAt = baton.MeetingHeld, now
+				if in.Outcome == baton.OutcomeNoShow {
+					m.Status = baton.MeetingNoShow
+				}
 				if err := tx.UpdateMeeting(ctx, m); err != nil {
 					return err
 				}

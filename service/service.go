@@ -68,9 +68,6 @@ func (s *Service) SetPlaybook(pb *playbook.Playbook) { s.pb.Store(pb) }
 // Clock returns the service's clock.
 func (s *Service) Clock() baton.Clock { return s.clock }
 
-// Store returns the service's store.
-func (s *Service) Store() baton.Store { return s.store }
-
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 const rosterKey = "roster_version"

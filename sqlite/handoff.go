@@ -178,16 +178,6 @@ func decodeCursor(c string) (int64, string, error) {
 	return 0, "", &baton.Error{Code: baton.EINVALID, Message: "invalid cursor", Fields: []baton.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
 }
 
-// OpenCount counts an owner's open handoffs.
-func (tx *Tx) OpenCount(ctx context.Context, ownerID string) (int, error) {
-	var n int
-	err := tx.queryRow(ctx, `SELECT count(*) FROM handoffs WHERE owner_id = ? AND state IN ('assigned', 'accepted', 'actioned')`, ownerID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: open count of %s: %w", ownerID, err)
-	}
-	return n, nil
-}
-
 // AppendEvent adds an event to a handoff's log and sets its Seq.
 func (tx *Tx) AppendEvent(ctx context.Context, e *baton.Event) error {
 	var data any

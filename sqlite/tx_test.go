@@ -648,7 +648,8 @@ func TestHandoffs(t *testing.T) {
 		for owner, want := range map[string]int{"u1": 3, "u2": 1, "u9": 0} {
 			var got int
 			mustView(t, db, func(tx baton.Tx) (err error) {
-				got, err = tx.OpenCount(ctx, owner)
+				loads, err := tx.Loads(ctx, []string{owner}, t0)
+				got = loads[owner].Open
 				return err
 			})
 			if got != want {

@@ -22,12 +22,11 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	svc, closeDB, err := openService(ctx, *path, playbook.Default())
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
+	defer closeDB()
 	_, secret, err := svc.CreateToken(ctx, *name, *role)
 	if err != nil {
 		return err
@@ -64,4 +63,14 @@ func playbookCheck(files []string, stdout io.Writer) error {
 func playbookDefault(stdout io.Writer) error {
 	_, err := stdout.Write(playbook.DefaultYAML())
 	return err
+}
+
+// openService opens the database at path (creating and migrating it) for a
+// one-off command, with the wall clock and the given playbook.
+func openService(ctx context.Context, path string, pb *playbook.Playbook) (*service.Service, func() error, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return service.New(db, baton.SystemClock{}, pb, nil), db.Close, nil
 }

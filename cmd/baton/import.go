@@ -11,7 +11,6 @@ import (
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
-	"github.com/batonhq/baton/sqlite"
 )
 
 const importUsage = "usage: baton import users|accounts --db PATH FILE.csv"
@@ -48,12 +47,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer f.Close()
 
-	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	svc, closeDB, err := openService(ctx, *path, playbook.Default())
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
+	defer closeDB()
 	run := svc.ImportUsers
 	if kind == "accounts" {
 		run = svc.ImportAccounts

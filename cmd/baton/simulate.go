@@ -13,7 +13,6 @@ import (
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
-	"github.com/batonhq/baton/sqlite"
 )
 
 // routeSimulate runs `baton route simulate`: a candidate playbook over a
@@ -47,12 +46,11 @@ func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if _, err := os.Stat(*path); err != nil {
 		return fmt.Errorf("database %s: %w", *path, err)
 	}
-	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	svc, closeDB, err := openService(ctx, *path, inForce)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := service.New(db, baton.SystemClock{}, inForce, nil)
+	defer closeDB()
 	var sigs []*baton.Signal
 	if *signals != "" {
 		f, err := os.Open(*signals)
