@@ -35,7 +35,20 @@ const (
 	EventIntakeAnswered = "intake_answered" // the prospect answered it
 )
 
-// Event is one fact in a handoff's log: who did what, when and why.
+// EventKinds returns every event kind, in the order declared above.
+func EventKinds() []string {
+	return []string{EventCreated, EventAssigned, EventSignalJoined, EventAccepted, EventTouched, EventRejected,
+		EventResubmitted, EventReassigned, EventReminded, EventBreached, EventOutcome, EventCompleted, EventCancelled,
+		EventFixOverdue, EventEscalated, EventPriority, EventPaused, EventResumed, EventActivityDone, EventActivityLate,
+		EventOutcomeLate, EventContext, EventMeetingChanged, EventPreCallSent, EventIntakeSent, EventIntakeAnswered}
+}
+
+// Event is one fact in a handoff's log: who did what, when and why. Actor
+// names the person who caused it ("token:<name>"), or the rule or clock
+// that did (ActorSystem, ActorClock, "signal:<source>", "prospect").
+//
+// Data is the kind's payload as stored: build it with SetData and read it
+// with DecodeEventData (or Payload); each kind's type is in eventdata.go.
 type Event struct {
 	Seq       int64           `json:"seq"`
 	HandoffID string          `json:"handoff_id"`

@@ -8,7 +8,7 @@
 package metrics
 
 import (
-	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -68,26 +68,26 @@ func NewAggregator(from, to time.Time) *Aggregator {
 	return &Aggregator{from: from, to: to, byID: map[string]*handoff{}}
 }
 
-// Add folds one event.
-func (a *Aggregator) Add(e *baton.Event) {
+// Add folds one event. It returns an error, and folds nothing, when the
+// event's payload does not decode.
+func (a *Aggregator) Add(e *baton.Event) error {
 	if e.At.Before(a.from) || !e.At.Before(a.to) {
-		return
+		return nil
 	}
 	h := a.byID[e.HandoffID]
 	if e.Kind == baton.EventCreated {
-		var d struct {
-			Type       string    `json:"handoff_type"`
-			OccurredAt time.Time `json:"occurred_at"`
+		d, err := baton.DecodeEventData[baton.CreatedData](e)
+		if err != nil {
+			return fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
 		}
-		json.Unmarshal(e.Data, &d)
-		h = &handoff{typ: d.Type, occurred: d.OccurredAt, created: e.At}
+		h = &handoff{typ: d.HandoffType, occurred: d.OccurredAt, created: e.At}
 		if h.occurred.IsZero() || h.occurred.After(e.At) {
 			h.occurred = e.At
 		}
 		a.byID[e.HandoffID] = h
 	}
 	if h == nil {
-		return // created before the window
+		return nil // created before the window
 	}
 	if e.ToState != "" {
 		h.state = e.ToState
@@ -121,6 +121,7 @@ func (a *Aggregator) Add(e *baton.Event) {
 	case baton.EventSignalJoined:
 		a.joined++
 	}
+	return nil
 }
 
 // Summary returns the figures so far.

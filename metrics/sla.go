@@ -2,7 +2,7 @@ package metrics
 
 import (
 	"cmp"
-	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -119,29 +119,27 @@ func NewSLAAggregator(from, to time.Time, ownerTeam func(ownerID string) string)
 	return &SLAAggregator{from: from, to: to, ownerTeam: ownerTeam, byID: map[string]*slaHandoff{}}
 }
 
-// Add folds one event.
-func (a *SLAAggregator) Add(e *baton.Event) {
+// Add folds one event. It returns an error, and folds nothing, when the
+// event's payload does not decode.
+func (a *SLAAggregator) Add(e *baton.Event) error {
 	if e.At.Before(a.from) || !e.At.Before(a.to) {
-		return
+		return nil
 	}
 	h := a.byID[e.HandoffID]
 	if e.Kind == baton.EventCreated {
-		var d struct {
-			Type    string `json:"handoff_type"`
-			Tier    string `json:"tier"`
-			Team    string `json:"team"`
-			Source  string `json:"source"`
-			Segment string `json:"segment"`
+		// Older events lack tier, team and segment: they group as NoneKey.
+		d, err := baton.DecodeEventData[baton.CreatedData](e)
+		if err != nil {
+			return fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
 		}
-		json.Unmarshal(e.Data, &d) // older events lack fields: they group as NoneKey
 		if h == nil {
 			a.order = append(a.order, e.HandoffID)
 		}
-		h = &slaHandoff{typ: d.Type, tier: d.Tier, team: d.Team, source: d.Source, segment: d.Segment, owner: e.OwnerID}
+		h = &slaHandoff{typ: d.HandoffType, tier: d.Tier, team: d.Team, source: d.Source, segment: d.Segment, owner: e.OwnerID}
 		a.byID[e.HandoffID] = h
 	}
 	if h == nil {
-		return // created before the window
+		return nil // created before the window
 	}
 	switch e.Kind {
 	case baton.EventAssigned:
@@ -150,13 +148,12 @@ func (a *SLAAggregator) Add(e *baton.Event) {
 		}
 	case baton.EventBreached:
 		if h.breached {
-			return
+			return nil
 		}
-		var d struct {
-			Step     string    `json:"step"`
-			Deadline time.Time `json:"deadline"`
+		d, err := baton.DecodeEventData[baton.BreachedData](e) // older events lack data: filled in below
+		if err != nil {
+			return fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
 		}
-		json.Unmarshal(e.Data, &d) // older events lack data: filled in below
 		h.breached, h.step, h.deadline, h.breachOwner = true, d.Step, d.Deadline, e.OwnerID
 		if h.step == "" { // logged before breaches named their step
 			h.step = stepAccept
@@ -184,6 +181,7 @@ func (a *SLAAggregator) Add(e *baton.Event) {
 			h.closed = e.At
 		}
 	}
+	return nil
 }
 
 // margin is how late the owner acted on the first breached step.

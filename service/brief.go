@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -131,9 +130,8 @@ func (s *Service) firePreCall(ctx context.Context, tx baton.Tx, t *baton.Timer, 
 	for i, p := range preds {
 		cats[i] = string(p.Category)
 	}
-	data, _ := json.Marshal(map[string]any{"meeting_id": m.ID, "words": n.Words, "objections": cats})
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventPreCallSent, At: now, Actor: baton.ActorClock,
-		OwnerID: h.OwnerID, Reason: n.Subject, Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventPreCallSent, At: now, Actor: baton.ActorClock,
+		OwnerID: h.OwnerID, Reason: n.Subject}, baton.PreCallData{MeetingID: m.ID, Words: n.Words, Objections: cats}); err != nil {
 		return false, err
 	}
 	return true, s.notify(ctx, tx, h, baton.MsgPreCall, h.OwnerID, now, n.Subject+"\n\n"+n.Text)

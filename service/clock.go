@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -241,8 +240,8 @@ func (s *Service) resume(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		}
 	}
 	h.PausedAt, h.UpdatedAt = time.Time{}, now
-	data, _ := json.Marshal(map[string]any{"paused_at": pausedAt, "paused_seconds": now.Sub(pausedAt).Seconds()})
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventResumed, At: now, Actor: actor, OwnerID: h.OwnerID, Reason: note, Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventResumed, At: now, Actor: actor, OwnerID: h.OwnerID, Reason: note},
+		baton.ResumedData{PausedAt: pausedAt, PausedSeconds: now.Sub(pausedAt).Seconds()}); err != nil {
 		return err
 	}
 	return tx.UpdateHandoff(ctx, h)

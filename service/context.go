@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -135,9 +134,9 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 		}
 		sort.Strings(names)
 		sc := scoreOf(pb, h)
-		data, _ := json.Marshal(map[string]any{"fields": names, "completeness": sc.Score})
-		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: "token:" + p.Name,
-			OwnerID: h.OwnerID, Reason: fmt.Sprintf("updated %s (now %d%% complete)", strings.Join(names, ", "), sc.Score), Data: data}); err != nil {
+		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: "token:" + p.Name,
+			OwnerID: h.OwnerID, Reason: fmt.Sprintf("updated %s (now %d%% complete)", strings.Join(names, ", "), sc.Score)},
+			baton.ContextData{Fields: names, Completeness: sc.Score}); err != nil {
 			return err
 		}
 		out = h
@@ -203,9 +202,9 @@ func (s *Service) returnForContext(ctx context.Context, tx baton.Tx, pb *playboo
 	}
 	h.State, h.Gaps, h.FixBy, h.UpdatedAt = baton.StateReturned, missing, now.Add(fix), now
 	reason := fmt.Sprintf("context is %d%% complete; %s needs %d%% before the receiver takes it", score, h.Type, gate)
-	data, _ := json.Marshal(map[string]any{"gaps": missing, "fix_by": h.FixBy, "completeness": score})
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventRejected, At: now, Actor: baton.ActorSystem,
-		FromState: baton.StateAssigned, ToState: baton.StateReturned, OwnerID: h.OwnerID, Reason: reason, Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventRejected, At: now, Actor: baton.ActorSystem,
+		FromState: baton.StateAssigned, ToState: baton.StateReturned, OwnerID: h.OwnerID, Reason: reason},
+		baton.RejectedData{Gaps: missing, FixBy: h.FixBy, Completeness: &score}); err != nil {
 		return err
 	}
 	if err := tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerFixBreach, Generation: h.Generation, DueAt: h.FixBy}); err != nil {

@@ -23,8 +23,12 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	if d.OwnerID == "" {
 		reason = "nobody eligible: waiting unowned"
 	}
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventAssigned, At: now, Actor: actor,
-		ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}); err != nil {
+	name, err := s.userName(ctx, tx, h.OwnerID)
+	if err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventAssigned, At: now, Actor: actor,
+		ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}, baton.AssignedData{Step: d.Step, OwnerName: name, FellBack: d.FellBack}); err != nil {
 		return err
 	}
 	if err := s.schedule(ctx, tx, pb, h, plan, now, actor == baton.ActorClock); err != nil {
@@ -208,7 +212,9 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 			fix = time.Duration(t.FixBy)
 		}
 		h.FixBy = now.Add(fix)
-		ev.Data, _ = json.Marshal(map[string]any{"gaps": in.Gaps, "fix_by": h.FixBy})
+		if err := ev.SetData(baton.RejectedData{Gaps: in.Gaps, FixBy: h.FixBy}); err != nil {
+			return err
+		}
 		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}
@@ -255,7 +261,9 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 		return s.reassign(ctx, tx, pb, h, ev, target, now)
 	case baton.CmdOutcome:
 		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
-		ev.Data, _ = json.Marshal(map[string]any{"outcome": in.Outcome, "objections": in.Objections})
+		if err := ev.SetData(baton.OutcomeData{Outcome: in.Outcome, Objections: in.Objections}); err != nil {
+			return err
+		}
 		// The outcome settles a booked meeting: held, or a no-show.
 		if h.MeetingID != "" {
 			m, err := tx.Meeting(ctx, h.MeetingID)
@@ -306,7 +314,8 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	prev := h.OwnerID
 	var d routing.Decision
 	if target != "" {
-		d = routing.Decision{OwnerID: target, Step: "manual", Trace: []baton.Step{{Step: "manual", Subject: target, Result: "picked", Reason: ev.Reason}}}
+		step := reassignStep(ev)
+		d = routing.Decision{OwnerID: target, Step: step, Trace: []baton.Step{{Step: step, Subject: target, Result: "picked", Reason: ev.Reason}}}
 	} else {
 		var account *baton.Account
 		var contact *baton.Contact
@@ -356,8 +365,8 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	h.AcceptBy, h.FirstTouchBy, h.AssignedAt = plan.AcceptBy, plan.FirstTouchBy, now
 	h.Trace = append(h.Trace, d.Trace...)
 	ev.OwnerID = h.OwnerID
-	if ev.Data == nil {
-		ev.Data, _ = json.Marshal(map[string]string{"from": prev, "to": h.OwnerID})
+	if err := s.setOwnerChange(ctx, tx, ev, prev, h.OwnerID); err != nil {
+		return err
 	}
 	if err := tx.AppendEvent(ctx, ev); err != nil {
 		return err

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -168,14 +167,13 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if err := tx.InsertSignal(ctx, sig); err != nil {
 		return nil, err
 	}
-	created := map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "handoff_type": ht.Name, "tier": h.Tier, "team": h.ToTeam,
-		"occurred_at": sig.OccurredAt, "source": sig.Source}
+	created := baton.CreatedData{SignalID: sig.ID, SignalType: sig.Type, HandoffType: ht.Name, Tier: h.Tier, Team: h.ToTeam,
+		OccurredAt: sig.OccurredAt, Source: sig.Source}
 	if account != nil {
-		created["segment"] = account.Segment
+		created.Segment = account.Segment
 	}
-	data, _ := json.Marshal(created)
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
-		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name), Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
+		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}, created); err != nil {
 		return nil, err
 	}
 	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem); err != nil {
@@ -253,9 +251,9 @@ func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
 		return nil, err
 	}
-	data, _ := json.Marshal(map[string]any{"signal_id": sig.ID, "signal_type": sig.Type, "occurred_at": sig.OccurredAt, "source": sig.Source})
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventSignalJoined, At: now, Actor: actorForSignal(sig),
-		OwnerID: h.OwnerID, Reason: fmt.Sprintf("another %s from the same contact joined the open handoff", sig.Type), Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventSignalJoined, At: now, Actor: actorForSignal(sig),
+		OwnerID: h.OwnerID, Reason: fmt.Sprintf("another %s from the same contact joined the open handoff", sig.Type)},
+		baton.SignalJoinedData{SignalID: sig.ID, SignalType: sig.Type, OccurredAt: sig.OccurredAt, Source: sig.Source}); err != nil {
 		return nil, err
 	}
 	if h.OwnerID != "" {

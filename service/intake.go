@@ -190,9 +190,9 @@ func (s *Service) createIntake(ctx context.Context, tx baton.Tx, pb *playbook.Pl
 		RecipientID: c.ID, Payload: b, CreatedAt: now}); err != nil {
 		return err
 	}
-	data, _ := json.Marshal(map[string]any{"intake_id": in.ID, "meeting_id": m.ID, "expires_at": expires, "fields": fields})
-	return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeSent, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID,
-		Reason: fmt.Sprintf("intake form (%d questions) sent to %s; the link expires %s", len(qs), c.Email, expires.Format(time.RFC3339)), Data: data})
+	return appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeSent, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID,
+		Reason: fmt.Sprintf("intake form (%d questions) sent to %s; the link expires %s", len(qs), c.Email, expires.Format(time.RFC3339))},
+		baton.IntakeSentData{IntakeID: in.ID, MeetingID: m.ID, ExpiresAt: expires, Fields: fields})
 }
 
 // intakeState is an intake form with what answering it needs.
@@ -362,9 +362,9 @@ func (s *Service) answerIntake(ctx context.Context, tx baton.Tx, pb *playbook.Pl
 	sort.Strings(names)
 	o.in.AnsweredAt = now
 	sc := scoreOf(pb, h)
-	data, _ := json.Marshal(map[string]any{"intake_id": o.in.ID, "fields": names, "completeness": sc.Score})
-	return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeAnswered, At: now, Actor: "prospect", OwnerID: h.OwnerID,
-		Reason: fmt.Sprintf("the prospect answered %s (now %d%% complete)", strings.Join(names, ", "), sc.Score), Data: data})
+	return appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeAnswered, At: now, Actor: "prospect", OwnerID: h.OwnerID,
+		Reason: fmt.Sprintf("the prospect answered %s (now %d%% complete)", strings.Join(names, ", "), sc.Score)},
+		baton.IntakeAnsweredData{IntakeID: o.in.ID, Fields: names, Completeness: sc.Score})
 }
 
 // intakeError says what is wrong with an answer in words for a prospect:

@@ -127,9 +127,8 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 				}
 			}
 		}
-		data, _ := json.Marshal(map[string]any{"meeting_id": m.ID, "starts_at": m.StartsAt, "status": m.Status, "sequence": m.Sequence})
-		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: "token:" + p.Name,
-			OwnerID: h.OwnerID, Reason: reason, Data: data}); err != nil {
+		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: "token:" + p.Name,
+			OwnerID: h.OwnerID, Reason: reason}, baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence}); err != nil {
 			return err
 		}
 		out = m

@@ -19,7 +19,7 @@ func (s *Service) Summary(ctx context.Context, from, to time.Time) (metrics.Summ
 	}
 	agg := metrics.NewAggregator(from, to)
 	err := s.store.View(ctx, func(tx baton.Tx) error {
-		return tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { agg.Add(e); return nil })
+		return tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { return agg.Add(e) })
 	})
 	return agg.Summary(), err
 }

@@ -39,7 +39,7 @@ func (s *Service) SLAReport(ctx context.Context, from, to time.Time) (metrics.SL
 			}
 			return ""
 		})
-		if err := tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { agg.Add(e); return nil }); err != nil {
+		if err := tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { return agg.Add(e) }); err != nil {
 			return err
 		}
 		report = agg.Report()

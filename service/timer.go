@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -76,9 +75,8 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 			return true, s.breach(ctx, tx, h, now, "first touch", h.FirstTouchBy)
 		case baton.StateAssigned:
 			// The accept breach already alerted; record the missed touch too.
-			data, _ := json.Marshal(map[string]any{"step": "first touch", "deadline": h.FirstTouchBy})
-			return true, tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
-				Reason: "first-touch deadline passed while still unaccepted", Data: data})
+			return true, appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
+				Reason: "first-touch deadline passed while still unaccepted"}, baton.BreachedData{Step: "first touch", Deadline: h.FirstTouchBy})
 		}
 		return false, nil
 
@@ -107,9 +105,8 @@ func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
 		return err
 	}
-	data, _ := json.Marshal(map[string]any{"step": step, "deadline": deadline})
-	if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
-		Reason: fmt.Sprintf("%s deadline %s passed", step, deadline.Format(time.RFC3339)), Data: data}); err != nil {
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventBreached, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID,
+		Reason: fmt.Sprintf("%s deadline %s passed", step, deadline.Format(time.RFC3339))}, baton.BreachedData{Step: step, Deadline: deadline}); err != nil {
 		return err
 	}
 	manager := ""
