@@ -136,12 +136,18 @@ func (s *Service) fireLadder(ctx context.Context, tx baton.Tx, pb *playbook.Play
 
 	case playbook.ActionReassignBackup:
 		ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventReassigned, At: now, Actor: baton.ActorClock, FromState: h.State,
-			ToState: baton.StateAssigned, Reason: "not accepted within the SLA and its grace period: moved to the backup owner"}
+			ToState: baton.StateAssigned, Reason: "ladder step " + step.Action + ": not accepted within the SLA and its grace period; moved to the backup owner"}
+		if err := ev.SetData(baton.ReassignedData{Step: step.Action}); err != nil {
+			return false, err
+		}
 		target := h.BackupID
 		if target != "" {
 			if u, err := tx.User(ctx, target); err != nil || !u.Active || u.Paused || u.Away(now) {
 				target = "" // backup unavailable: re-route without the owner
 			}
+		}
+		if target == "" {
+			ev.Reason = "ladder step " + step.Action + ": not accepted within the SLA and its grace period; no backup available, re-routed"
 		}
 		h.UpdatedAt = now
 		return true, s.reassign(ctx, tx, pb, h, ev, target, now)
