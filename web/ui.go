@@ -132,5 +132,11 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Pri
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Now": s.svc.Clock().Now()})
+	tl, err := timeline(r.Context(), v.Events, s.svc.Users)
+	if err != nil {
+		s.log.Error("handoff page timeline", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Timeline": tl, "Now": s.svc.Clock().Now()})
 }
