@@ -44,7 +44,9 @@ func TestSummaryFromEvents(t *testing.T) {
 		ev("b", baton.EventBreached, 250, "", ""),
 		ev("b", baton.EventReassigned, 310, baton.StateAssigned, ""),
 	} {
-		a.Add(e)
+		if err := a.Add(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := a.Summary()
 	if s.Handoffs != 2 || s.ByType["hot_lead"] != 1 || s.ByType["mql"] != 1 {
@@ -76,9 +78,36 @@ func TestPausedTimeNotCounted(t *testing.T) {
 		{HandoffID: "h", Kind: baton.EventResumed, At: at(70)},
 		{HandoffID: "h", Kind: baton.EventAccepted, At: at(80), ToState: baton.StateAccepted},
 	} {
-		a.Add(e)
+		if err := a.Add(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got, want := a.Summary().TimeToAcceptance.MedianSeconds, 20*60.0; got != want {
 		t.Errorf("time to acceptance: got %vs, want %vs (the hour paused is not counted)", got, want)
+	}
+}
+
+func TestAddReportsAPayloadThatDoesNotDecode(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	created := &baton.Event{HandoffID: "h", Kind: baton.EventCreated, At: t0, Data: []byte(`{"handoff_type":"x"}`)}
+	badCreated := &baton.Event{HandoffID: "h", Kind: baton.EventCreated, At: t0, Data: []byte(`{"occurred_at":"yesterday"}`)}
+	badBreach := &baton.Event{HandoffID: "h", Kind: baton.EventBreached, At: t0, Data: []byte(`{"deadline":42}`)}
+	for _, tc := range []struct {
+		name string
+		add  func(*baton.Event) error
+		bad  []*baton.Event
+	}{
+		{"Summary", metrics.NewAggregator(t0, t0.Add(time.Hour)).Add, []*baton.Event{badCreated}},
+		{"SLAReport", metrics.NewSLAAggregator(t0, t0.Add(time.Hour), nil).Add, []*baton.Event{badCreated, badBreach}},
+	} {
+		if err := tc.add(created); err != nil {
+			t.Fatalf("%s: created: %v", tc.name, err)
+		}
+		for _, e := range tc.bad {
+			if err := tc.add(e); err == nil {
+				t.Errorf("%s: %s %s: got no error", tc.name, e.Kind, e.Data)
+			}
+		}
 	}
 }

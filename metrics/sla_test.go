@@ -145,7 +145,9 @@ func TestSLAAggregatorMargins(t *testing.T) {
 			t.Parallel()
 			a := metrics.NewSLAAggregator(from, to, nil)
 			for _, e := range tc.events {
-				a.Add(e)
+				if err := a.Add(e); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if diff := cmp.Diff(tc.want, a.Report().Total); diff != "" {
 				t.Errorf("total (-want +got):\n%s", diff)
@@ -178,7 +180,9 @@ func TestSLAAggregatorGroups(t *testing.T) {
 		// d: unassigned, never breached.
 		created("d", 3, "mql", "warm", "ops", "import", ""),
 	} {
-		a.Add(e)
+		if err := a.Add(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	g := func(key string, n, breached int, median float64) metrics.Group {
 		return metrics.Group{Key: key, Handoffs: n, Breached: breached, BreachRate: float64(int(float64(breached)/float64(n)*10000+0.5)) / 10000,
