@@ -256,9 +256,8 @@ func (l *lint) walk(n ast.Node, nilSafe bool) {
 			if msg, off := disabledBuiltins[id.Value]; off {
 				l.add(n, "%s", msg)
 			}
-		} else {
-			l.walk(n.Callee, false)
 		}
+		l.walk(n.Callee, false)
 		for _, a := range n.Arguments {
 			l.walk(a, false)
 		}

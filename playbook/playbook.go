@@ -1015,17 +1015,22 @@ func (pb *Playbook) validateSignalFields(v *validator) {
 	pb.declared = map[string]string{}
 	for i, f := range pb.SignalFields {
 		p := fmt.Sprintf("fields[%d]", i)
+		ok := true
 		switch {
 		case !baton.ValidName(f.Name):
 			v.add(p+".name", "field name %q: expected lowercase letters, digits and underscores", f.Name)
+			ok = false
 		case pb.declared[f.Name] != "":
 			v.add(p+".name", "field %q is declared twice", f.Name)
+			ok = false
 		}
 		if !slices.Contains(FreeTypes, f.Type) {
 			v.add(p+".type", "field %q: type must be one of %s, got %q", f.Name, strings.Join(FreeTypes, ", "), f.Type)
-			continue
+			ok = false
 		}
-		pb.declared[f.Name] = f.Type
+		if ok {
+			pb.declared[f.Name] = f.Type
+		}
 	}
 }
 
