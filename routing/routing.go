@@ -23,8 +23,8 @@
 // number of rules considered (about 0.1–0.2 µs each); scope rules to handoff
 // types to keep that short. Each condition runs under the playbook's
 // evaluation budget; one that fails is an "error" step naming the rule, and
-// routing goes on with the next rule. Traces list at most MaxTraceMembers skipped pool
-// members and summarise the rest.
+// routing goes on with the next rule. Traces list at most MaxTraceMembers
+// skipped pool members and summarise the rest.
 package routing
 
 import (
@@ -296,7 +296,7 @@ func (r *router) rules(d *Decision) bool {
 		ok, err := rule.Eval(r.req.Env)
 		if err != nil {
 			// Recorded, never silent: the step names the rule and the error,
-			// and the service counts it (playbook.ErrorSteps, Tally).
+			// and the env counts it for Playbook.Tally.
 			r.add(playbook.StepRules, rule.Name, playbook.ResultError, "condition could not be evaluated: "+err.Error())
 			continue
 		}
