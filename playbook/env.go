@@ -1,13 +1,22 @@
 package playbook
 
+import "context"
+
 // Env is what a condition can see. Field names are snake_case in
 // expressions: `signal.type == "pricing_inquiry" && account.employees >= 500`,
 // `(fields.lead_score ?? 0) >= 65`.
+//
+// An Env also meters the conditions evaluated over it, one at a time: use
+// one Env per signal, from one goroutine.
 type Env struct {
 	Signal  SignalEnv      `expr:"signal"`
 	Account AccountEnv     `expr:"account"`
 	Contact ContactEnv     `expr:"contact"`
 	Fields  map[string]any `expr:"fields"`
+
+	ctx      context.Context
+	spent    int // work units of the evaluation under way
+	failures int // evaluations that failed
 }
 
 // SignalEnv is the signal as seen by conditions.

@@ -4,8 +4,13 @@
 // Loading reports every problem it finds, each with file:line:column and what
 // was expected, so `baton playbook check` can list them all at once. Rule
 // conditions are expr-lang expressions compiled and type-checked at load
-// time: a typo is a load error, never a runtime surprise. A loaded Playbook is
-// immutable and safe for concurrent use.
+// time, against the free fields the playbook declares with their types: a
+// typo or a comparison of a number with a string is a load error, never a
+// runtime surprise. Conditions run under a budget (see MaxConditionWork and
+// the other limits in condition.go), so no playbook can exhaust the server;
+// a condition that fails at run time is an "error" step in the trace and
+// counted (Playbook.ConditionErrors). A loaded Playbook is immutable, but for
+// that count, and safe for concurrent use.
 package playbook
 
 import (
@@ -18,12 +23,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/bizhours"
-	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"go.yaml.in/yaml/v4"
 )
@@ -70,11 +74,14 @@ var Methods = []string{MethodRoundRobin, MethodWeighted, MethodLeastLoaded}
 
 // Playbook is a loaded, validated and compiled playbook.
 type Playbook struct {
-	Version     int             `yaml:"version"`
-	Name        string          `yaml:"name"`
-	SignalTypes []SignalType    `yaml:"signal_types"`
-	Calendars   []Calendar      `yaml:"calendars"`
-	Teams       map[string]Team `yaml:"teams"`
+	Version     int          `yaml:"version"`
+	Name        string       `yaml:"name"`
+	SignalTypes []SignalType `yaml:"signal_types"`
+	// SignalFields declares the free fields of signals that conditions read
+	// (fields.NAME), with their types.
+	SignalFields []SignalField   `yaml:"fields"`
+	Calendars    []Calendar      `yaml:"calendars"`
+	Teams        map[string]Team `yaml:"teams"`
 	// Templates name the context a handoff carries; "minimum" applies to
 	// every type.
 	Templates map[string][]Field `yaml:"templates"`
@@ -94,6 +101,8 @@ type Playbook struct {
 	calendars   map[string]*bizhours.Calendar
 	fields      map[string][]Field
 	byTrigger   map[string][]*HandoffType
+	declared    map[string]string // free field → type
+	errs        atomic.Int64      // conditions that failed in live routing
 }
 
 // SignalType declares a signal type beyond the built-in ones.
@@ -351,9 +360,6 @@ type PoolSpec struct {
 	WorkingHours *bool    `yaml:"working_hours"`
 }
 
-// Program returns the rule's compiled condition.
-func (r *Rule) Program() *vm.Program { return r.when }
-
 // RulesFor returns the rules that apply to a handoff type, in order.
 func (pb *Playbook) RulesFor(handoffType string) []*Rule { return pb.Routing.rulesByType[handoffType] }
 
@@ -421,14 +427,34 @@ func Parse(name string, src []byte) (*Playbook, error) {
 	pb := &Playbook{Source: bytes.Clone(src)}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
+	// Values of the wrong type and unknown keys leave the rest decoded:
+	// validate it too, so one pass reports every problem.
+	var problems []Problem
 	if err := dec.Decode(pb); err != nil {
-		return nil, &Error{yamlProblems(name, err)}
+		var les *yaml.LoadErrors
+		if !errors.As(err, &les) {
+			return nil, &Error{yamlProblems(name, err)}
+		}
+		problems = yamlProblems(name, err)
 	}
+	decoded := len(problems)
 	v := &validator{file: name, pos: positions(&root)}
 	pb.validate(v)
-	if len(v.problems) > 0 {
-		sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })
-		return nil, &Error{v.problems}
+	for _, p := range v.problems {
+		// A value that could not be decoded is also zero, and may be
+		// reported again as missing: once is enough.
+		if !slices.ContainsFunc(problems[:decoded], func(q Problem) bool { return q.Line == p.Line && q.Column == p.Column }) {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool {
+			if problems[i].Line != problems[j].Line {
+				return problems[i].Line < problems[j].Line
+			}
+			return problems[i].Column < problems[j].Column
+		})
+		return nil, &Error{problems}
 	}
 	return pb, nil
 }
@@ -535,6 +561,7 @@ func (pb *Playbook) validate(v *validator) {
 		pb.signalTypes[st.Name] = true
 	}
 
+	pb.validateSignalFields(v)
 	pb.validateCalendars(v)
 	pb.tiers = map[string]*Tier{}
 	if len(pb.Tiers) == 0 {
@@ -652,14 +679,7 @@ func (pb *Playbook) validate(v *validator) {
 		}
 		validSteps(v, p+".precedence", h.Precedence)
 		if h.When != "" {
-			prog, err := Compile(h.When)
-			if err != nil {
-				line, col, msg := exprPosition(err)
-				lc := v.pos[p+".when"]
-				// Block scalars (|) start on the next line.
-				v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("handoff type %q: condition: %s", h.Name, msg)})
-			}
-			h.when = prog
+			h.when = pb.condition(v, p+".when", fmt.Sprintf("handoff type %q: condition", h.Name), h.When)
 		}
 		for j := range h.TierRules {
 			tr := &h.TierRules[j]
@@ -667,13 +687,7 @@ func (pb *Playbook) validate(v *validator) {
 			if tr.tier = pb.tiers[tr.Tier]; tr.tier == nil {
 				v.add(tp+".tier", "handoff type %q: unknown tier %q", h.Name, tr.Tier)
 			}
-			if prog, err := Compile(tr.When); err != nil {
-				line, col, msg := exprPosition(err)
-				lc := v.pos[tp+".when"]
-				v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("handoff type %q: tier rule: %s", h.Name, msg)})
-			} else {
-				tr.when = prog
-			}
+			tr.when = pb.condition(v, tp+".when", fmt.Sprintf("handoff type %q: tier rule", h.Name), tr.When)
 		}
 		seenAct := map[string]bool{}
 		for j := range h.Activities {
@@ -893,18 +907,25 @@ func (pb *Playbook) OpsLead(team string) string {
 }
 
 // TierFor returns the tier of a handoff of type h: the first tier rule
-// whose condition holds, else the type's tier.
-func (pb *Playbook) TierFor(h *HandoffType, env *Env) (*Tier, string) {
+// whose condition holds, else the type's tier; and the trace steps of the
+// rule that raised it and of any rule whose condition failed.
+func (pb *Playbook) TierFor(h *HandoffType, env *Env) (*Tier, []baton.Step) {
+	var trace []baton.Step
 	for i := range h.TierRules {
 		tr := &h.TierRules[i]
 		if tr.when == nil {
 			continue
 		}
-		if out, err := expr.Run(tr.when, env); err == nil && out == true {
-			return tr.tier, fmt.Sprintf("tier %s because %s", tr.Tier, tr.When)
+		ok, err := eval(tr.when, env)
+		if err != nil {
+			trace = append(trace, baton.Step{Step: "tier", Subject: h.Name, Result: ResultError, Reason: fmt.Sprintf("tier rule %q (to %s) could not be evaluated: %v", tr.When, tr.Tier, err)})
+			continue
+		}
+		if ok {
+			return tr.tier, append(trace, baton.Step{Step: "tier", Subject: tr.Tier, Result: "matched", Reason: fmt.Sprintf("tier %s because %s", tr.Tier, tr.When)})
 		}
 	}
-	return h.tier, ""
+	return h.tier, trace
 }
 
 // validateRules checks and compiles the routing rules; it runs after the
@@ -924,12 +945,7 @@ func (pb *Playbook) validateRules(v *validator) {
 		names[rule.Name] = true
 		if strings.TrimSpace(rule.When) == "" {
 			v.add(p, "rule %q: when is required", rule.Name)
-		} else if prog, err := Compile(rule.When); err != nil {
-			line, col, msg := exprPosition(err)
-			lc := v.pos[p+".when"]
-			v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + line - 1, Column: lc[1] + col, Message: fmt.Sprintf("rule %q: condition: %s", rule.Name, msg)})
-		} else {
-			rule.when = prog
+		} else if rule.when = pb.condition(v, p+".when", fmt.Sprintf("rule %q: condition", rule.Name), rule.When); rule.when != nil {
 			rule.guards = guards(rule.When)
 		}
 		for j, t := range rule.Types {
@@ -983,18 +999,58 @@ func (pb *Playbook) tierNames() []string {
 	return names
 }
 
-func exprPosition(err error) (line, col int, msg string) {
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		return max(fe.Line, 1), fe.Column, fe.Message
+// condition compiles the condition src found at path, reporting each of its
+// problems at its place in the file after what ("rule \"x\": condition").
+func (pb *Playbook) condition(v *validator, path, what, src string) *vm.Program {
+	prog, problems := compileCondition(src, pb.declared)
+	lc := v.pos[path]
+	for _, p := range problems {
+		v.problems = append(v.problems, Problem{File: v.file, Line: lc[0] + p.line - 1, Column: lc[1] + p.col, Message: what + ": " + p.msg})
 	}
-	return 1, 0, err.Error()
+	return prog
 }
 
-// Compile compiles a condition against Env; the result must be a boolean.
-func Compile(src string) (*vm.Program, error) {
-	return expr.Compile(src, expr.Env(Env{}), expr.AsBool())
+// validateSignalFields checks the declared free fields.
+func (pb *Playbook) validateSignalFields(v *validator) {
+	pb.declared = map[string]string{}
+	for i, f := range pb.SignalFields {
+		p := fmt.Sprintf("fields[%d]", i)
+		ok := true
+		switch {
+		case !baton.ValidName(f.Name):
+			v.add(p+".name", "field name %q: expected lowercase letters, digits and underscores", f.Name)
+			ok = false
+		case pb.declared[f.Name] != "":
+			v.add(p+".name", "field %q is declared twice", f.Name)
+			ok = false
+		}
+		if !slices.Contains(FreeTypes, f.Type) {
+			v.add(p+".type", "field %q: type must be one of %s, got %q", f.Name, strings.Join(FreeTypes, ", "), f.Type)
+			ok = false
+		}
+		if ok {
+			pb.declared[f.Name] = f.Type
+		}
+	}
 }
+
+// Eval reports whether the rule's condition holds for env, evaluated under
+// the condition limits. An error (the condition failed, ran out of budget or
+// env's context ended) means the rule cannot be applied.
+func (r *Rule) Eval(env *Env) (bool, error) {
+	if r.when == nil {
+		return false, fmt.Errorf("rule %q has no compiled condition", r.Name)
+	}
+	return eval(r.when, env)
+}
+
+// Tally adds the conditions that failed over env to the playbook's count of
+// run-time condition errors; call it once per routed signal.
+func (pb *Playbook) Tally(env *Env) { pb.errs.Add(int64(env.failures)) }
+
+// ConditionErrors returns how many condition evaluations failed at run time
+// since the playbook was loaded, as tallied by Tally.
+func (pb *Playbook) ConditionErrors() int64 { return pb.errs.Load() }
 
 // KnownSignalType reports whether the playbook knows signal type t.
 func (pb *Playbook) KnownSignalType(t string) bool { return pb.signalTypes[t] }
@@ -1029,11 +1085,11 @@ func (pb *Playbook) Match(env *Env) (*HandoffType, []baton.Step) {
 			trace = append(trace, baton.Step{Step: "handoff_type", Subject: h.Name, Result: "matched", Reason: fmt.Sprintf("triggered by %s", env.Signal.Type)})
 			return h, trace
 		}
-		out, err := expr.Run(h.when, env)
+		ok, err := eval(h.when, env)
 		switch {
 		case err != nil:
-			trace = append(trace, baton.Step{Step: "handoff_type", Subject: h.Name, Result: "skipped", Reason: fmt.Sprintf("condition %q could not be evaluated: %v", h.When, err)})
-		case out == true:
+			trace = append(trace, baton.Step{Step: "handoff_type", Subject: h.Name, Result: ResultError, Reason: fmt.Sprintf("condition %q could not be evaluated: %v", h.When, err)})
+		case ok:
 			trace = append(trace, baton.Step{Step: "handoff_type", Subject: h.Name, Result: "matched", Reason: fmt.Sprintf("triggered by %s and %s", env.Signal.Type, h.When)})
 			return h, trace
 		default:

@@ -2,6 +2,7 @@ package playbook_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,4 +121,57 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("empty error")
 		}
 	})
+}
+
+// TestRunTimeConditionErrors: a condition that fails on a signal (a lead
+// score sent as text) is an error step naming the type or tier rule, and
+// counted; it is never a silent skip.
+func TestRunTimeConditionErrors(t *testing.T) {
+	t.Parallel()
+	pb := playbook.Default()
+	env := &playbook.Env{Signal: playbook.SignalEnv{Type: "lead_score_crossed"}, Fields: map[string]any{"lead_score": "high"}}
+	h, trace := pb.Match(env)
+	if h != nil || len(trace) != 1 || trace[0].Result != playbook.ResultError || trace[0].Subject != "mql" || !strings.Contains(trace[0].Reason, "string >= int") {
+		t.Errorf("match: got %v and trace %+v, want no handoff and an error step naming mql", h, trace)
+	}
+	mql := pb.HandoffType("mql")
+	tier, steps := pb.TierFor(mql, env)
+	if tier.Name != "warm" || playbook.ErrorSteps(steps) != 1 || steps[0].Subject != "mql" || !strings.Contains(steps[0].Reason, "tier rule") {
+		t.Errorf("tier: got %s and steps %+v, want warm and the failed tier rule", tier.Name, steps)
+	}
+	if got := env.Failures(); got != 2 {
+		t.Errorf("got %d failures on the env, want 2", got)
+	}
+	pb.Tally(env)
+	if got := pb.ConditionErrors(); got != 2 {
+		t.Errorf("got %d condition errors on the playbook, want 2", got)
+	}
+	env.Fields["lead_score"] = 95.0
+	if tier, steps := pb.TierFor(mql, env); tier.Name != "hot" || len(steps) != 1 || steps[0].Result != "matched" {
+		t.Errorf("score 95: got %s and %+v, want hot with the rule that raised it", tier.Name, steps)
+	}
+}
+
+func TestDeclaredFields(t *testing.T) {
+	t.Parallel()
+	const base = "version: 1\ntiers: [{name: warm, accept: 4h}]\n%shandoff_types:\n  - {name: mql, from: marketing, to: sdr, triggers: [lead_score_crossed], tier: warm, when: '%s'}\n"
+	for _, tc := range []struct {
+		name, fields, when, want string
+	}{
+		{"Typed", "fields: [{name: score, type: number}, {name: tags, type: list}]\n", `(fields.score ?? 0) > 5 && "vip" in fields.tags`, ""},
+		{"Undeclared", "", `(fields.score ?? 0) > 5`, "fields.score is not declared"},
+		{"WrongType", "fields: [{name: score, type: string}]\n", `(fields.score ?? "") > 5`, "mismatched types string and int"},
+		{"UnknownType", "fields: [{name: score, type: integer}]\n", `true`, `type must be one of number, string, bool, list, got "integer"`},
+		{"Twice", "fields: [{name: score, type: number}, {name: score, type: number}]\n", `true`, `field "score" is declared twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := playbook.Parse("p.yaml", []byte(fmt.Sprintf(base, tc.fields, tc.when)))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got %v, want no error", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
 }

@@ -580,6 +580,11 @@ func playbookYAML(rules []ruleSpec, unscoped bool) []byte {
 			line = strings.Replace(line, "pool]", "rules, pool]", 1)
 		}
 		b.WriteString(line)
+		if line == "fields:\n" {
+			// The free fields the generated conditions read, beside the
+			// default's own.
+			b.WriteString("  - {name: product, type: string}\n  - {name: intent, type: string}\n")
+		}
 	}
 	b.WriteString("\nrouting:\n  precedence: [existing_customer, open_opportunity, named_account, rules, pool]\n  fallback_team: ops\n  coalesce: 72h\n  rules:\n")
 	for _, r := range rules {

@@ -21,8 +21,10 @@
 //
 // Rules are evaluated in order until one holds: the cost grows with the
 // number of rules considered (about 0.1–0.2 µs each); scope rules to handoff
-// types to keep that short. Traces list at most MaxTraceMembers skipped pool
-// members and summarise the rest.
+// types to keep that short. Each condition runs under the playbook's
+// evaluation budget; one that fails is an "error" step naming the rule, and
+// routing goes on with the next rule. Traces list at most MaxTraceMembers
+// skipped pool members and summarise the rest.
 package routing
 
 import (
@@ -30,13 +32,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/bizhours"
 	"github.com/batonhq/baton/playbook"
-	"github.com/expr-lang/expr/vm"
 )
 
 // Unit is one round-robin turn in pass units; weights divide it.
@@ -150,8 +150,6 @@ func PoolKey(team string) string { return "team:" + team }
 
 // RuleKey names the fairness state of a rule's pool.
 func RuleKey(rule string) string { return "rule:" + rule }
-
-var vms = sync.Pool{New: func() any { return new(vm.VM) }}
 
 type router struct {
 	req   *Request
@@ -284,8 +282,6 @@ func (r *router) rules(d *Decision) bool {
 		r.add(playbook.StepRules, "", "skipped", "no rules apply to "+r.req.Type)
 		return false
 	}
-	machine := vms.Get().(*vm.VM)
-	defer vms.Put(machine)
 	unmatched := 0
 	for _, rule := range r.req.Rules {
 		if !rule.Admits(r.req.Env) {
@@ -297,12 +293,14 @@ func (r *router) rules(d *Decision) bool {
 			unmatched++
 			continue
 		}
-		out, err := machine.Run(rule.Program(), r.req.Env)
+		ok, err := rule.Eval(r.req.Env)
 		if err != nil {
-			r.add(playbook.StepRules, rule.Name, "skipped", "condition could not be evaluated: "+err.Error())
+			// Recorded, never silent: the step names the rule and the error,
+			// and the env counts it for Playbook.Tally.
+			r.add(playbook.StepRules, rule.Name, playbook.ResultError, "condition could not be evaluated: "+err.Error())
 			continue
 		}
-		if out != true {
+		if !ok {
 			if unmatched < MaxTraceMembers {
 				r.add(playbook.StepRules, rule.Name, "skipped", "condition is false")
 			}

@@ -91,6 +91,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	}
 
 	env := newEnv(sig, account, contact)
+	defer pb.Tally(env) // conditions that failed at run time
 	ht, matchTrace := pb.Match(env)
 	matchTrace = append([]baton.Step{matched}, matchTrace...)
 	res := &IngestResult{Signal: sig}
@@ -117,10 +118,8 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		}
 	}
 
-	tier, raised := pb.TierFor(ht, env)
-	if raised != "" {
-		matchTrace = append(matchTrace, baton.Step{Step: "tier", Subject: tier.Name, Result: "matched", Reason: raised})
-	}
+	tier, tierTrace := pb.TierFor(ht, env)
+	matchTrace = append(matchTrace, tierTrace...)
 	h := &baton.Handoff{
 		ID: newID(), Type: ht.Name, State: baton.StateAssigned, Tier: tier.Name, FromTeam: ht.From, ToTeam: ht.To,
 		SignalID: sig.ID, Generation: 1, Signals: 1, CreatedAt: now, UpdatedAt: now, AssignedAt: now,

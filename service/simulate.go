@@ -16,23 +16,38 @@ import (
 	"github.com/batonhq/baton/routing"
 )
 
-// MaxSimulatedSignals bounds one simulation.
-const MaxSimulatedSignals = 10_000
+// Limits of one simulation: a manager's request must not be able to keep
+// the server busy. Conditions are bounded one by one by the playbook's
+// evaluation budget (playbook.MaxConditionWork).
+const (
+	// MaxSimulatedSignals bounds the signals replayed.
+	MaxSimulatedSignals = 10_000
+	// MaxSimulatedDays bounds how far back stored signals are replayed.
+	MaxSimulatedDays = 90
+	// MaxSimulatedPlaybook bounds the candidate playbook's YAML, in bytes.
+	MaxSimulatedPlaybook = 256 << 10
+	// SimulateTimeout is how long the server lets one simulation run.
+	SimulateTimeout = 30 * time.Second
+)
 
 // SimDecision is what a candidate playbook would do with one signal, beside
 // what the playbook in force would do.
 type SimDecision struct {
-	ExternalID   string       `json:"external_id"`
-	SignalType   string       `json:"signal_type"`
-	Account      string       `json:"account,omitempty"`
-	HandoffType  string       `json:"handoff_type"`
-	Owner        string       `json:"owner"`
-	Step         string       `json:"step,omitempty"`
-	Rule         string       `json:"rule,omitempty"`
-	CurrentType  string       `json:"current_handoff_type"`
-	CurrentOwner string       `json:"current_owner"`
-	Changed      bool         `json:"changed"`
-	Trace        []baton.Step `json:"trace,omitempty"`
+	ExternalID   string `json:"external_id"`
+	SignalType   string `json:"signal_type"`
+	Account      string `json:"account,omitempty"`
+	HandoffType  string `json:"handoff_type"`
+	Tier         string `json:"tier,omitempty"`
+	Owner        string `json:"owner"`
+	Step         string `json:"step,omitempty"`
+	Rule         string `json:"rule,omitempty"`
+	CurrentType  string `json:"current_handoff_type"`
+	CurrentOwner string `json:"current_owner"`
+	Changed      bool   `json:"changed"`
+	// ConditionErrors counts the candidate's conditions that failed on this
+	// signal; the trace names each (result "error").
+	ConditionErrors int          `json:"condition_errors,omitempty"`
+	Trace           []baton.Step `json:"trace,omitempty"`
 }
 
 // PoolSpread is how evenly a pool's members were picked: the fewest and
@@ -54,6 +69,11 @@ type SimResult struct {
 	Shares        map[string]int `json:"shares"`
 	CurrentShares map[string]int `json:"current_shares"`
 	Spread        []PoolSpread   `json:"spread"`
+	// ConditionErrors counts the candidate's conditions that failed at run
+	// time over all signals; CurrentConditionErrors the same for the
+	// playbook in force.
+	ConditionErrors        int `json:"condition_errors"`
+	CurrentConditionErrors int `json:"current_condition_errors"`
 }
 
 // Simulate runs candidate over signals without writing anything, beside the
@@ -61,10 +81,18 @@ type SimResult struct {
 // fairness spread per pool and which signals would change owner. Both runs
 // start from the stored fairness state and loads and advance their own
 // copies; coalescing is not simulated (every signal is a new handoff).
+//
+// A condition that fails on a signal is counted in the decision and the
+// result, never silently skipped. The simulation stops when ctx ends: when
+// its deadline passed, with an EINVALID error asking for a smaller one.
 func (s *Service) Simulate(ctx context.Context, candidate *playbook.Playbook, signals []*baton.Signal) (*SimResult, error) {
 	if len(signals) > MaxSimulatedSignals {
 		return nil, &baton.Error{Code: baton.EINVALID, Message: "too many signals",
 			Fields: []baton.FieldError{{Field: "signals", Message: fmt.Sprintf("at most %d", MaxSimulatedSignals)}}}
+	}
+	if len(candidate.Source) > MaxSimulatedPlaybook {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "playbook too large",
+			Fields: []baton.FieldError{{Field: "playbook", Message: fmt.Sprintf("at most %d bytes", MaxSimulatedPlaybook)}}}
 	}
 	current := s.Playbook()
 	res := &SimResult{Signals: len(signals), Shares: map[string]int{}, CurrentShares: map[string]int{}, Decisions: make([]SimDecision, 0, len(signals))}
@@ -75,6 +103,9 @@ func (s *Service) Simulate(ctx context.Context, candidate *playbook.Playbook, si
 		}
 		cand, cur := newSimWorld(ctx, tx), newSimWorld(ctx, tx)
 		for i, sig := range signals {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			now := sig.OccurredAt
 			if now.IsZero() {
 				now = s.clock.Now()
@@ -90,22 +121,33 @@ func (s *Service) Simulate(ctx context.Context, candidate *playbook.Playbook, si
 				account = newAccount(sig, domain, now)
 			}
 			contact := &baton.Contact{Email: sig.Contact.Email, Title: sig.Contact.Title, TimeZone: sig.Contact.TimeZone}
-			env := newEnv(sig, account, contact)
+			// One env per playbook: each counts its own failed conditions,
+			// and both stop evaluating when ctx ends.
+			env, curEnv := newEnv(sig, account, contact), newEnv(sig, account, contact)
+			env.SetContext(ctx)
+			curEnv.SetContext(ctx)
 			d := SimDecision{ExternalID: sig.ExternalID, SignalType: sig.Type}
 			if account != nil {
 				d.Account = account.Name
 			}
 			var ownerID string
-			d.HandoffType, ownerID, d.Step, d.Rule, d.Trace, err = cand.decide(candidate, r.Roster, env, account, now)
+			d.HandoffType, d.Tier, ownerID, d.Step, d.Rule, d.Trace, err = cand.decide(candidate, r.Roster, env, account, now)
 			if err != nil {
 				return err
 			}
 			d.Owner = email(r.Roster, ownerID)
 			var curID string
-			d.CurrentType, curID, _, _, _, err = cur.decide(current, r.Roster, env, account, now)
+			d.CurrentType, _, curID, _, _, _, err = cur.decide(current, r.Roster, curEnv, account, now)
 			if err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				// A condition stopped by ctx is not the playbook's fault.
+				return err
+			}
+			d.ConditionErrors = env.Failures()
+			res.ConditionErrors += env.Failures()
+			res.CurrentConditionErrors += curEnv.Failures()
 			d.CurrentOwner = email(r.Roster, curID)
 			d.Changed = d.Owner != d.CurrentOwner || d.HandoffType != d.CurrentType
 			if d.Changed {
@@ -123,7 +165,12 @@ func (s *Service) Simulate(ctx context.Context, candidate *playbook.Playbook, si
 		res.Spread = cand.spread(r.Roster)
 		return nil
 	})
-	return res, err
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, &baton.Error{Code: baton.EINVALID, Message: "the simulation did not finish in time: simulate fewer signals or days"}
+	} else if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func email(r *routing.Roster, id string) string {
@@ -147,11 +194,13 @@ func newSimWorld(ctx context.Context, tx baton.Tx) *simWorld {
 	return &simWorld{ctx: ctx, tx: tx, states: map[string]baton.PoolState{}, loads: map[string]baton.Load{}, picks: map[string]map[string]int{}}
 }
 
-func (w *simWorld) decide(pb *playbook.Playbook, r *routing.Roster, env *playbook.Env, account *baton.Account, now time.Time) (typ, owner, step, rule string, trace []baton.Step, err error) {
+func (w *simWorld) decide(pb *playbook.Playbook, r *routing.Roster, env *playbook.Env, account *baton.Account, now time.Time) (typ, tier, owner, step, rule string, trace []baton.Step, err error) {
 	ht, matchTrace := pb.Match(env)
 	if ht == nil {
-		return "", "", "", "", matchTrace, nil
+		return "", "", "", "", "", matchTrace, nil
 	}
+	t, tierTrace := pb.TierFor(ht, env)
+	matchTrace = append(matchTrace, tierTrace...)
 	req := &routing.Request{
 		Now: now, Type: ht.Name, Steps: pb.PrecedenceFor(ht), Rules: pb.RulesFor(ht.Name), Env: env,
 		Team: ht.To, Method: pb.Routing.Method, FallbackTeam: pb.Routing.FallbackTeam, Hours: pb.PoolHours(nil),
@@ -159,7 +208,7 @@ func (w *simWorld) decide(pb *playbook.Playbook, r *routing.Roster, env *playboo
 	}
 	d, err := routing.Route(req)
 	if err != nil {
-		return "", "", "", "", nil, err
+		return "", "", "", "", "", nil, err
 	}
 	if d.Pool != "" {
 		st := w.states[d.Pool]
@@ -177,7 +226,7 @@ func (w *simWorld) decide(pb *playbook.Playbook, r *routing.Roster, env *playboo
 		l.Open, l.Today, l.Month = l.Open+1, l.Today+1, l.Month+1
 		w.loads[d.OwnerID] = l
 	}
-	return ht.Name, d.OwnerID, d.Step, d.Rule, append(matchTrace, d.Trace...), nil
+	return ht.Name, t.Name, d.OwnerID, d.Step, d.Rule, append(matchTrace, d.Trace...), nil
 }
 
 func (w *simWorld) state(pool string) (baton.PoolState, error) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -22,12 +23,29 @@ type simulateRequest struct {
 	Limit   int             `json:"limit"`
 }
 
-// simulate runs a candidate playbook over signals without writing anything.
+// simulate runs a candidate playbook over signals without writing anything,
+// within service.SimulateTimeout and the other simulation limits; a client
+// that leaves stops it.
 func (s *Server) simulate(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
 	var in simulateRequest
 	if err := decode(w, r, MaxSimulateBody, &in); err != nil {
 		return err
 	}
+	var v baton.Validation
+	if len(in.Playbook) > service.MaxSimulatedPlaybook {
+		v.Add("playbook", "must be at most %d bytes", service.MaxSimulatedPlaybook)
+	}
+	if len(in.Signals) > service.MaxSimulatedSignals {
+		v.Add("signals", "at most %d", service.MaxSimulatedSignals)
+	}
+	if in.Days < 0 || in.Days > service.MaxSimulatedDays {
+		v.Add("days", "must be 1 to %d", service.MaxSimulatedDays)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), service.SimulateTimeout)
+	defer cancel()
 	pb := s.svc.Playbook()
 	if in.Playbook != "" {
 		var err error
@@ -44,11 +62,11 @@ func (s *Server) simulate(w http.ResponseWriter, r *http.Request, _ baton.Princi
 			in.Limit = service.MaxSimulatedSignals
 		}
 		var err error
-		if signals, err = s.svc.RecentSignals(r.Context(), in.Days, in.Limit); err != nil {
+		if signals, err = s.svc.RecentSignals(ctx, in.Days, in.Limit); err != nil {
 			return err
 		}
 	}
-	res, err := s.svc.Simulate(r.Context(), pb, signals)
+	res, err := s.svc.Simulate(ctx, pb, signals)
 	if err != nil {
 		return err
 	}

@@ -73,17 +73,17 @@ func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(stdout, "%d signals, %d routed, %d would change owner or type\n\n", res.Signals, res.Routed, res.Changed)
+	fmt.Fprintf(stdout, "%d signals, %d routed, %d would change owner or type\n", res.Signals, res.Routed, res.Changed)
+	if res.ConditionErrors > 0 || res.CurrentConditionErrors > 0 {
+		fmt.Fprintf(stdout, "%d condition errors in the candidate, %d in the playbook in force (see WHY, or --json for every trace)\n", res.ConditionErrors, res.CurrentConditionErrors)
+	}
+	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	if res.Changed > 0 {
+	if res.Changed > 0 || res.ConditionErrors > 0 {
 		fmt.Fprintln(tw, "SIGNAL\tACCOUNT\tTYPE\tNOW\tCANDIDATE\tWHY")
 		for _, d := range res.Decisions {
-			if d.Changed {
-				why := d.Step
-				if d.Rule != "" {
-					why += " " + d.Rule
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ExternalID, d.Account, d.HandoffType, orNone(d.CurrentOwner), orNone(d.Owner), why)
+			if d.Changed || d.ConditionErrors > 0 {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ExternalID, d.Account, d.HandoffType, orNone(d.CurrentOwner), orNone(d.Owner), why(d))
 			}
 		}
 		fmt.Fprintln(tw)
@@ -110,6 +110,26 @@ func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.Pool, p.Members, p.Min, p.Max, p.Spread)
 	}
 	return tw.Flush()
+}
+
+// why says what placed a simulated handoff, or why nothing did: the first
+// condition that failed, else the last step of the trace.
+func why(d service.SimDecision) string {
+	for _, st := range d.Trace {
+		if st.Result == playbook.ResultError {
+			return st.Subject + ": " + st.Reason
+		}
+	}
+	if d.Step != "" {
+		if d.Rule != "" {
+			return d.Step + " " + d.Rule
+		}
+		return d.Step
+	}
+	if len(d.Trace) > 0 {
+		return d.Trace[len(d.Trace)-1].Reason
+	}
+	return ""
 }
 
 func orNone(s string) string {
