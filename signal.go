@@ -128,6 +128,8 @@ func (s *Signal) Validate(now time.Time) error {
 	} else if !ValidName(s.Type) {
 		v.Add("type", "must be lowercase letters, digits and underscores")
 	}
+	// Omitted, it is when Baton received the signal. The edge refuses a
+	// zero time sent on purpose, which reads the same here.
 	if s.OccurredAt.IsZero() {
 		s.OccurredAt = now
 	} else if s.OccurredAt.After(now.Add(24 * time.Hour)) {
@@ -179,9 +181,7 @@ func (s *Signal) Validate(now time.Time) error {
 		switch x := val.(type) {
 		case nil, bool, float64:
 		case string:
-			if len(x) > MaxShortText*5 {
-				v.Add("fields."+k, "must be at most %d bytes", MaxShortText*5)
-			}
+			checkText(&v, "fields."+k, x, MaxShortText*5)
 		default:
 			v.Add("fields."+k, "must be a string, number, boolean or null")
 		}
@@ -239,7 +239,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // ValidEmail reports whether s is a plain email address (no display name).
 func ValidEmail(s string) bool {
-	if len(s) > 254 || !strings.Contains(s, "@") {
+	if len(s) > 254 || !strings.Contains(s, "@") || !utf8.ValidString(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

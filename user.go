@@ -79,6 +79,7 @@ func (u *User) Validate() error {
 		v.Add("team", "must be lowercase letters, digits and underscores")
 	}
 	checkText(&v, "territory", u.Territory, 60)
+	checkText(&v, "working_hours", u.WorkingHours, MaxShortText)
 	if !ValidTimeZone(u.TimeZone) {
 		v.Add("timezone", "is not an IANA time zone")
 	}
