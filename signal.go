@@ -142,7 +142,7 @@ func (s *Signal) Validate(now time.Time) error {
 	checkText(&v, "campaign", s.Campaign, MaxShortText)
 	checkText(&v, "message", s.Message, MaxMessageLen)
 
-	s.Contact.Email = strings.ToLower(strings.TrimSpace(s.Contact.Email))
+	s.Contact.Email = lowerEmail(s.Contact.Email)
 	if s.Contact.Email != "" {
 		if !ValidEmail(s.Contact.Email) {
 			v.Add("contact.email", "is not a valid email address")
@@ -165,7 +165,7 @@ func (s *Signal) Validate(now time.Time) error {
 		v.Add("account.employees", "must be between 0 and 10000000")
 	}
 	if s.Sender != "" {
-		s.Sender = strings.ToLower(strings.TrimSpace(s.Sender))
+		s.Sender = lowerEmail(s.Sender)
 		if !ValidEmail(s.Sender) {
 			v.Add("sender", "is not a valid email address")
 		}
@@ -210,7 +210,7 @@ func (s *Signal) Validate(now time.Time) error {
 		}
 		for i := range m.Attendees {
 			a := &m.Attendees[i]
-			a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+			a.Email = lowerEmail(a.Email)
 			if !ValidEmail(a.Email) {
 				v.Add(sprintf("meeting.attendees[%d].email", i), "is not a valid email address")
 			}
@@ -237,7 +237,19 @@ func checkText(v *Validation, field, s string, max int) {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-// ValidEmail reports whether s is a plain email address (no display name).
+// lowerEmail trims and lowercases an email address. Text that is not valid
+// UTF-8 is only trimmed: strings.ToLower would turn its bad bytes into
+// U+FFFD, making two different inputs one, and ValidEmail refuses it.
+func lowerEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}
+
+// ValidEmail reports whether s is a plain email address (no display name)
+// in valid UTF-8.
 func ValidEmail(s string) bool {
 	if len(s) > 254 || !strings.Contains(s, "@") || !utf8.ValidString(s) {
 		return false
