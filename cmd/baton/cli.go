@@ -36,6 +36,30 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
+// migrateCmd runs `baton migrate --db PATH`: it creates the database if it
+// does not exist and applies pending migrations, the one command besides
+// serve that creates a file (so a token can be made before the first serve).
+func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file to create or migrate")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"usage: baton migrate --db PATH"}
+	}
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: migrated\n", *path)
+	return nil
+}
+
 func playbookCheck(files []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return usageError{"usage: baton playbook check FILE..."}
@@ -72,7 +96,7 @@ func playbookDefault(stdout io.Writer) error {
 // database behind and report success.
 func openService(ctx context.Context, path string, pb *playbook.Playbook) (*service.Service, func() error, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("database %s does not exist: pass --db (or BATON_DB) with the file baton serve uses; baton serve creates it", path)
+		return nil, nil, fmt.Errorf("database %s does not exist: pass --db (or BATON_DB) with the file baton serve uses, or create it with baton migrate --db %s", path, path)
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("database %s: %w", path, err)
 	}

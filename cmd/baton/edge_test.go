@@ -105,6 +105,17 @@ func TestCLI(t *testing.T) {
 		}
 	})
 
+	t.Run("MigrateCreatesTheDatabaseThenTokenCreateWorks", func(t *testing.T) {
+		t.Parallel()
+		db := filepath.Join(t.TempDir(), "new.db")
+		if code, stdout, stderr := runCLI("migrate", "--db", db); code != 0 || !strings.Contains(stdout, "migrated") {
+			t.Fatalf("migrate: got exit %d, %q %q; want 0", code, stdout, stderr)
+		}
+		if code, stdout, stderr := runCLI("token", "create", "--db", db, "--role", "admin", "--name", "ops"); code != 0 || len(strings.TrimSpace(stdout)) < 20 {
+			t.Errorf("token create: got exit %d, %q %q; want 0 and a token", code, stdout, stderr)
+		}
+	})
+
 	t.Run("SecretOnTheCommandLineIsRefused", func(t *testing.T) {
 		t.Parallel()
 		for _, args := range [][]string{

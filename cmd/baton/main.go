@@ -6,6 +6,7 @@
 //	baton playbook default
 //	baton import users|accounts --db PATH FILE.csv
 //	baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH]
+//	baton migrate --db PATH
 //	baton version
 package main
 
@@ -139,6 +140,7 @@ const usage = `usage:
   baton playbook default
   baton import users|accounts --db PATH FILE.csv
   baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]
+  baton migrate --db PATH
   baton version`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -171,6 +173,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return usageError{"usage: baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]"}
 		}
 		return routeSimulate(ctx, args[2:], stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, versionText())
 		return nil
