@@ -357,23 +357,39 @@ func TestAccessLog(t *testing.T) {
 		}
 	})
 
-	t.Run("ClientThatWentAwayIsNoError", func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/signals", strings.NewReader(mustJSON(t, exampleSignal("gone"))))
-		req.Header.Set("Content-Type", "application/json")
-		serve(req)
-		lines := logLines(t, logs.take())
-		var gone, access bool
-		for _, l := range lines {
-			if l["level"] == "ERROR" {
-				t.Errorf("got an error line %v, want none for a client that went away", l)
-			}
-			gone = gone || (l["msg"] == "client went away" && l["level"] == "INFO")
-			access = access || (l["msg"] == "request" && l["status"] == float64(499))
+	t.Run("IntakeTokenIsNotLogged", func(t *testing.T) {
+		serve(httptest.NewRequest("GET", "/intake/s3cret-intake-token", nil))
+		logged := logs.take()
+		if bytes.Contains(logged, []byte("s3cret-intake-token")) {
+			t.Errorf("got log %s, want the route pattern without the token", logged)
 		}
-		if !gone || !access {
-			t.Errorf("got log %v, want an info line \"client went away\" and an access line with status 499", lines)
+		if lines := logLines(t, logged); len(lines) != 1 || lines[0]["route"] != "GET /intake/{token}" {
+			t.Errorf("got log %v, want one line with route GET /intake/{token}", lines)
+		}
+	})
+
+	t.Run("ClientThatWentAwayIsNoError", func(t *testing.T) {
+		for _, req := range []*http.Request{
+			httptest.NewRequest("POST", "/api/v1/signals", strings.NewReader(mustJSON(t, exampleSignal("gone")))),
+			httptest.NewRequest("GET", "/intake/some-token", nil),
+		} {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			req = req.WithContext(ctx)
+			req.Header.Set("Content-Type", "application/json")
+			serve(req)
+			lines := logLines(t, logs.take())
+			var gone, access bool
+			for _, l := range lines {
+				if l["level"] == "ERROR" {
+					t.Errorf("%s: got an error line %v, want none for a client that went away", req.URL.Path, l)
+				}
+				gone = gone || (l["msg"] == "client went away" && l["level"] == "INFO")
+				access = access || (l["msg"] == "request" && l["status"] == float64(499))
+			}
+			if !gone || !access {
+				t.Errorf("%s: got log %v, want an info line \"client went away\" and an access line with status 499", req.URL.Path, lines)
+			}
 		}
 	})
 }

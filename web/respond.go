@@ -59,9 +59,7 @@ func (s *Server) respondError(w http.ResponseWriter, r *http.Request, err error)
 	if errors.As(err, &bad) {
 		status = http.StatusBadRequest
 	}
-	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		s.log.Info("client went away", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern)
-		w.WriteHeader(statusClientGone)
+	if s.clientGone(w, r, err) {
 		return
 	}
 	switch code {
@@ -81,6 +79,18 @@ func (s *Server) respondError(w http.ResponseWriter, r *http.Request, err error)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baton"`)
 	}
 	writeJSON(w, status, body)
+}
+
+// clientGone reports whether err only says that the client went away (its
+// request's context ended); if so it logs that at info and records status
+// 499 for the access log, and the caller writes nothing more.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) bool {
+	if r.Context().Err() == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return false
+	}
+	s.log.Info("client went away", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern)
+	w.WriteHeader(statusClientGone)
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
