@@ -13,6 +13,10 @@ const (
 	EUNAUTHORIZED = "unauthorized" // 401
 	EFORBIDDEN    = "forbidden"    // 403
 	EINTERNAL     = "internal"     // 500
+	// EUNAVAILABLE is a passing condition (the database locked by another
+	// connection, a full disk): 503 with Retry-After; the same request may
+	// succeed later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is Baton's application error. Its Message is safe to show a user;

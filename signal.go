@@ -128,6 +128,8 @@ func (s *Signal) Validate(now time.Time) error {
 	} else if !ValidName(s.Type) {
 		v.Add("type", "must be lowercase letters, digits and underscores")
 	}
+	// Omitted, it is when Baton received the signal. The edge refuses a
+	// zero time sent on purpose, which reads the same here.
 	if s.OccurredAt.IsZero() {
 		s.OccurredAt = now
 	} else if s.OccurredAt.After(now.Add(24 * time.Hour)) {
@@ -140,7 +142,7 @@ func (s *Signal) Validate(now time.Time) error {
 	checkText(&v, "campaign", s.Campaign, MaxShortText)
 	checkText(&v, "message", s.Message, MaxMessageLen)
 
-	s.Contact.Email = strings.ToLower(strings.TrimSpace(s.Contact.Email))
+	s.Contact.Email = lowerEmail(s.Contact.Email)
 	if s.Contact.Email != "" {
 		if !ValidEmail(s.Contact.Email) {
 			v.Add("contact.email", "is not a valid email address")
@@ -163,7 +165,7 @@ func (s *Signal) Validate(now time.Time) error {
 		v.Add("account.employees", "must be between 0 and 10000000")
 	}
 	if s.Sender != "" {
-		s.Sender = strings.ToLower(strings.TrimSpace(s.Sender))
+		s.Sender = lowerEmail(s.Sender)
 		if !ValidEmail(s.Sender) {
 			v.Add("sender", "is not a valid email address")
 		}
@@ -179,9 +181,7 @@ func (s *Signal) Validate(now time.Time) error {
 		switch x := val.(type) {
 		case nil, bool, float64:
 		case string:
-			if len(x) > MaxShortText*5 {
-				v.Add("fields."+k, "must be at most %d bytes", MaxShortText*5)
-			}
+			checkText(&v, "fields."+k, x, MaxShortText*5)
 		default:
 			v.Add("fields."+k, "must be a string, number, boolean or null")
 		}
@@ -210,7 +210,7 @@ func (s *Signal) Validate(now time.Time) error {
 		}
 		for i := range m.Attendees {
 			a := &m.Attendees[i]
-			a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+			a.Email = lowerEmail(a.Email)
 			if !ValidEmail(a.Email) {
 				v.Add(sprintf("meeting.attendees[%d].email", i), "is not a valid email address")
 			}
@@ -237,9 +237,21 @@ func checkText(v *Validation, field, s string, max int) {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-// ValidEmail reports whether s is a plain email address (no display name).
+// lowerEmail trims and lowercases an email address. Text that is not valid
+// UTF-8 is only trimmed: strings.ToLower would turn its bad bytes into
+// U+FFFD, making two different inputs one, and ValidEmail refuses it.
+func lowerEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}
+
+// ValidEmail reports whether s is a plain email address (no display name)
+// in valid UTF-8.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || !strings.Contains(s, "@") {
+	if len(s) > 254 || !strings.Contains(s, "@") || !utf8.ValidString(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -64,7 +64,7 @@ func (u *User) Away(t time.Time) bool {
 // Validate checks a user as received from outside.
 func (u *User) Validate() error {
 	var v Validation
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Email = lowerEmail(u.Email)
 	if !ValidEmail(u.Email) {
 		v.Add("email", "is not a valid email address")
 	}
@@ -79,6 +79,7 @@ func (u *User) Validate() error {
 		v.Add("team", "must be lowercase letters, digits and underscores")
 	}
 	checkText(&v, "territory", u.Territory, 60)
+	checkText(&v, "working_hours", u.WorkingHours, MaxShortText)
 	if !ValidTimeZone(u.TimeZone) {
 		v.Add("timezone", "is not an IANA time zone")
 	}

@@ -8,8 +8,17 @@
 // default synchronous=FULL, an Update that returned nil survives power loss.
 // Reads use a separate pool of connections and see the last commit.
 //
-// Limits: one process writes the file; run several Baton processes against
-// PostgreSQL instead.
+// The writer runs every transaction on its own context, never on a
+// caller's: a caller that goes away cannot interrupt a statement, which would
+// make SQLite roll back the whole shared transaction under every other caller
+// in the batch. A caller cancelled while queued is skipped and told so; one
+// cancelled while its fn runs gets the true outcome of its work.
+//
+// Limits: one process writes the file. Open holds an exclusive lock on
+// PATH-lock for the store's life, so a second Baton process (or a second
+// store in one process) on the same file is refused with a clear error; run
+// several Baton processes against PostgreSQL instead. Options.ReadOnly opens
+// a file that another process owns, for reading.
 package sqlite
 
 import (
@@ -20,6 +29,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sync"
 	"time"
 
@@ -41,19 +51,32 @@ type Options struct {
 	MaxBatch int
 	// ReadConns is the size of the read pool (default 4).
 	ReadConns int
+	// BusyTimeout is how long a statement waits for a lock held by another
+	// connection (another process, a backup) before failing with an
+	// EUNAVAILABLE error (default 5s).
+	BusyTimeout time.Duration
+	// ReadOnly opens an existing database for reading only: no lock, no
+	// migrations, no writer (Update fails). It is for inspecting a file that
+	// a running Baton owns.
+	ReadOnly bool
 }
 
 // DB is an open SQLite store. It implements baton.Store.
 type DB struct {
-	w, r  *sql.DB
-	reqs  chan *writeReq
-	stop  chan struct{}
-	done  chan struct{}
-	once  sync.Once
-	opts  Options
-	wst   stmtCache
-	rst   stmtCache
-	batch func(n int) // test hook: called with each batch's size
+	w, r *sql.DB
+	lock *fileLock
+	reqs chan *writeReq
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+	// closeOnce guards closing the pools and releasing the lock.
+	closeOnce sync.Once
+	probeMu   sync.Mutex
+	probe     *probe // the readiness probe in flight, if any
+	opts      Options
+	wst       stmtCache
+	rst       stmtCache
+	batch     func(n int) // test hook: called with each batch's size
 }
 
 type writeReq struct {
@@ -65,7 +88,8 @@ type writeReq struct {
 var _ baton.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and applies pending
-// migrations.
+// migrations. It fails, naming the holder, when another store (in this or
+// another process) has the file open for writing.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Synchronous == "" {
 		opts.Synchronous = "FULL"
@@ -79,11 +103,16 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = 5 * time.Second
+	}
 	dsn := func(extra ...string) string {
 		q := url.Values{}
-		q.Add("_pragma", "journal_mode(WAL)")
+		if !opts.ReadOnly {
+			q.Add("_pragma", "journal_mode(WAL)")
+		}
 		q.Add("_pragma", "synchronous("+opts.Synchronous+")")
-		q.Add("_pragma", "busy_timeout(5000)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", max(1, opts.BusyTimeout.Milliseconds())))
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "temp_store(memory)")
 		for i := 0; i+1 < len(extra); i += 2 {
@@ -91,11 +120,19 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, path, opts, dsn)
+	}
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
 	// Page caches: SQLite's cache is the bulk of Baton's memory (about 2 MB
 	// of RSS per MiB configured), so the writer gets 16 MiB and each
 	// reader 8 MiB.
 	w, err := sql.Open("sqlite", dsn("_txlock", "immediate", "_pragma", "cache_size(-16384)"))
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
@@ -103,26 +140,51 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		lock.release()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, unavailable(err))
 	}
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, err
+		lock.release()
+		return nil, unavailable(err)
 	}
 	r, err := sql.Open("sqlite", dsn("_pragma", "query_only(1)", "_pragma", "cache_size(-8192)"))
 	if err != nil {
 		w.Close()
+		lock.release()
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
 	db := &DB{
-		w: w, r: r, opts: opts,
+		w: w, r: r, lock: lock, opts: opts,
 		reqs: make(chan *writeReq, opts.MaxBatch),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
 	}
 	go db.writer()
+	return db, nil
+}
+
+// openReadOnly opens an existing file's read pool only; its writer is
+// stopped from the start, so Update answers errClosed.
+func openReadOnly(ctx context.Context, path string, opts Options, dsn func(...string) string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn("mode", "ro", "_pragma", "query_only(1)", "_pragma", "cache_size(-8192)"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(opts.ReadConns)
+	r.SetMaxIdleConns(opts.ReadConns)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, unavailable(err))
+	}
+	db := &DB{r: r, opts: opts, reqs: make(chan *writeReq), stop: make(chan struct{}), done: make(chan struct{})}
+	db.once.Do(func() { close(db.stop) })
+	close(db.done)
 	return db, nil
 }
 
@@ -141,20 +203,40 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close stops the writer after the queued writes and closes the database.
+// Close stops the writer after the queued writes, closes the database and
+// releases its lock. Closing twice is harmless.
 func (db *DB) Close() error {
 	db.once.Do(func() { close(db.stop) })
 	<-db.done
-	return errors.Join(db.r.Close(), db.w.Close())
+	var errs []error
+	db.closeOnce.Do(func() {
+		errs = append(errs, db.r.Close())
+		if db.w != nil {
+			errs = append(errs, db.w.Close())
+		}
+		if db.lock != nil {
+			errs = append(errs, db.lock.release())
+		}
+	})
+	return errors.Join(errs...)
 }
 
-var errClosed = errors.New("sqlite: store is closed")
+var (
+	errClosed   = errors.New("sqlite: store is closed")
+	errReadOnly = errors.New("sqlite: store is open read-only")
+)
 
 // Update runs fn in a write transaction, possibly shared with other callers'
 // functions (each under its own savepoint). It returns fn's error, or the
 // commit's. It waits for the outcome even if ctx is cancelled once the work
-// is queued, so the caller always learns whether it committed.
+// is queued, so the caller always learns whether it committed: fn's
+// statements run on the writer's context, so cancelling ctx never
+// interrupts them. A lock held elsewhere or a full disk is an EUNAVAILABLE
+// error.
 func (db *DB) Update(ctx context.Context, fn func(baton.Tx) error) error {
+	if db.opts.ReadOnly {
+		return errReadOnly
+	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case <-db.stop:
@@ -170,17 +252,59 @@ func (db *DB) Update(ctx context.Context, fn func(baton.Tx) error) error {
 	}
 	select {
 	case err := <-req.done:
-		return err
+		return unavailable(err)
 	case <-db.done:
 		// The writer drained its queue and stopped; a request that raced
 		// Close either got its answer or was never read.
 		select {
 		case err := <-req.done:
-			return err
+			return unavailable(err)
 		default:
 			return errClosed
 		}
 	}
+}
+
+// Ready reports whether the store can write now: it commits a one-row probe
+// through the writer (so it waits its turn behind queued writes) and fails
+// with EUNAVAILABLE when the probe fails (a lock held elsewhere, a full
+// disk) or has not committed when ctx is done. Concurrent calls share one
+// probe in flight.
+func (db *DB) Ready(ctx context.Context) error {
+	if db.opts.ReadOnly {
+		return errReadOnly
+	}
+	db.probeMu.Lock()
+	p := db.probe
+	if p == nil {
+		p = &probe{done: make(chan struct{})}
+		db.probe = p
+		go func() {
+			p.err = db.Update(context.Background(), func(tx baton.Tx) error {
+				return tx.PutSetting(context.Background(), "ready_probe", []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+			})
+			db.probeMu.Lock()
+			db.probe = nil
+			db.probeMu.Unlock()
+			close(p.done)
+		}()
+	}
+	db.probeMu.Unlock()
+	select {
+	case <-p.done:
+		if p.err != nil && baton.ErrorCode(p.err) != baton.EUNAVAILABLE {
+			return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database cannot be written"}, p.err)
+		}
+		return p.err
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database did not commit a write in time"}, ctx.Err())
+	}
+}
+
+// probe is one readiness write in flight; err is set before done closes.
+type probe struct {
+	done chan struct{}
+	err  error
 }
 
 // writer is the single goroutine that owns the write connection.
@@ -250,7 +374,20 @@ func (db *DB) commit(batch []*writeReq) {
 		}
 		if errs[i] = run(r.ctx, tx, r.fn); errs[i] != nil {
 			if _, err := tx.exec(ctx, "ROLLBACK TO w"); err != nil {
-				errs[i] = errors.Join(errs[i], fmt.Errorf("sqlite: rollback to savepoint: %w", err))
+				// The savepoint is gone: SQLite rolled back the whole
+				// transaction (a full disk, an I/O error). Statements after
+				// this would run outside any transaction, so nobody else
+				// runs, and nobody is told their work committed.
+				sqltx.Rollback()
+				aborted := fmt.Errorf("sqlite: shared transaction aborted, nothing written: %w", err)
+				for j, r := range batch {
+					if j == i {
+						r.done <- errors.Join(errs[i], aborted)
+					} else {
+						r.done <- aborted
+					}
+				}
+				return
 			}
 		}
 		if _, err := tx.exec(ctx, "RELEASE w"); err != nil && errs[i] == nil {
@@ -274,14 +411,17 @@ func (db *DB) commit(batch []*writeReq) {
 }
 
 // run calls fn, turning a panic into an error so one bad request cannot take
-// the writer (and every other caller's work) down.
+// the writer (and every other caller's work) down. fn's statements run on
+// ctx without its cancellation: an interrupted write statement makes SQLite
+// roll back the whole shared transaction, so a caller that goes away must
+// not be able to interrupt one.
 func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("sqlite: panic in transaction: %v", p)
 		}
 	}()
-	tx.ctx = ctx
+	tx.own = context.WithoutCancel(ctx)
 	return fn(tx)
 }
 
@@ -289,7 +429,7 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 func (db *DB) View(ctx context.Context, fn func(baton.Tx) error) error {
 	sqltx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("sqlite: begin read: %w", err)
+		return unavailable(fmt.Errorf("sqlite: begin read: %w", err))
 	}
 	defer func() {
 		sqltx.Rollback()
@@ -297,7 +437,7 @@ func (db *DB) View(ctx context.Context, fn func(baton.Tx) error) error {
 			db.rst.flush(ctx, db.r)
 		}
 	}()
-	return fn(&Tx{tx: sqltx, cache: &db.rst, ctx: ctx})
+	return unavailable(fn(&Tx{tx: sqltx, cache: &db.rst}))
 }
 
 // stmtCache keeps one prepared statement per query text and pool. A

@@ -1,5 +1,7 @@
 package sqlite
 
+import "context"
+
 // SetBatchHook installs fn as the writer's batch hook, called with each
 // batch's size before it runs. Call it before the first Update.
 func (db *DB) SetBatchHook(fn func(n int)) { db.batch = fn }
@@ -9,3 +11,10 @@ func (db *DB) Queued() int { return len(db.reqs) }
 
 // Stopping returns a channel that is closed once Close has been called.
 func (db *DB) Stopping() <-chan struct{} { return db.stop }
+
+// Exec runs a statement in the transaction, for tests that need SQL the
+// store's methods do not offer.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := tx.exec(ctx, query, args...)
+	return err
+}

@@ -15,12 +15,23 @@ import (
 type Tx struct {
 	tx    *sql.Tx
 	cache *stmtCache
-	ctx   context.Context
+	// own, when set (in a write transaction), is the context every
+	// statement runs on, whatever context the caller passes: see run.
+	own context.Context
 }
 
 var _ baton.Tx = (*Tx)(nil)
 
+// context returns the context a statement runs on.
+func (tx *Tx) context(ctx context.Context) context.Context {
+	if tx.own != nil {
+		return tx.own
+	}
+	return ctx
+}
+
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.context(ctx)
 	if s := tx.cache.get(query); s != nil {
 		return tx.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 	}
@@ -28,6 +39,7 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.context(ctx)
 	if s := tx.cache.get(query); s != nil {
 		return tx.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 	}
@@ -35,6 +47,7 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.context(ctx)
 	if s := tx.cache.get(query); s != nil {
 		return tx.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 	}
@@ -121,11 +134,33 @@ func (tx *Tx) TokenByHash(ctx context.Context, hash string) (*baton.Token, error
 }
 
 // sqliteConstraintUnique is SQLITE_CONSTRAINT_UNIQUE; primary keys report
-// SQLITE_CONSTRAINT_PRIMARYKEY.
+// SQLITE_CONSTRAINT_PRIMARYKEY. The others are primary result codes, which
+// extended codes carry in their low byte.
 const (
 	sqliteConstraintUnique     = 2067
 	sqliteConstraintPrimaryKey = 1555
+	sqliteBusy                 = 5
+	sqliteLocked               = 6
+	sqliteFull                 = 13
 )
+
+// unavailable marks err as EUNAVAILABLE (answered 503 with Retry-After) when
+// its cause is a database lock held elsewhere (SQLITE_BUSY, SQLITE_LOCKED,
+// after the busy timeout) or a full disk: conditions that pass, unlike a
+// bug. Other errors, and nil, come back unchanged.
+func unavailable(err error) error {
+	var e interface{ Code() int }
+	if err == nil || !errors.As(err, &e) || baton.ErrorCode(err) == baton.EUNAVAILABLE {
+		return err
+	}
+	switch e.Code() & 0xff {
+	case sqliteBusy, sqliteLocked:
+		return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database is locked by another connection; retry shortly"}, err)
+	case sqliteFull:
+		return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database's disk is full"}, err)
+	}
+	return err
+}
 
 // isUnique reports whether err is a unique or primary key violation.
 func isUnique(err error) bool {

@@ -122,7 +122,7 @@ func (tx *Tx) Loads(ctx context.Context, userIDs []string, now time.Time) (map[s
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT owner_id, count(*) FROM handoffs WHERE owner_id IN (`+in+`)
+	rows, err := tx.tx.QueryContext(tx.context(ctx), `SELECT owner_id, count(*) FROM handoffs WHERE owner_id IN (`+in+`)
 		AND state IN ('assigned', 'accepted', 'actioned') GROUP BY owner_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: loads: %w", err)
@@ -141,7 +141,7 @@ func (tx *Tx) Loads(ctx context.Context, userIDs []string, now time.Time) (map[s
 	rows.Close()
 	today := utcDay(now)
 	args = append(append([]any{today}, args...), today-29)
-	rows, err = tx.tx.QueryContext(ctx, `SELECT user_id, sum(CASE WHEN day = ? THEN n ELSE 0 END), sum(n) FROM assign_days
+	rows, err = tx.tx.QueryContext(tx.context(ctx), `SELECT user_id, sum(CASE WHEN day = ? THEN n ELSE 0 END), sum(n) FROM assign_days
 		WHERE user_id IN (`+in+`) AND day >= ? GROUP BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: loads: %w", err)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -45,6 +47,16 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, _ baton.Pr
 	q := r.URL.Query()
 	f := baton.HandoffFilter{OwnerID: q.Get("owner"), Type: q.Get("type"), Cursor: q.Get("cursor")}
 	var v baton.Validation
+	if strings.Contains(f.OwnerID, "@") {
+		id, err := s.userIDByEmail(r.Context(), f.OwnerID)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			v.Add("owner", "no user has the email %s", f.OwnerID)
+		}
+		f.OwnerID = id
+	}
 	if st := q.Get("state"); st == "open" {
 		f.Open = true
 	} else if st != "" {
@@ -94,6 +106,20 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, _ baton.Pr
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"handoffs": list, "next_cursor": next})
 	return nil
+}
+
+// userIDByEmail returns the id of the user with email (any case), or "".
+func (s *Server) userIDByEmail(ctx context.Context, email string) (string, error) {
+	users, err := s.svc.Users(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, strings.TrimSpace(email)) {
+			return u.ID, nil
+		}
+	}
+	return "", nil
 }
 
 func (s *Server) completeActivity(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
@@ -191,9 +217,18 @@ func (s *Server) metricsSummary(w http.ResponseWriter, r *http.Request, _ baton.
 	return nil
 }
 
+// Bounds of a query window's from and to: nothing Baton stores is older
+// than earliestTime, and nothing is later than a year from now. The longest
+// window (366 days) is the service's to check.
+var earliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const latestAhead = 366 * 24 * time.Hour
+
 // window reads the from and to query parameters (RFC 3339 times or dates):
-// to defaults to now and from to span before to. Bad values are added to v.
+// to defaults to now and from to span before to. Bad values, and times
+// before 2000 or more than a year ahead, are added to v, never replaced.
 func (s *Server) window(q url.Values, v *baton.Validation, span time.Duration) (from, to time.Time) {
+	now := s.svc.Clock().Now()
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
@@ -204,11 +239,15 @@ func (s *Server) window(q url.Values, v *baton.Validation, span time.Duration) (
 				v.Add(p.name, "must be an RFC 3339 time or a date (2026-11-20)")
 				continue
 			}
+			if t.Before(earliestTime) || t.After(now.Add(latestAhead)) {
+				v.Add(p.name, "must be between 2000-01-01 and a year from now")
+				continue
+			}
 			*p.dst = t
 		}
 	}
 	if to.IsZero() {
-		to = s.svc.Clock().Now()
+		to = now
 	}
 	if from.IsZero() {
 		from = to.Add(-span)

@@ -148,6 +148,7 @@ var intakeNotices = map[int]struct{ Title, Text string }{
 	http.StatusBadRequest:            {"Form not readable", "We could not read the form. Please go back and send it again."},
 	http.StatusRequestEntityTooLarge: {"Answers too long", "Your answers are too long to send. Please shorten them and try again."},
 	http.StatusInternalServerError:   {"Something went wrong", "Something went wrong on our side. Please try again later."},
+	http.StatusServiceUnavailable:    {"Please try again", "We are busy for a moment. Please try again in a minute."},
 }
 
 func (s *Server) intakeNotice(w http.ResponseWriter, r *http.Request, status int) {
@@ -164,8 +165,13 @@ func (s *Server) intakeError(w http.ResponseWriter, r *http.Request, err error) 
 		s.intakeNotice(w, r, http.StatusGone)
 	case errors.Is(err, service.ErrIntakeLimit):
 		s.intakeNotice(w, r, http.StatusTooManyRequests)
+	case s.clientGone(w, r, err):
+	case baton.ErrorCode(err) == baton.EUNAVAILABLE:
+		s.log.Warn("intake unavailable", "request_id", requestIDOf(r), "method", r.Method, "err", err)
+		w.Header().Set("Retry-After", retryAfter)
+		s.intakeNotice(w, r, http.StatusServiceUnavailable)
 	default:
-		s.log.Error("intake", "method", r.Method, "err", err)
+		s.log.Error("intake", "request_id", requestIDOf(r), "method", r.Method, "err", err)
 		s.intakeNotice(w, r, http.StatusInternalServerError)
 	}
 }

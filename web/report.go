@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -51,7 +50,7 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Princ
 // as an attachment named for the window's end date (UTC).
 func writeSLACSV(w http.ResponseWriter, report *metrics.SLAReport) error {
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
+	cw := newCSVWriter(&buf)
 	row := func(dimension string, g metrics.Group) []string {
 		return []string{dimension, g.Key, strconv.Itoa(g.Handoffs), strconv.Itoa(g.Breached), formatFloat(g.BreachRate),
 			formatFloat(g.MedianMarginSeconds), formatFloat(g.P90MarginSeconds)}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,16 @@ var statuses = map[string]int{
 	baton.EUNAUTHORIZED: http.StatusUnauthorized,
 	baton.EFORBIDDEN:    http.StatusForbidden,
 	baton.EINTERNAL:     http.StatusInternalServerError,
+	baton.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
+
+// retryAfter is the Retry-After of a 503, in seconds: long enough for a
+// lock held by a backup or another connection to pass.
+const retryAfter = "5"
+
+// statusClientGone is the access log's status for a request whose client
+// went away before it was answered (nginx's 499); no client reads it.
+const statusClientGone = 499
 
 // errBadRequest marks input that could not be parsed at all (400), as
 // opposed to parsed input with invalid fields (422).
@@ -39,7 +49,9 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// respondError writes err as JSON; only internal errors are logged, once.
+// respondError writes err as JSON; only internal errors are logged as
+// errors, once. A client that went away is no internal error: it is logged
+// at info and answered with nothing.
 func (s *Server) respondError(w http.ResponseWriter, r *http.Request, err error) {
 	code := baton.ErrorCode(err)
 	status := statuses[code]
@@ -47,8 +59,15 @@ func (s *Server) respondError(w http.ResponseWriter, r *http.Request, err error)
 	if errors.As(err, &bad) {
 		status = http.StatusBadRequest
 	}
-	if code == baton.EINTERNAL {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if s.clientGone(w, r, err) {
+		return
+	}
+	switch code {
+	case baton.EINTERNAL:
+		s.log.Error("request failed", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern, "err", err)
+	case baton.EUNAVAILABLE:
+		s.log.Warn("request unavailable", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern, "err", err)
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message = code, baton.ErrorMessage(err)
@@ -60,6 +79,18 @@ func (s *Server) respondError(w http.ResponseWriter, r *http.Request, err error)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baton"`)
 	}
 	writeJSON(w, status, body)
+}
+
+// clientGone reports whether err only says that the client went away (its
+// request's context ended); if so it logs that at info and records status
+// 499 for the access log, and the caller writes nothing more.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) bool {
+	if r.Context().Err() == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return false
+	}
+	s.log.Info("client went away", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern)
+	w.WriteHeader(statusClientGone)
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -101,6 +132,18 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "body has data after the JSON object"}}
+	}
+	// encoding/json turns invalid UTF-8 into U+FFFD, so two different
+	// values could arrive as one (two external ids, one signal): refuse.
+	if path, bad := badText(body); bad {
+		return &baton.Error{Code: baton.EINVALID, Message: "invalid " + path,
+			Fields: []baton.FieldError{{Field: path, Message: "must be valid UTF-8 text"}}}
+	}
+	// A zero time reads as "not given" everywhere (occurred_at becomes
+	// now): one sent on purpose is refused rather than replaced.
+	if path := zeroTime(body, reflect.ValueOf(dst), ""); path != "" {
+		return &baton.Error{Code: baton.EINVALID, Message: "invalid " + path,
+			Fields: []baton.FieldError{{Field: path, Message: "must be a real time, not the zero time 0001-01-01T00:00:00Z: omit the field instead"}}}
 	}
 	return nil
 }

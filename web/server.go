@@ -1,9 +1,11 @@
 // Package web is Baton's HTTP edge: the JSON API under /api/v1, the health
-// check, and the server-rendered pages. Handlers are thin: parse, call one
-// service method, respond. Errors become statuses in one place (respond.go).
+// and readiness checks, and the server-rendered pages. Handlers are thin:
+// parse, call one service method, respond. Errors become statuses in one
+// place (respond.go). Every request gets one access-log line (accesslog.go).
 package web
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"html/template"
@@ -29,6 +31,12 @@ type Server struct {
 	MaxBody int64
 	// Intake rate-limits the prospect's intake form (see IntakeLimits).
 	Intake IntakeLimits
+	// Ready reports whether Baton can write now, for GET /readyz (503 when
+	// it returns an error). It is called with a short deadline (ReadyTimeout).
+	// Nil makes /readyz answer as /healthz.
+	Ready func(context.Context) error
+	// ReadyTimeout bounds one readiness check (default 2s).
+	ReadyTimeout time.Duration
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -49,6 +57,7 @@ func New(svc *service.Service, log *slog.Logger) (*Server, error) {
 // routes is the whole route table.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 
 	api := func(pattern string, role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) {
 		s.mux.Handle(pattern, s.authAPI(role, h))
@@ -86,10 +95,17 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }
 
-// ServeHTTP makes Server an http.Handler.
+// ServeHTTP makes Server an http.Handler. It gives the request its id
+// (X-Request-Id, echoed or made) and logs one access line when it is done.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := requestID(r.Header.Get("X-Request-Id"))
+	w.Header().Set("X-Request-Id", id)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
+	rec := &recorder{ResponseWriter: w}
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	s.mux.ServeHTTP(rec, r)
+	s.accessLog(r, id, rec, time.Since(start))
 }
 
 // HTTPServer returns an *http.Server for s with sane timeouts.
@@ -132,12 +148,32 @@ func (s *Server) principal(r *http.Request, cookie bool) (baton.Principal, error
 	return s.svc.Authenticate(r.Context(), secret)
 }
 
+// healthz is liveness: the process answers and can read its database.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if _, err := s.svc.Users(ctx); err != nil {
-		s.log.Error("healthz", "err", err)
+		s.log.Error("healthz", "request_id", requestIDOf(r), "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz is readiness: Baton can write now (not locked by another
+// connection, disk not full). It answers 503 with Retry-After and the
+// reason otherwise.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.Ready == nil {
+		s.healthz(w, r)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), cmp.Or(s.ReadyTimeout, 2*time.Second))
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		s.log.Warn("not ready", "request_id", requestIDOf(r), "err", err)
+		w.Header().Set("Retry-After", retryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": baton.ErrorMessage(err)})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -51,6 +51,8 @@ func (c *fakeClock) Add(d time.Duration) {
 type stack struct {
 	srv    *httptest.Server
 	web    *web.Server
+	db     *sqlite.DB
+	path   string // the SQLite file
 	svc    *service.Service
 	clock  *fakeClock
 	timers *worker.Timers
@@ -65,8 +67,15 @@ type stack struct {
 
 func newStack(t testing.TB) *stack {
 	t.Helper()
+	return newStackWith(t, sqlite.Options{Synchronous: "NORMAL"})
+}
+
+// newStackWith is newStack over a store opened with opts.
+func newStackWith(t testing.TB, opts sqlite.Options) *stack {
+	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{Synchronous: "NORMAL"})
+	path := filepath.Join(t.TempDir(), "baton.db")
+	db, err := sqlite.Open(ctx, path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +88,7 @@ func newStack(t testing.TB) *stack {
 	}
 	srv := httptest.NewServer(ws) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
-	s := &stack{srv: srv, web: ws, svc: svc, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
+	s := &stack{srv: srv, web: ws, svc: svc, db: db, path: path, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
 	for _, tok := range []struct {
 		role string
 		dst  *string

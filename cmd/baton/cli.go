@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
@@ -19,8 +20,8 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
 	role := fs.String("role", "", "admin, manager or rep")
 	name := fs.String("name", "", "who or what the token is for")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	svc, closeDB, err := openService(ctx, *path, playbook.Default())
 	if err != nil {
@@ -32,6 +33,30 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+// migrateCmd runs `baton migrate --db PATH`: it creates the database if it
+// does not exist and applies pending migrations, the one command besides
+// serve that creates a file (so a token can be made before the first serve).
+func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file to create or migrate")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"usage: baton migrate --db PATH"}
+	}
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: migrated\n", *path)
 	return nil
 }
 
@@ -65,9 +90,16 @@ func playbookDefault(stdout io.Writer) error {
 	return err
 }
 
-// openService opens the database at path (creating and migrating it) for a
-// one-off command, with the wall clock and the given playbook.
+// openService opens the existing database at path (migrating it) for a
+// one-off command, with the wall clock and the given playbook. Unlike serve,
+// it never creates the file: a mistyped --db must not leave an empty
+// database behind and report success.
 func openService(ctx context.Context, path string, pb *playbook.Playbook) (*service.Service, func() error, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("database %s does not exist: pass --db (or BATON_DB) with the file baton serve uses, or create it with baton migrate --db %s", path, path)
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("database %s: %w", path, err)
+	}
 	db, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		return nil, nil, err

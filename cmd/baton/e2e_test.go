@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
 )
 
@@ -74,13 +76,21 @@ func start(t *testing.T, db string, env ...string) *server {
 	return nil
 }
 
+// createToken creates the database at db (as serve would) and an admin
+// token in it, and returns the token's secret.
 func createToken(t *testing.T, db string) string {
 	t.Helper()
-	out, err := batonCmd(t, nil, "token", "create", "--db", db, "--role", "admin", "--name", "e2e").Output()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, secret, err := service.New(store, baton.SystemClock{}, playbook.Default(), nil).CreateToken(ctx, "e2e", baton.TokenAdmin)
 	if err != nil {
 		t.Fatalf("token create: %v", err)
 	}
-	return strings.TrimSpace(string(out))
+	return secret
 }
 
 func post(url, token string, body any) (int, error) {
@@ -163,7 +173,8 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	s2 := start(t, db, "BATON_CLOCK_OFFSET=1h")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	store, err := sqlite.Open(ctx, db, sqlite.Options{})
+	// The running server owns the file: read it read-only beside it.
+	store, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,8 +29,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// Flags may come before or after the file.
 	var files []string
 	for rest := args[1:]; ; {
-		if err := fs.Parse(rest); err != nil {
-			return usageError{err.Error()}
+		if err := parseFlags(fs, rest, stdout); err != nil {
+			return err
 		}
 		if fs.NArg() == 0 {
 			break

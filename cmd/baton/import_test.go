@@ -18,8 +18,8 @@ import (
 func TestImportCommand(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "baton.db")
+	db := newDBFile(t)
+	dir := filepath.Dir(db)
 	cli := func(args ...string) (string, error) {
 		t.Helper()
 		var stdout, stderr bytes.Buffer

@@ -13,6 +13,8 @@ import (
 	_ "net/http/pprof" // served only on BATON_DEBUG_ADDR
 	"os"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,7 +36,7 @@ type Config struct {
 	Playbook      string // playbook YAML; empty uses the embedded default (BATON_PLAYBOOK)
 	Demo          bool   // load the demo team and a week of signals into an empty database
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
-	WebhookSecret string // HMAC key for the Baton-Signature header (BATON_WEBHOOK_SECRET)
+	WebhookSecret string // HMAC key for the Baton-Signature header: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
 }
@@ -55,14 +57,63 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.Playbook, "playbook", env("BATON_PLAYBOOK", ""), "playbook YAML file; default: the embedded playbook (env BATON_PLAYBOOK)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load a demo team and a week of signals into an empty database")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
-	fs.StringVar(&cfg.WebhookSecret, "webhook-secret", env("BATON_WEBHOOK_SECRET", ""), "HMAC-SHA256 key for webhook signatures (env BATON_WEBHOOK_SECRET)")
+	secretFile := fs.String("webhook-secret-file", env("BATON_WEBHOOK_SECRET_FILE", ""), "file holding the HMAC-SHA256 key for webhook signatures; or set BATON_WEBHOOK_SECRET (never on the command line)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := refuseSecretFlags(args); err != nil {
+		return err
 	}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	secret, err := webhookSecret(os.Getenv("BATON_WEBHOOK_SECRET"), *secretFile)
+	if err != nil {
+		return err
+	}
+	cfg.WebhookSecret = secret
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	return Serve(ctx, cfg, stdout, log)
+}
+
+// secretFlags are flags that would carry a secret on the command line,
+// where ps, /proc/PID/cmdline and /debug/pprof/cmdline show it.
+var secretFlags = []string{"webhook-secret"}
+
+// refuseSecretFlags fails, saying how to pass the secret instead, when args
+// hold a secret flag.
+func refuseSecretFlags(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || !slices.Contains(secretFlags, name) {
+			continue
+		}
+		return usageError{fmt.Sprintf("--%s is not accepted: a secret on the command line is visible to every user of the machine (ps) and in /debug/pprof/cmdline; "+
+			"set BATON_WEBHOOK_SECRET in the environment or put it in a file and pass --webhook-secret-file FILE", name)}
+	}
+	return nil
+}
+
+// webhookSecret returns the webhook key from the environment's value or
+// from file (its trailing newline dropped); giving both is an error.
+func webhookSecret(fromEnv, file string) (string, error) {
+	if file == "" {
+		return fromEnv, nil
+	}
+	if fromEnv != "" {
+		return "", usageError{"both BATON_WEBHOOK_SECRET and --webhook-secret-file are set: use one"}
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("webhook secret: %w", err)
+	}
+	secret := strings.TrimRight(string(b), "\r\n")
+	if strings.TrimSpace(secret) == "" {
+		return "", fmt.Errorf("webhook secret: %s is empty", file)
+	}
+	return secret, nil
 }
 
 // Serve runs Baton until ctx is done.
@@ -82,7 +133,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		}
 	}
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
-		return usageError{"--webhook-url needs --webhook-secret (or BATON_WEBHOOK_SECRET) to sign deliveries"}
+		return usageError{"--webhook-url needs a key to sign deliveries: set BATON_WEBHOOK_SECRET or pass --webhook-secret-file FILE"}
 	}
 	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
@@ -128,6 +179,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if err != nil {
 		return err
 	}
+	srv.Ready = db.Ready
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
