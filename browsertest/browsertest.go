@@ -43,9 +43,9 @@ const DefaultTimeout = 15 * time.Second
 // is looked for: the path of a Chromium or Chrome executable.
 const EnvChrome = "BATON_CHROME"
 
-// Candidates are the paths New tries, in order, after EnvChrome: Debian's
+// candidates are the paths New tries, in order, after EnvChrome: Debian's
 // chromium-headless-shell (small, made for this), then full Chromium.
-var Candidates = []string{
+var candidates = [...]string{
 	"/usr/bin/chromium-headless-shell",
 	"/usr/bin/chromium",
 	"/usr/bin/chromium-browser",
@@ -78,16 +78,23 @@ type Browser struct {
 
 // New starts a headless Chromium for t and closes it when t ends, failing
 // t if a process it started outlives it. The browser is EnvChrome, else the
-// first of Candidates that exists. With none, New skips t, or fails it when
+// first that exists of /usr/bin/chromium-headless-shell, /usr/bin/chromium
+// and /usr/bin/chromium-browser. With none, New skips t, or fails it when
 // the CI environment variable is set (to anything but "", "0" or "false").
 func New(t testing.TB, opts ...Option) *Browser {
+	t.Helper()
+	return start(t, os.Getenv, executable, opts...)
+}
+
+// start is New with the environment and the file system as arguments.
+func start(t testing.TB, getenv func(string) string, isExec func(string) bool, opts ...Option) *Browser {
 	t.Helper()
 	cfg := config{timeout: DefaultTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	path, err := locate(os.Getenv, executable)
-	if errors.Is(err, errNoBrowser) && !inCI(os.Getenv("CI")) {
+	path, err := locate(getenv, isExec)
+	if errors.Is(err, errNoBrowser) && !inCI(getenv("CI")) {
 		t.Skipf("browsertest: skipped: %v", err)
 	}
 	if err != nil {
@@ -131,7 +138,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 }
 
 // locate finds the browser: the EnvChrome override, which must then be
-// executable, else the first executable of Candidates, else errNoBrowser.
+// executable, else the first executable of candidates, else errNoBrowser.
 func locate(getenv func(string) string, isExec func(string) bool) (string, error) {
 	if p := getenv(EnvChrome); p != "" {
 		if !isExec(p) {
@@ -139,7 +146,7 @@ func locate(getenv func(string) string, isExec func(string) bool) (string, error
 		}
 		return p, nil
 	}
-	for _, p := range Candidates {
+	for _, p := range candidates {
 		if isExec(p) {
 			return p, nil
 		}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -81,6 +82,52 @@ func (r *recorder) Errorf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// Skipf and Fatalf record the message and end the goroutine, as a test's
+// do; call them on a goroutine of one's own.
+func (r *recorder) Skipf(format string, args ...any) {
+	r.Errorf("skip: "+format, args...)
+	runtime.Goexit()
+}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Errorf("fatal: "+format, args...)
+	runtime.Goexit()
+}
+
+func TestNewWithoutABrowser(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, ci, want string
+	}{
+		{name: "SkipsLocally", ci: "", want: "skip: browsertest: skipped: " + errNoBrowser.Error()},
+		{name: "SkipsWhenCIIsFalse", ci: "false", want: "skip: browsertest: skipped: " + errNoBrowser.Error()},
+		{name: "FailsInCI", ci: "true", want: "fatal: browsertest: " + errNoBrowser.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{TB: t}
+			getenv := func(k string) string {
+				if k == "CI" {
+					return tc.ci
+				}
+				return ""
+			}
+			done := make(chan *Browser)
+			go func() {
+				var b *Browser
+				defer func() { done <- b }()
+				b = start(rec, getenv, func(string) bool { return false })
+			}()
+			if b := <-done; b != nil {
+				t.Fatalf("got a browser, want none")
+			}
+			if diff := cmp.Diff([]string{tc.want}, rec.errs); diff != "" {
+				t.Errorf("reports (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
 func TestBrowser(t *testing.T) {
