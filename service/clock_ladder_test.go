@@ -457,7 +457,7 @@ func TestLastRungRepeats(t *testing.T) {
 		t.Parallel()
 		e := ladderEnv(t)
 		h := e.ingest(t, demoRequest("d")) // reassigned to the backup at 11:30, whose ladder ends with ops
-		walk(t, e, 6*time.Hour)          // 15:00 New York: the backup's ops alert at 14:30
+		walk(t, e, 6*time.Hour)            // 15:00 New York: the backup's ops alert at 14:30
 		if got := opsAlerts(t, e, h.ID); got != 1 {
 			t.Fatalf("got %d ops alerts on day one, want 1", got)
 		}
