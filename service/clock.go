@@ -552,3 +552,24 @@ func (s *Service) fireOutcomeDue(ctx context.Context, tx baton.Tx, h *baton.Hand
 	}
 	return true, s.notify(ctx, tx, h, baton.MsgOutcome, manager, now, "A meeting's outcome is overdue on a handoff your report owns.")
 }
+
+// SLALeft returns the SLA time from t to deadline on h's clock (its tier's,
+// on the receiving team's calendar): what a paused clock has left. It is
+// negative when the deadline had already passed at t.
+func (s *Service) SLALeft(h *baton.Handoff, t, deadline time.Time) time.Duration {
+	if deadline.Before(t) {
+		return deadline.Sub(t)
+	}
+	return slaClock(s.Playbook(), h).Between(t, deadline)
+}
+
+// OutcomeDue returns when the outcome of h's meeting m is due: the tier's
+// outcome_by after the meeting ends, on h's clock.
+func (s *Service) OutcomeDue(h *baton.Handoff, m *baton.Meeting) time.Time {
+	pb := s.Playbook()
+	clock, outcomeBy := slaClock(pb, h), 24*time.Hour
+	if tier := tierOf(pb, h); tier != nil {
+		outcomeBy = time.Duration(tier.OutcomeBy)
+	}
+	return clock.Add(m.StartsAt.Add(time.Duration(m.Duration)), clock.Span(outcomeBy))
+}
