@@ -338,6 +338,30 @@ func TestLadderStepsKeepTheirOrder(t *testing.T) {
 			}
 		}
 	})
+	t.Run("DeferredBreachRidesWithTheBackupMove", func(t *testing.T) {
+		t.Parallel()
+		e := ladderEnv(t)
+		mgr := e.users["mgr"]
+		mgr.WorkingHours = "mon-fri 09:00-10:00" // New York: gone by the 11:00 deadline
+		if _, err := e.svc.PutUser(e.ctx, mgr); err != nil {
+			t.Fatal(err)
+		}
+		h := e.ingest(t, demoRequest("b"))
+		e.advance(t, 2*time.Hour) // 11:00 New York: the deadline; the alert waits for the manager
+		if v := e.view(t, h.ID); v.Breached {
+			t.Fatal("breach alert sent outside the manager's hours")
+		}
+		e.advance(t, 30*time.Minute) // the backup move is due: the breach goes with it
+		v := e.view(t, h.ID)
+		evs := kinds(v.Events)
+		breach, moved := slices.Index(evs, baton.EventBreached), slices.Index(evs, baton.EventReassigned)
+		if breach < 0 || moved < 0 || breach > moved || !v.Breached {
+			t.Errorf("got events %v (breached %v), want the accept breach recorded with the backup move", evs, v.Breached)
+		}
+		if got := len(e.messages(t, baton.MsgBreach)); got != 1 {
+			t.Errorf("got %d breach alerts, want 1 to the manager", got)
+		}
+	})
 	t.Run("HotLeadReminderNeverAfterBreach", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t) // the default playbook: hot is 5 minutes, around the clock
