@@ -6,6 +6,11 @@
 // meeting with the three likeliest objection categories. [ProfileOf] maps the
 // same input to the objection model's [objection.Profile].
 //
+// A handoff of a customer (Input.CustomerSide: closed-won, expansion, churn
+// risk) gets a brief of [KindCustomer] instead, written for the team taking
+// over: what was sold, who is who, what was promised, the risks and what
+// success means, and a notification without objections.
+//
 // Everything is pure and deterministic: no clock (Input.Now is the time), no
 // I/O, no randomness, and no map iteration that shows in the output, so the
 // same Input always gives the same text. Every sentence names the input
@@ -78,6 +83,10 @@ type Input struct {
 	TypicalDeal float64
 	// Owner is the owner's first name, for the greeting.
 	Owner string
+	// CustomerSide makes the brief one for the team taking over a customer
+	// (KindCustomer): what was sold, who is who, what was promised, risks
+	// and what success means, with no objection prediction.
+	CustomerSide bool
 }
 
 // Contact is the person the rep is meeting.
@@ -155,6 +164,10 @@ const NotGiven = "not given"
 // Brief is the CRM brief: the source of truth the rep reads before, during
 // and after the call.
 type Brief struct {
+	// Kind is KindSales or KindCustomer; a customer-side brief fills
+	// Heading, Situation and the customer sections (Sold, People, Promised,
+	// Risks, Success) and leaves the sales sections empty.
+	Kind string `json:"kind"`
 	// Heading names the prospect: "Ana Ruiz, VP Operations, Acme Robotics".
 	Heading string `json:"heading"`
 	// Situation is one to three sentences: who they are, what they asked
@@ -177,6 +190,21 @@ type Brief struct {
 	Qualifiers []Sentence `json:"qualifiers"`
 	// Flags is the unusual information, in the order of the Flag* codes.
 	Flags []Flag `json:"flags"`
+
+	// Sold is what was sold: scope, contract value, terms (KindCustomer).
+	Sold []Sentence `json:"sold,omitempty"`
+	// People is who is who: the main contact, sponsor, champion, economic
+	// buyer, technical lead and other stakeholders (KindCustomer).
+	People []Sentence `json:"people,omitempty"`
+	// Promised is what was promised: commitments and the go-live target
+	// (KindCustomer).
+	Promised []Sentence `json:"promised,omitempty"`
+	// Risks are the objections, open concerns, churn risks and competitors
+	// recorded while selling (KindCustomer).
+	Risks []Sentence `json:"risks,omitempty"`
+	// Success is what success means to the customer: objectives, success
+	// criteria, problems to solve (KindCustomer).
+	Success []Sentence `json:"success,omitempty"`
 }
 
 // Bounds on outside text, in words and runes, so that a pasted essay or a
@@ -198,7 +226,11 @@ const autoKey = "_auto"
 
 // Build assembles the CRM brief from in.
 func Build(in Input) Brief {
+	if in.CustomerSide {
+		return buildCustomer(in)
+	}
 	b := Brief{
+		Kind:       KindSales,
 		Heading:    heading(in),
 		Situation:  situation(in),
 		Objective:  objective(in),
@@ -214,6 +246,9 @@ func Build(in Input) Brief {
 // Text renders the brief as plain text with section headings, for the
 // handoff page, the API and documentation.
 func (b Brief) Text() string {
+	if b.Kind == KindCustomer {
+		return b.customerText()
+	}
 	var w strings.Builder
 	w.WriteString("CRM brief")
 	if b.Heading != "" {
@@ -306,6 +341,16 @@ func situation(in Input) []Sentence {
 // who is "Ana Ruiz, VP Operations at Acme Robotics (manufacturing, 450
 // employees, US), is a prospect, not yet a customer."
 func who(in Input) Sentence {
+	status := "is a prospect, not yet a customer."
+	if in.Account.Customer {
+		status = "is an existing customer."
+	}
+	return whoAs(in, status)
+}
+
+// whoAs is who with the account's status said as status ("is a new
+// customer.").
+func whoAs(in Input, status string) Sentence {
 	var from []string
 	name := clean(in.Contact.Name, maxNameWords, maxNameRunes)
 	switch {
@@ -359,11 +404,7 @@ func who(in Input) Sentence {
 	if len(details) > 0 {
 		s += " (" + strings.Join(details, ", ") + ")"
 	}
-	if in.Account.Customer {
-		s += comma + " is an existing customer."
-	} else {
-		s += comma + " is a prospect, not yet a customer."
-	}
+	s += comma + " " + status
 	from = append(from, "account.customer")
 	return Sentence{Text: s, From: from}
 }

@@ -50,6 +50,9 @@ type Notification struct {
 // and timeline line and the objections are never dropped.
 func PreCall(in Input, b Brief, objections []objection.Prediction) Notification {
 	p := precallParts(in, b, objections)
+	if b.Kind == KindCustomer {
+		p = customerParts(in, b)
+	}
 	var c cuts
 	text := p.render(c)
 	for len(strings.Fields(text)) > MaxWords {
@@ -78,6 +81,9 @@ type parts struct {
 	qualifiers []piece
 	flags      []string
 	objections []string
+	// customer is a customer-side notification: no budget line and no
+	// objections, the sections as key points and the risks to watch.
+	customer bool
 }
 
 // piece is a line of the notification and the input fields it came from.
@@ -145,24 +151,33 @@ func (p parts) render(c cuts) string {
 		}
 		w.WriteString(s.text)
 	}
-	w.WriteString("\n\n" + p.budget + "\n")
+	w.WriteString("\n")
+	if p.budget != "" {
+		w.WriteString("\n" + p.budget + "\n")
+	}
+	keys, watch := "Key qualifiers:", "Watch for:"
+	if p.customer {
+		keys, watch = "Key points:", "Risks to watch:"
+	}
 	if q := p.shownQualifiers(c); len(q) > 0 {
-		w.WriteString("\nKey qualifiers:\n")
+		w.WriteString("\n" + keys + "\n")
 		for _, s := range q {
 			w.WriteString("- " + s + "\n")
 		}
 	}
 	if f := p.flags[:len(p.flags)-c.flags]; len(f) > 0 {
-		w.WriteString("\nWatch for:\n")
+		w.WriteString("\n" + watch + "\n")
 		for _, s := range f {
 			w.WriteString("- " + s + "\n")
 		}
 	}
-	w.WriteString("\nLikely objections:")
-	if len(p.objections) == 0 {
-		w.WriteString(" none predicted.\n")
-	} else {
-		w.WriteString("\n" + strings.Join(p.objections, "\n") + "\n")
+	if !p.customer {
+		w.WriteString("\nLikely objections:")
+		if len(p.objections) == 0 {
+			w.WriteString(" none predicted.\n")
+		} else {
+			w.WriteString("\n" + strings.Join(p.objections, "\n") + "\n")
+		}
 	}
 	if c != (cuts{}) {
 		w.WriteString("\nShortened to fit; the full brief is on the handoff page.\n")

@@ -161,10 +161,34 @@ type LadderStep struct {
 	After   baton.Duration `yaml:"after"`
 	Action  string         `yaml:"action"`
 	Channel string         `yaml:"channel"`
+	// Repeat is how often the last rung repeats while the handoff is still
+	// not accepted: a duration of the tier's SLA time ("4h"; "1d" is one
+	// working day on a business clock) or "off". Only the last step takes
+	// it. Default: DefaultRepeat, except for reassign_backup (never
+	// repeats). Each repeat waits for its recipient's next working minute.
+	Repeat string `yaml:"repeat"`
+	// Repeats caps how many times the last rung repeats; default
+	// DefaultRepeats, at most MaxRepeats.
+	Repeats int `yaml:"repeats"`
 
 	// Fraction is At parsed (0.5 for "50%"); 0 when the step uses After.
 	Fraction float64 `yaml:"-"`
+	// Every is Repeat parsed; 0 when the step does not repeat.
+	Every baton.Duration `yaml:"-"`
 }
+
+// Repeats of a ladder's last rung.
+const (
+	// DefaultRepeat is how often the last rung repeats unless its step
+	// says otherwise: every working day (24 h on an around-the-clock tier).
+	DefaultRepeat = baton.Duration(24 * time.Hour)
+	// DefaultRepeats is how many times the last rung repeats by default.
+	DefaultRepeats = 5
+	// MaxRepeats is the most repeats a step may ask for.
+	MaxRepeats = 100
+	// MinRepeat is the shortest repeat interval.
+	MinRepeat = baton.Duration(time.Minute)
+)
 
 // Calendar is a named business-hours calendar.
 type Calendar struct {
@@ -881,6 +905,41 @@ func validateLadder(v *validator, p string, t *Tier) {
 		} else if st.Channel != baton.ChannelWebhook {
 			v.add(sp+".channel", "tier %q: unknown channel %q (expected webhook)", t.Name, st.Channel)
 		}
+		validateRepeat(v, sp, t, st, j == len(t.Ladder)-1)
+	}
+}
+
+// validateRepeat parses a ladder step's repeat: only the last rung repeats,
+// by default every working day, at most DefaultRepeats times.
+func validateRepeat(v *validator, sp string, t *Tier, st *LadderStep, last bool) {
+	rep := strings.TrimSpace(st.Repeat)
+	if !last {
+		if rep != "" || st.Repeats != 0 {
+			v.add(sp+".repeat", "tier %q: only the last step of a ladder repeats", t.Name)
+		}
+		return
+	}
+	switch {
+	case rep == "off":
+		st.Every = 0
+	case rep == "":
+		if st.Action != ActionReassignBackup {
+			st.Every = DefaultRepeat
+		}
+	case st.Action == ActionReassignBackup:
+		v.add(sp+".repeat", "tier %q: reassign_backup moves a handoff once and cannot repeat; end the ladder with an alert", t.Name)
+	default:
+		d, err := baton.ParseDuration(rep)
+		if err != nil || baton.Duration(d) < MinRepeat {
+			v.add(sp+".repeat", "tier %q: repeat must be a duration of at least %s (e.g. 4h, 1d) or off, got %q", t.Name, MinRepeat, st.Repeat)
+		}
+		st.Every = baton.Duration(d)
+	}
+	switch {
+	case st.Repeats < 0 || st.Repeats > MaxRepeats:
+		v.add(sp+".repeats", "tier %q: repeats must be from 1 to %d, got %d", t.Name, MaxRepeats, st.Repeats)
+	case st.Repeats == 0:
+		st.Repeats = DefaultRepeats
 	}
 }
 

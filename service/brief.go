@@ -2,12 +2,14 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/brief"
 	"github.com/batonhq/baton/objection"
+	"github.com/batonhq/baton/playbook"
 )
 
 // BriefView is a handoff's CRM brief, kept current: it is built from the
@@ -34,15 +36,31 @@ func (s *Service) Brief(ctx context.Context, id string) (*BriefView, error) {
 		if err != nil {
 			return err
 		}
-		preds, err := s.predictObjections(ctx, tx, brief.ProfileOf(in), 3)
-		if err != nil {
-			return err
+		preds := []objection.Prediction{} // a customer-side brief predicts no objections
+		if !in.CustomerSide {
+			if preds, err = s.predictObjections(ctx, tx, brief.ProfileOf(in), 3); err != nil {
+				return err
+			}
 		}
 		b := brief.Build(in)
 		out = &BriefView{Brief: b, Text: b.Text(), Objections: preds, PreCall: brief.PreCall(in, b, preds)}
 		return nil
 	})
 	return out, err
+}
+
+// customerTypes are the handoff types that hand over a customer rather
+// than a prospect.
+var customerTypes = []string{"closed_won", "expansion", "churn_risk"}
+
+// customerSide reports whether a handoff type hands over a customer, so its
+// brief is written for the receiving team (what was sold, who is who, what
+// was promised, risks, what success means) rather than for selling:
+// closed-won, expansion and churn-risk handoffs, and any type customer
+// success receives.
+func customerSide(ht *playbook.HandoffType) bool {
+	to := strings.ToLower(ht.To)
+	return slices.Contains(customerTypes, ht.Name) || to == "cs" || to == "customer_success"
 }
 
 // briefInput gathers what the brief engine needs about a handoff.
@@ -54,6 +72,7 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		for _, f := range pb.Fields(ht) {
 			in.Labels[f.Name] = f.Label
 		}
+		in.CustomerSide = customerSide(ht)
 	}
 	r, err := s.users(ctx, tx)
 	if err != nil {
@@ -121,9 +140,11 @@ func (s *Service) firePreCall(ctx context.Context, tx baton.Tx, t *baton.Timer, 
 	if err != nil {
 		return false, err
 	}
-	preds, err := s.predictObjections(ctx, tx, brief.ProfileOf(in), 3)
-	if err != nil {
-		return false, err
+	var preds []objection.Prediction
+	if !in.CustomerSide {
+		if preds, err = s.predictObjections(ctx, tx, brief.ProfileOf(in), 3); err != nil {
+			return false, err
+		}
 	}
 	n := brief.PreCall(in, brief.Build(in), preds)
 	cats := make([]string, len(preds))

@@ -121,9 +121,10 @@ func TestBriefAndLearning(t *testing.T) {
 	}
 	// Teach the model: calls like this one keep raising security.
 	for i := range 6 {
-		other := bookMeeting(t, e, "teach"+string(rune('a'+i)), 72*time.Hour)
+		other := bookMeeting(t, e, "teach"+string(rune('a'+i)), time.Hour)
 		e.act(t, other.ID, baton.CmdAccept, service.CommandInput{})
 		e.act(t, other.ID, baton.CmdTouch, service.CommandInput{})
+		e.advance(t, time.Hour) // the call starts: its outcome can be recorded
 		e.act(t, other.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeProposal, Objections: []string{"security_compliance"}})
 		if m := e.view(t, other.ID).Meeting; m.Status != baton.MeetingHeld {
 			t.Errorf("meeting after an outcome: got %s, want held", m.Status)
@@ -156,6 +157,7 @@ func TestBriefFlagsPreviousNoShow(t *testing.T) {
 	}
 	e.act(t, first.ID, baton.CmdAccept, service.CommandInput{})
 	e.act(t, first.ID, baton.CmdTouch, service.CommandInput{})
+	e.advance(t, 24*time.Hour) // the meeting time comes and the buyer does not show
 	e.act(t, first.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeNoShow})
 	second := demoRequest("ns2")
 	second.Contact.Email = "ana.ns1@acme-robotics.com" // the same person books again

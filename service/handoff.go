@@ -270,6 +270,10 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 			if err != nil {
 				return err
 			}
+			if m.Status == baton.MeetingBooked && now.Before(m.StartsAt) {
+				return baton.Errorf(baton.ECONFLICT, "cannot record an outcome before the meeting: it starts at %s (in %s)",
+					m.StartsAt.Format(time.RFC3339), m.StartsAt.Sub(now).Round(time.Minute))
+			}
 			if m.Status == baton.MeetingBooked {
 				m.Status, m.UpdatedAt = baton.MeetingHeld, now
 				if in.Outcome == baton.OutcomeNoShow {

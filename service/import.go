@@ -16,6 +16,7 @@ import (
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/bizhours"
 	"github.com/batonhq/baton/match"
+	"github.com/batonhq/baton/playbook"
 )
 
 // Import bounds. A file beyond them is refused whole, before any row is read
@@ -44,6 +45,63 @@ var ErrUnreadableFile = errors.New("service: unreadable import file")
 type ImportResult struct {
 	Created int `json:"created"`
 	Updated int `json:"updated"`
+	// Warnings are rows imported as they are that probably do not do what
+	// was meant (a user in a team nothing routes to), in row order.
+	Warnings []ImportWarning `json:"warnings,omitempty"`
+}
+
+// ImportWarning is a row imported despite a likely mistake.
+type ImportWarning struct {
+	// Row is the 1-based row number in the file; the header is row 1.
+	Row int `json:"row"`
+	// Column names the cell the warning is about.
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+// String writes a warning as a reader expects it: "row 3, column team: …".
+func (w ImportWarning) String() string {
+	return fmt.Sprintf("row %d, column %s: %s", w.Row, w.Column, w.Message)
+}
+
+// routedTeams lists the teams the playbook names: its teams, each handoff
+// type's sender and receiving team, the fallback team and the teams of its
+// routing rules' pools.
+func routedTeams(pb *playbook.Playbook) []string {
+	var teams []string
+	for name := range pb.Teams {
+		teams = append(teams, name)
+	}
+	for _, ht := range pb.HandoffTypes {
+		teams = append(teams, ht.From, ht.To)
+	}
+	teams = append(teams, pb.Routing.FallbackTeam)
+	for _, r := range pb.Routing.Rules {
+		teams = append(teams, r.To.Team)
+	}
+	slices.Sort(teams)
+	return slices.DeleteFunc(slices.Compact(teams), func(t string) bool { return t == "" })
+}
+
+// teamWarnings warns about users who can own handoffs (anyone but managers
+// and admins, who are alerted rather than routed to) in a team that the
+// playbook never routes to: they are imported but will get no handoffs.
+func teamWarnings(pb *playbook.Playbook, rows []*userRow) []ImportWarning {
+	teams := routedTeams(pb)
+	var out []ImportWarning
+	for _, ur := range rows {
+		u := ur.u
+		if u.Role == baton.RoleManager || u.Role == baton.RoleAdmin || slices.Contains(teams, u.Team) {
+			continue
+		}
+		if _, has := ur.rec.cell("team"); !has {
+			continue
+		}
+		out = append(out, ImportWarning{Row: ur.rec.row, Column: "team", Message: fmt.Sprintf(
+			"%s is not a team of the playbook nor of a routing rule, so %s will get no handoffs (the playbook's teams: %s)",
+			quote(u.Team), u.Email, strings.Join(teams, ", "))})
+	}
+	return out
 }
 
 // importColumns is the set of columns an import accepts.
@@ -526,6 +584,7 @@ func (s *Service) importUsers(ctx context.Context, tx baton.Tx, t *table, now ti
 	if len(rows) == 0 {
 		return nil
 	}
+	res.Warnings = teamWarnings(s.Playbook(), rows)
 	return s.bumpRoster(ctx, tx)
 }
 

@@ -41,8 +41,8 @@ func mustImport(t testing.TB, res service.ImportResult, err error, want service.
 	if err != nil {
 		t.Fatalf("import: got error %v, want success", err)
 	}
-	if res != want {
-		t.Fatalf("import: got %+v, want %+v", res, want)
+	if diff := cmp.Diff(want, res); diff != "" {
+		t.Fatalf("import (-want +got):\n%s", diff)
 	}
 }
 
@@ -128,10 +128,10 @@ func TestImportUsers(t *testing.T) {
 			email string
 			want  view
 		}{
-			{"sam.sdr@example.com", view{"sdr", "sdr_na", "na_east", "America/New_York", "mon-fri 09:00-17:00", maya.ID, sue.ID,
+			{"sam.sdr@example.com", view{"sdr", "sdr", "na_east", "America/New_York", "mon-fri 09:00-17:00", maya.ID, sue.ID,
 				2, 40, 10, 150, time.Time{}, time.Time{}, true, false}},
 			// Away through the 26th in her own zone: back on the 27th.
-			{"sue.sdr@example.com", view{"sdr", "sdr_na", "na_east", "America/New_York", "mon-fri 08:00-16:00", maya.ID, sam.ID,
+			{"sue.sdr@example.com", view{"sdr", "sdr", "na_east", "America/New_York", "mon-fri 08:00-16:00", maya.ID, sam.ID,
 				1, 40, 10, 150, time.Date(2026, 12, 24, 0, 0, 0, 0, ny).UTC(), time.Date(2026, 12, 27, 0, 0, 0, 0, ny).UTC(), true, false}},
 			{"cora.csm@example.com", view{"csm", "cs", "", "Asia/Singapore", "", maya.ID, "",
 				1, 0, 0, 0, time.Time{}, time.Time{}, true, true}},

@@ -4,6 +4,7 @@
 package sla
 
 import (
+	"slices"
 	"time"
 
 	"github.com/batonhq/baton/bizhours"
@@ -53,6 +54,38 @@ type Step struct {
 	Index  int
 	Action string
 	Due    time.Time
+	// Merged lists the indexes of earlier rungs that lost their moment to
+	// this one (see InOrder), in ladder order.
+	Merged []int
+}
+
+// InOrder keeps the rungs of a ladder that fire in ladder order. A rung
+// whose due instant is not before that of a later rung (a reminder
+// deferred to its recipient's working hours past the deadline, say) has
+// lost its moment: it is dropped and its index merged into the first
+// later rung to fire, so nothing is ever sent after a later rung. The
+// steps are in ladder order; so is the result.
+func InOrder(steps []Step) []Step {
+	kept := make([]Step, 0, len(steps))
+	first := -1 // index in kept (reversed) of the earliest later rung
+	for i := len(steps) - 1; i >= 0; i-- {
+		st := steps[i]
+		st.Merged = append([]int(nil), st.Merged...)
+		if first >= 0 && !st.Due.Before(kept[first].Due) {
+			kept[first].Merged = append([]int{st.Index}, kept[first].Merged...)
+			continue
+		}
+		kept = append(kept, st)
+		first = len(kept) - 1
+	}
+	slices.Reverse(kept)
+	return kept
+}
+
+// Repeat returns when a rung that fired at t repeats, every d of SLA time
+// (whole days are working days on a business clock).
+func (c Clock) Repeat(t time.Time, d time.Duration) time.Time {
+	return c.Add(t, c.Span(d))
 }
 
 // Plan is the clocks of one assignment.

@@ -13,8 +13,10 @@ import (
 	"github.com/batonhq/baton/service"
 )
 
-// importUsers imports a users CSV file whole: 200 with the counts, 422 with
-// every row error (nothing written), 400 for a body that is not a CSV table.
+// importUsers imports a users CSV file whole: 200 with the counts (and a
+// "warnings" array of {row, column, message} for rows imported despite a
+// likely mistake, such as a team nothing routes to), 422 with every row
+// error (nothing written), 400 for a body that is not a CSV table.
 func (s *Server) importUsers(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
 	return s.importCSV(w, r, s.svc.ImportUsers)
 }

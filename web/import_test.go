@@ -114,3 +114,32 @@ func TestImportUsersAndAccounts(t *testing.T) {
 		}
 	})
 }
+
+// TestImportUsersWarnsAboutUnroutedTeams: a user in a team the playbook
+// never routes to is imported, and the answer names the row.
+func TestImportUsersWarnsAboutUnroutedTeams(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	body := "email,name,role,team,timezone\n" +
+		"ana@w.example,Ana,sdr,sdr,America/New_York\n" +
+		"ben@w.example,Ben,sdr,sdr_na,America/New_York\n"
+	r := s.postCSV(t, "/api/v1/users/import", s.manager, body)
+	if r.status != http.StatusOK {
+		t.Fatalf("got %s, want 200", r)
+	}
+	type warning struct {
+		Row     int    `json:"row"`
+		Column  string `json:"column"`
+		Message string `json:"message"`
+	}
+	got := decode[struct {
+		Created  int       `json:"created"`
+		Warnings []warning `json:"warnings"`
+	}](t, r)
+	if got.Created != 2 || len(got.Warnings) != 1 {
+		t.Fatalf("got %s, want 2 created and one warning", r)
+	}
+	if w := got.Warnings[0]; w.Row != 3 || w.Column != "team" || !strings.Contains(w.Message, `"sdr_na"`) {
+		t.Errorf("got warning %+v, want row 3, column team, naming sdr_na", w)
+	}
+}

@@ -10,21 +10,13 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/service"
 )
 
 const cookieName = "baton_token"
 
 var funcs = template.FuncMap{
-	"left": func(deadline, now time.Time) string {
-		if deadline.IsZero() {
-			return "—"
-		}
-		d := deadline.Sub(now).Round(time.Minute)
-		if d < 0 {
-			return "overdue " + human(-d)
-		}
-		return human(d) + " left"
-	},
+	"left":    left,
 	"overdue": func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
 	"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
 }
@@ -138,5 +130,69 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Pri
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Timeline": tl, "Now": s.svc.Clock().Now()})
+	now := s.svc.Clock().Now()
+	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Timeline": tl, "Now": now, "Clocks": s.pageClocks(v, now)})
+}
+
+// pageClock is one clock shown on the handoff page.
+type pageClock struct {
+	Label   string    // "Accept by"
+	At      time.Time // the deadline or moment
+	Left    string    // "1h30m left", "overdue 5m", "paused with 2h left"
+	Overdue bool
+}
+
+// pageClocks returns the clocks that run for a handoff in its state:
+// accept-by while assigned, first-touch-by while accepted, fix-by while
+// returned, and, once actioned, the meeting's start and then the outcome
+// due after it. A paused handoff's SLA clock shows the SLA time it had left
+// when the pause began; the meeting keeps its own time.
+func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
+	h := v.Handoff
+	var out []pageClock
+	runs := func(label string, deadline time.Time) {
+		if deadline.IsZero() {
+			return
+		}
+		c := pageClock{Label: label, At: deadline, Left: left(deadline, now), Overdue: now.After(deadline)}
+		if !h.PausedAt.IsZero() {
+			switch d := s.svc.SLALeft(h, h.PausedAt, deadline); {
+			case d < 0:
+				c.Left, c.Overdue = "paused, overdue "+human(-d.Round(time.Minute)), true
+			default:
+				c.Left, c.Overdue = "paused with "+human(d.Round(time.Minute))+" left", false
+			}
+		}
+		out = append(out, c)
+	}
+	switch h.State {
+	case baton.StateAssigned:
+		runs("Accept by", h.AcceptBy)
+	case baton.StateAccepted:
+		runs("First touch by", h.FirstTouchBy)
+	case baton.StateReturned:
+		runs("Fix by", h.FixBy)
+	case baton.StateActioned:
+		if m := v.Meeting; m != nil && m.Status != baton.MeetingCancelled {
+			if now.Before(m.StartsAt) {
+				out = append(out, pageClock{Label: "Meeting starts", At: m.StartsAt, Left: "in " + human(m.StartsAt.Sub(now).Round(time.Minute))})
+			} else {
+				due := s.svc.OutcomeDue(h, m)
+				out = append(out, pageClock{Label: "Outcome due by", At: due, Left: left(due, now), Overdue: now.After(due)})
+			}
+		}
+	}
+	return out
+}
+
+// left says how long is left before deadline, or how overdue it is.
+func left(deadline, now time.Time) string {
+	if deadline.IsZero() {
+		return "—"
+	}
+	d := deadline.Sub(now).Round(time.Minute)
+	if d < 0 {
+		return "overdue " + human(-d)
+	}
+	return human(d) + " left"
 }

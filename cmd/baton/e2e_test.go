@@ -248,13 +248,15 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					}
 				}
 			}
-			// Overdue steps fire in due order: reminder, breach, backup move.
-			if got := strings.Join(order, ","); !strings.HasPrefix(got, "reminded,sla_breached,reassigned") {
-				t.Errorf("handoff %s: steps fired in order %s, want reminded,sla_breached,reassigned", h.ID, got)
+			// Overdue steps fire in due order: breach, backup move. The
+			// reminder lost its moment in the downtime (the breach was due
+			// too), so it is skipped, never sent after the breach.
+			if got := strings.Join(order, ","); !strings.HasPrefix(got, "sla_breached,reassigned") && !strings.HasPrefix(got, "reminded,sla_breached,reassigned") {
+				t.Errorf("handoff %s: steps fired in order %s, want sla_breached,reassigned (after a reminder only if it was due before the crash)", h.ID, got)
 			}
-			// The ladder of generation 1: one reminder, one backup move.
-			if counts[baton.EventReminded] != 1 || counts[baton.EventReassigned] != 1 || counts[baton.EventCreated] != 1 {
-				t.Errorf("handoff %s: got events %v, want exactly one created, reminded and reassigned", h.ID, counts)
+			// The ladder of generation 1: at most one reminder, one backup move.
+			if counts[baton.EventReminded] > 1 || counts[baton.EventReassigned] != 1 || counts[baton.EventCreated] != 1 {
+				t.Errorf("handoff %s: got events %v, want exactly one created and reassigned, at most one reminded", h.ID, counts)
 			}
 		}
 		if len(all) < len(acked) {

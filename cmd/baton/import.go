@@ -67,6 +67,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case err != nil:
 		return fmt.Errorf("import %s from %s: %w", kind, file, err)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stdout, "%s: warning: %s\n", file, w)
+	}
 	fmt.Fprintf(stdout, "%s: %d %s created, %d updated\n", file, res.Created, kind, res.Updated)
 	return nil
 }
