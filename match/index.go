@@ -260,7 +260,7 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	defer ix.scratch.Put(s)
 	qFirst := firstWord(q.runes)
 	s.grams = trigrams(s.grams[:0], qFirst)
-	need := firstWordNeed(len(qFirst), len(q.words) == 1)
+	need := firstWordNeed(len(qFirst))
 	for _, g := range s.grams {
 		posts := ix.postings[g]
 		if len(posts) > ix.stopLen {
@@ -314,9 +314,9 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 // first word is the same word (sharing all n trigrams), a slip of it (one
 // edit from four letters, two from eight, each edit breaking at most four
 // trigrams), an inflection sharing a stem of four letters (three
-// trigrams), or, when the query is one word, a longer word it starts
-// (n−1).
-func firstWordNeed(n int, oneWord bool) int {
+// trigrams), or the start of a longer word (n−1), when the query is one
+// word or its first two words are the name's first written apart.
+func firstWordNeed(n int) int {
 	need := n
 	switch {
 	case n >= 8:
@@ -327,15 +327,16 @@ func firstWordNeed(n int, oneWord bool) int {
 	if n >= 4 {
 		need = min(need, 3)
 	}
-	if oneWord {
-		need = min(need, n-1)
-	}
+	// One word starting another: a one-word query that starts a longer
+	// name, or a first word written apart from the next ("Blue Field").
+	need = min(need, n-1)
 	return max(need, 1)
 }
 
 // fuzzyScore is the rule for a fuzzy name match: the Jaro-Winkler
 // similarity of the query q (whose first word is qFirst) and the account
-// name, which it returns, must reach threshold, so must that of their first
+// name, which it returns, must reach threshold (compared without spaces
+// when they have different numbers of words), so must that of their first
 // words, and the words must agree one by one (see wordsAgree). The
 // first-word test keeps "Bayview Dental Studio" off "Bayside Dental Studio"
 // (0.94 whole, 0.87 first word); the word test keeps "Harborside Medical
@@ -343,13 +344,38 @@ func firstWordNeed(n int, oneWord bool) int {
 // "Summit Cloud Systems", whose whole names and first words score high.
 func (s *jaroScratch) fuzzyScore(q *nameForm, qFirst []rune, name *nameForm, threshold float64) (float64, bool) {
 	score := s.jaroWinkler(q.runes, name.runes)
-	if score < threshold || s.jaroWinkler(qFirst, firstWord(name.runes)) < threshold {
+	if score < threshold && len(q.words) != len(name.words) {
+		// Words written together or apart shift the spaced names against
+		// each other; compare them without spaces.
+		score = s.jaroWinkler([]rune(q.key), []rune(name.key))
+	}
+	if score < threshold || !s.firstWordsAlike(qFirst, q.runes, name.runes, threshold) {
 		return 0, false
 	}
 	if !wordsAgree(q, name) {
 		return 0, false
 	}
 	return score, true
+}
+
+// firstWordsAlike reports whether the first word of q (qFirst) and of name
+// reach threshold, or would if one side's first two words were written as
+// one ("Blue Field" and "Bluefield").
+func (s *jaroScratch) firstWordsAlike(qFirst, q, name []rune, threshold float64) bool {
+	aFirst := firstWord(name)
+	if s.jaroWinkler(qFirst, aFirst) >= threshold {
+		return true
+	}
+	return len(qFirst) < len(q) && s.jaroWinkler(firstTwoWords(q), aFirst) >= threshold ||
+		len(aFirst) < len(name) && s.jaroWinkler(qFirst, firstTwoWords(name)) >= threshold
+}
+
+// firstTwoWords returns the first two words of r written as one. It
+// allocates, but runs only for names that passed every cheaper test.
+func firstTwoWords(r []rune) []rune {
+	first := firstWord(r)
+	second := firstWord(r[len(first)+1:])
+	return append(slices.Clip(first), second...)
 }
 
 // firstWord returns the runes of r up to its first space.

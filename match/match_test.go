@@ -22,6 +22,9 @@ func testAccounts() []Account {
 		{ID: "G1", Name: "Unknown"},
 		{ID: "H2", Name: "Northwind Traders", Domain: "northwindtraders.com"},
 		{ID: "H1", Name: "Northwind Tradeers"}, // a misspelt duplicate with the lower ID
+		{ID: "K1", Name: "Larkspur Analytics", Domain: "larkspur.ai", Aliases: []string{"datafinch.com"}}, // formerly DataFinch
+		{ID: "Q1", Name: "Kinetiq Labs"},
+		{ID: "Q2", Name: "Kinetix Labs"},
 	}
 }
 
@@ -60,6 +63,20 @@ func TestIndexMatch(t *testing.T) {
 		{"PlaceholderNeverMatches", Query{Company: "Unknown"}, "", "", 0, ""},
 		{"JunkEverywhere", Query{Email: "bob@localhost", Domain: "acme", Company: "-"}, "", "", 0, ""},
 		{"Empty", Query{}, "", "", 0, ""},
+		{"DepartmentSuffixDropped", Query{Company: "Acme Robotics, Inc. - Einkauf"}, "A1", MethodCompanyName, 1, "is the same as"},
+		{"UnownedCorporateDomainRefusesSimilarName", Query{Email: "jo@northwind-trading.net", Company: "Northwind Tradrs"}, "", "", 0, ""},
+		{"FreeMailAllowsSimilarName", Query{Email: "jo@gmail.com", Company: "Northwind Tradrs"}, "H2", MethodCompanyName, -1, ""},
+		{"UnownedCorporateDomainAllowsSameName", Query{Email: "jo@northwind-trading.net", Company: "Northwind Traders Ltd"}, "H2", MethodCompanyName, 1,
+			"domain northwind-trading.net belongs to no account, so only the same name matches"},
+		{"UnownedWebsiteRefusesSimilarName", Query{Domain: "https://northwindtrading.co.uk/", Company: "Northwind Tradrs"}, "", "", 0, ""},
+		{"SocialWebsiteIsNotCorporate", Query{Domain: "https://www.linkedin.com/company/acme-robotics", Company: "Acme Robotcs"}, "A1", MethodCompanyName, -1,
+			"lead company domain linkedin.com is not a company's own site"},
+		{"FormerNameWithOldWebsite", Query{Company: "DataFinch", Domain: "http://www.datafinch.com/about"}, "K1", MethodDomainAlias, 1, ""},
+		{"FormerNameAloneMatchesDomainLabel", Query{Email: "x@gmail.com", Company: "DataFinch Inc."}, "K1", MethodCompanyName, 1, "the name in the account's domain"},
+		{"NameBeforeSeparator", Query{Email: "x@gmail.com", Company: "Globex, Springfield"}, "B1", MethodCompanyName, 1, "up to its separator"},
+		{"NameBeforeSeparatorNotForUnownedDomain", Query{Email: "x@globex-springfield.com", Company: "Globex, Springfield"}, "", "", 0, ""},
+		{"AmbiguousFuzzyMatchesNothing", Query{Company: "Kinetiz Labs"}, "", "", 0, ""},
+		{"UnambiguousFuzzy", Query{Company: "Kinetiq Lab"}, "Q1", MethodCompanyName, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
