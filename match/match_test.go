@@ -21,7 +21,7 @@ func testAccounts() []Account {
 		{ID: "F1", Name: "Zeno", Domain: "zeno.dev"},
 		{ID: "G1", Name: "Unknown"},
 		{ID: "H2", Name: "Northwind Traders", Domain: "northwindtraders.com"},
-		{ID: "H1", Name: "Northwind Tradeers"}, // a misspelt duplicate with the lower ID
+		{ID: "H1", Name: "Northwind Tradeers"},                                                            // a misspelt duplicate with the lower ID
 		{ID: "K1", Name: "Larkspur Analytics", Domain: "larkspur.ai", Aliases: []string{"datafinch.com"}}, // formerly DataFinch
 		{ID: "Q1", Name: "Kinetiq Labs"},
 		{ID: "Q2", Name: "Kinetix Labs"},
