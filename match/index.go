@@ -85,9 +85,10 @@ const minLabelRunes = 5
 // character trigrams (the name padded with a space at each end). Any name
 // the fuzzy rule accepts has a first word that is the query's first word or
 // a slip or inflection of it, so it shares some of that word's trigrams: a
-// query walks only the posting lists of its first word's trigrams (except
-// lists holding more than 1/32 of all names), counts per name the trigrams
-// found, computes an upper bound on Jaro-Winkler from a 40-byte signature of
+// query reads only the posting lists of its first word's trigrams (except
+// lists holding more than 1/8 of all names), walking the shortest and
+// binary-searching the longest, counts per name the trigrams found,
+// computes an upper bound on Jaro-Winkler from a 40-byte signature of
 // each name that has enough of them, and scores only names whose bound
 // reaches the threshold. The cost therefore grows with how many names share
 // the query's first word's trigrams, not with the number of accounts (see
@@ -125,6 +126,7 @@ type queryScratch struct {
 	counts  []uint8 // shared trigrams per name number; queries have at most maxFuzzyRunes
 	touched []int32 // name numbers with a non-zero count
 	grams   []uint64
+	lists   [][]int32 // posting lists of the query's first-word trigrams
 	jaro    jaroScratch
 }
 
@@ -261,12 +263,24 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	qFirst := firstWord(q.runes)
 	s.grams = trigrams(s.grams[:0], qFirst)
 	need := firstWordNeed(len(qFirst))
+	s.lists = s.lists[:0]
 	for _, g := range s.grams {
 		posts := ix.postings[g]
 		if len(posts) > ix.stopLen {
 			need--
 			continue
 		}
+		if len(posts) > 0 {
+			s.lists = append(s.lists, posts)
+		}
+	}
+	need = max(need, 1)
+	// A name on at least need of the lists is on one of the len−need+1
+	// shortest (pigeonhole): walk those, and look the touched names up in
+	// the longest need−1 by binary search instead of walking them.
+	slices.SortFunc(s.lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	split := max(len(s.lists)-need+1, 0)
+	for _, posts := range s.lists[:split] {
 		for _, n := range posts {
 			if s.counts[n] == 0 {
 				s.touched = append(s.touched, n)
@@ -274,7 +288,7 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 			s.counts[n]++
 		}
 	}
-	need = max(need, 1)
+	long := s.lists[split:]
 
 	qsig := newNameSig(q.runes)
 	best, bestScore := int32(-1), 0.0
@@ -282,6 +296,14 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	for _, n := range s.touched {
 		shared := int(s.counts[n])
 		s.counts[n] = 0
+		for i, posts := range long {
+			if shared >= need || shared+len(long)-i < need {
+				break
+			}
+			if _, found := slices.BinarySearch(posts, n); found {
+				shared++
+			}
+		}
 		if shared < need {
 			continue
 		}
