@@ -9,26 +9,54 @@ import (
 // "The ACME Robotics, Inc." and "Acme Robotics" both become "acme robotics".
 //
 // In order, it:
+//   - drops what is in parentheses or brackets ("Gulmohar Fintech
+//     (Bangalore office)", "Kaleido Media AB (publ)") and a department or
+//     office written after a separator ("Zeewind Energie - afdeling
+//     inkoop", "Acme, Procurement", "Acme / Einkauf"), unless that would
+//     leave nothing;
 //   - replaces a word that is a domain name by its first label, so
 //     "Booking.com B.V." and "booking" agree;
 //   - lowercases, removes apostrophes and full stops inside words ("S.A." is
-//     "sa", "Margie's" is "margies"), turns '&' into "and" and every other
-//     punctuation or symbol into a space;
-//   - strips Latin accents (é→e, ø→o, ß→ss, æ→ae) and combining marks;
-//   - drops a leading "the" and leading legal forms (PT, OOO), then trailing
-//     legal forms such as Inc, LLC, Ltd, Limited, GmbH, GmbH & Co. KG, AG,
-//     SA, SAS, BV, NV, Oy, AB, AS, ApS, Pty Ltd, PLC, Corp, Corporation, Co,
-//     Company, KK, SRL, SpA, and the designators Group and Holdings, as
-//     many as there are ("Halcyon Hotels Group Ltd" is "halcyon hotels");
+//     "sa", "Margie's" is "margies", "Vers." is "vers"), turns '&' into "and"
+//     and every other punctuation or symbol into a space;
+//   - strips Latin accents (é→e, ø→o, ß→ss, æ→ae, ł→l, ş→s) and combining
+//     marks;
+//   - spells out common abbreviations ("Intl" is "international", "Mfg"
+//     "manufacturing", "Svcs" "services", "Vers" "versicherung", "Tech" and
+//     "Technology" "technologies"; see abbreviations in words.go);
+//   - drops a leading "the" and leading legal forms (PT, OOO), then, as many
+//     as there are, trailing legal forms such as Inc, LLC, Ltd, Limited,
+//     GmbH, GmbH & Co. KG, AG, SA, SAS, BV, NV, Oy, AB, AS, ApS, Pty Ltd,
+//     PLC, Corp, Corporation, Co, Company, KK, SRL, SpA, the designators
+//     Group and Holdings, purchasing-department words ("Procurement",
+//     "Einkauf") and office words with the place before them ("Bangalore
+//     Office"), so "Halcyon Hotels Group Ltd" is "halcyon hotels";
 //   - collapses runs of spaces.
 //
 // It never drops the last remaining word, so "The Company" is "company", not
 // "". Non-Latin scripts pass through lowercased. NormalizeCompany is
 // idempotent.
+//
+// The matcher compares names further folded by transliteration and spacing
+// (see nameForm), so "Mueller" meets "Müller" and "Blue Field" meets
+// "Bluefield"; NormalizeCompany keeps the spelling a reader recognises.
 func NormalizeCompany(name string) string {
+	words := foldWords(stripQualifiers(name))
+	for i, w := range words {
+		if long, ok := abbreviations[w]; ok {
+			words[i] = long
+		}
+	}
+	words = trimLegalForms(words)
+	return strings.Join(words, " ")
+}
+
+// foldWords returns the folded words of s: domain words replaced by their
+// label, lowercased, accents stripped, punctuation turned into spaces.
+func foldWords(s string) []string {
 	var b strings.Builder
-	b.Grow(len(name))
-	for _, word := range strings.Fields(name) {
+	b.Grow(len(s))
+	for _, word := range strings.Fields(s) {
 		if label, ok := domainWord(word); ok {
 			word = label
 		}
@@ -37,9 +65,87 @@ func NormalizeCompany(name string) string {
 			foldRune(&b, unicode.ToLower(r))
 		}
 	}
-	words := strings.Fields(b.String())
-	words = trimLegalForms(words)
-	return strings.Join(words, " ")
+	return strings.Fields(b.String())
+}
+
+// stripQualifiers removes from a raw company name what is in parentheses or
+// brackets and a department or office tail after a separator, unless
+// nothing would be left.
+func stripQualifiers(name string) string {
+	if strings.ContainsAny(name, "([") {
+		var b strings.Builder
+		depth := 0
+		for _, r := range name {
+			switch r {
+			case '(', '[':
+				depth++
+				b.WriteByte(' ')
+			case ')', ']':
+				if depth > 0 {
+					depth--
+				}
+				b.WriteByte(' ')
+			default:
+				if depth == 0 {
+					b.WriteRune(r)
+				}
+			}
+		}
+		if len(foldWords(b.String())) > 0 {
+			name = b.String()
+		}
+	}
+	// The leftmost separator whose tail names a department or office cuts
+	// the name: "Acme, Inc. - Procurement" keeps "Acme, Inc.".
+	for i := 0; i < len(name); i++ {
+		n := separatorAt(name, i)
+		if n == 0 {
+			continue
+		}
+		head, tail := name[:i], name[i+n:]
+		if isDepartmentTail(foldWords(tail)) && len(foldWords(head)) > 0 {
+			return head
+		}
+		i += n - 1
+	}
+	return name
+}
+
+// separatorAt returns the length of the separator that starts at name[i]
+// ("," ";" ":" "|" "/" and a dash with a space on at least one side), or 0.
+func separatorAt(name string, i int) int {
+	switch name[i] {
+	case ',', ';', ':', '|', '/':
+		return 1
+	case '-':
+		if i > 0 && name[i-1] == ' ' || i+1 < len(name) && name[i+1] == ' ' {
+			return 1
+		}
+		return 0
+	}
+	for _, dash := range []string{"–", "—"} {
+		if strings.HasPrefix(name[i:], dash) {
+			return len(dash)
+		}
+	}
+	return 0
+}
+
+// headVariants returns the parts of a raw company name before each of its
+// separators, longest first ("Gulmohar Fintech, Bangalore" gives "Gulmohar
+// Fintech"). The matcher tries them for an identical name when the whole
+// name matched nothing and nothing argues against it.
+func headVariants(name string) []string {
+	var heads []string
+	for i := len(name) - 1; i > 0; i-- {
+		if separatorAt(name, i) == 0 {
+			continue
+		}
+		if head := name[:i]; len(foldWords(head)) > 0 {
+			heads = append(heads, head)
+		}
+	}
+	return heads
 }
 
 // domainWord reports whether word, stripped of surrounding punctuation, is a
@@ -137,13 +243,17 @@ func foldLatin(r rune) string {
 }
 
 // trimLegalForms drops a leading "the" and legal forms from both ends of
-// words, keeping at least one word.
+// words, and trailing department and office words, keeping at least one
+// word.
 func trimLegalForms(words []string) []string {
 	for len(words) > 1 && isLeadingForm(words[0]) {
 		words = words[1:]
 	}
 	for len(words) > 1 {
 		n := trailingFormLen(words)
+		if n == 0 {
+			n = trailingDepartmentLen(words)
+		}
 		if n == 0 || n >= len(words) {
 			break
 		}
@@ -185,19 +295,22 @@ func trailingFormLen(words []string) int {
 	case "and co", "and company", "s a", "s l", "b v", "n v", "a s", "a g", "k k", "kabushiki kaisha":
 		return 2
 	}
-	switch words[len(words)-1] {
-	case "inc", "incorporated", "llc", "lc", "llp", "lp", "pllc",
-		"ltd", "limited", "plc", "corp", "corporation", "co", "company",
-		"gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "ug", "se", "ev",
-		"sa", "sas", "sasu", "sarl", "eurl", "sl", "slu", "sau",
-		"bv", "nv", "bvba", "vof",
-		"oy", "oyj", "ab", "publ", "as", "asa", "aps", "ehf", "hf",
-		"pty", "pte", "pvt", "bhd", "sdn", "tbk",
-		"kk", "gk", "yk",
-		"srl", "spa", "sapa", "snc",
-		"group", "holding", "holdings",
-		"ltda", "eireli", "sro", "kft", "zrt", "nyrt", "doo", "ood":
+	if legalWords[words[len(words)-1]] {
 		return 1
 	}
 	return 0
 }
+
+// legalWords are the one-word legal forms and designators that
+// trailingFormLen drops from the end of a name.
+var legalWords = setOf(`inc incorporated llc lc llp lp pllc
+	ltd limited plc corp corporation co company
+	gmbh mbh ag kg kgaa ohg ug se ev
+	sa sas sasu sarl eurl sl slu sau
+	bv nv bvba vof
+	oy oyj ab publ as asa aps ehf hf
+	pty pte pvt bhd sdn tbk
+	kk gk yk
+	srl spa sapa snc
+	group holding holdings
+	ltda eireli sro kft zrt nyrt doo ood`)

@@ -63,6 +63,28 @@ func TestNormalizeCompany(t *testing.T) {
 		{"KeepsCJK", "株式会社さくら", "株式会社さくら"},
 		{"Empty", "", ""},
 		{"PunctuationOnly", " - / ", ""},
+		{"DropsParentheses", "Gulmohar Fintech (Bangalore office)", "gulmohar fintech"},
+		{"DropsBrackets", "Acme Robotics [EMEA]", "acme robotics"},
+		{"KeepsParenthesesWhenAllThereIs", "(Acme)", "acme"},
+		{"DropsDutchDepartmentTail", "Zeewind Energie - afdeling inkoop", "zeewind energie"},
+		{"DropsCommaDepartment", "Acme Robotics, Procurement", "acme robotics"},
+		{"DropsSlashDepartment", "Müller GmbH / Einkauf", "muller"},
+		{"DropsEnDashOfficeTail", "Acme Robotics – London Office", "acme robotics"},
+		{"DropsDepartmentAfterLegalForm", "Acme Robotics, Inc. - Sales & Marketing", "acme robotics"},
+		{"DropsTrailingPurchasingWord", "Acme Robotics Procurement", "acme robotics"},
+		{"DropsTrailingOfficePhrase", "Acme Robotics Head Office", "acme robotics"},
+		{"KeepsTrailingFunctionWord", "Redwood Legal", "redwood legal"},
+		{"KeepsCommaTailThatIsAName", "Harrow, Finch & Co", "harrow finch"},
+		{"KeepsHyphenatedName", "Coca-Cola Procurement", "coca cola"},
+		{"SpellsOutIntl", "Acme Intl", "acme international"},
+		{"SpellsOutMfg", "Acme Mfg. Co.", "acme manufacturing"},
+		{"SpellsOutSvcs", "Kestrel Marine Svcs", "kestrel marine services"},
+		{"SpellsOutTech", "Quillon Legal Tech", "quillon legal technologies"},
+		{"SpellsOutTechnology", "Quillon Legal Technology", "quillon legal technologies"},
+		{"SpellsOutVers", "Allgemeine Vers. AG", "allgemeine versicherung"},
+		{"SpellsOutGrpThenDropsIt", "Halcyon Hotels Grp", "halcyon hotels"},
+		{"FoldsPolishL", "Łódź Logistyka", "lodz logistyka"},
+		{"FoldsTurkishS", "Şişecam Çelik", "sisecam celik"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,6 +95,82 @@ func TestNormalizeCompany(t *testing.T) {
 			}
 			if again := NormalizeCompany(got); again != got {
 				t.Errorf("NormalizeCompany(%q) = %q, not idempotent", got, again)
+			}
+		})
+	}
+}
+
+func TestNameFormKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, a, b string
+		same       bool
+	}{
+		{"UmlautAsVowelE", "Müller Präzisionstechnik GmbH", "Mueller Praezisionstechnik", true},
+		{"UmlautAsBareVowel", "Müller Präzisionstechnik", "Muller Prazisionstechnik", true},
+		{"BareVowelMeetsVowelE", "Muller Prazisionstechnik", "Mueller Praezisionstechnik", true},
+		{"SharpSAsSS", "Straße Werke", "Strasse Werke", true},
+		{"NordicOAsOE", "Østergaard & Søn", "Oestergaard and Soen", true},
+		{"NordicAAsAA", "Solstråle Energi", "Solstraale Energi", true},
+		{"NordicAAsA", "Solstråle Energi", "Solstrale Energi", true},
+		{"AEAsAE", "Kæmpe Byg", "Kaempe Byg", true},
+		{"CedillaAsC", "Façade Studio", "Facade Studio", true},
+		{"SpacingIgnored", "Blue Field Energy", "Bluefield Energy", true},
+		{"HyphenIgnored", "Blue-Field Energy", "Bluefield Energy", true},
+		{"ConnectiveIgnored", "Ember & Oak", "Ember Oak", true},
+		{"GermanConnective", "Müller und Söhne", "Mueller & Soehne", true},
+		{"AbbreviationMeetsWord", "Allgemeine Vers.", "Allgemeine Versicherung AG", true},
+		{"IntlMeetsInternational", "Wayfarer Intl", "Wayfarer International", true},
+		{"TechMeetsTechnologies", "Quillon Tech", "Quillon Technologies", true},
+		{"DepartmentIgnored", "Zeewind Energie - afdeling inkoop", "Zeewind Energie B.V.", true},
+		{"DifferentWordDiffers", "Northwind Travel", "Northwind Traders", false},
+		{"ExtraWordDiffers", "Acme Robotics Labs", "Acme Robotics", false},
+		{"TypoDiffers", "Acme Robotcs", "Acme Robotics", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, b := newNameForm(NormalizeCompany(tt.a)), newNameForm(NormalizeCompany(tt.b))
+			if same := a.key == b.key; same != tt.same {
+				t.Errorf("keys %q (%q) and %q (%q): same %v, want %v", a.key, tt.a, b.key, tt.b, same, tt.same)
+			}
+		})
+	}
+}
+
+func TestWordsAgree(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, lead, account string
+		want                bool
+	}{
+		{"Equal", "Acme Robotics", "Acme Robotics", true},
+		{"DroppedLetter", "Acme Robotcs", "Acme Robotics", true},
+		{"SwappedLetters", "Halycon Hotels", "Halcyon Hotels", true},
+		{"SlipInFourLetterWord", "Fafo Lahs", "Fafo Labs", true},
+		{"TwoSlipsInLongWord", "Frostline Refridgeraton", "Frostline Refrigeration", true},
+		{"Plural", "Kingfisher Outdoors", "Kingfisher Outdoor", true},
+		{"Inflection", "Bramblewood Publishers", "Bramblewood Publishing", true},
+		{"GermanSpelling", "Copperline Energie", "Copperline Energy", true},
+		{"TruncatedLastWord", "Müller Präzision", "Müller Präzisionstechnik", true},
+		{"OmittedTrailingWord", "Northwind Health", "Northwind Health Partners", true},
+		{"TrailingRegion", "Acme Robotics UK", "Acme Robotics", true},
+		{"TrailingMistypedLegalForm", "Acme Robotics Pty Lttd", "Acme Robotics", true},
+		{"SplitWordWithSlip", "Blue Feild Energy", "Bluefield Energy", true},
+		{"SlipInSpeltOutAbbreviation", "Toni Pharrma", "Toni Pharma", true},
+		{"SubstitutedWord", "Summit Cloud Security", "Summit Cloud Systems", false},
+		{"DifferentEnding", "Harborside Medical Billing", "Harborview Medical Billing", false},
+		{"ExtraWord", "Acme Robotics Labs", "Acme Robotics", false},
+		{"OneWordOfMany", "Northwind", "Northwind Traders", false},
+		{"OmittedMiddleWord", "Evergreen Care", "Evergreen Dental Care", false},
+		{"DifferentTrade", "Northwind Travel", "Northwind Traders", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q, a := newNameForm(NormalizeCompany(tt.lead)), newNameForm(NormalizeCompany(tt.account))
+			if got := wordsAgree(&q, &a); got != tt.want {
+				t.Errorf("wordsAgree(%q, %q) = %v, want %v", q.words, a.words, got, tt.want)
 			}
 		})
 	}

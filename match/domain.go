@@ -10,21 +10,44 @@ import (
 // domain that identifies a company: "https://www.EU.Acme.co.uk:443/about",
 // "eu.acme.co.uk" and "Jane.Doe@eu.acme.co.uk" all become "acme.co.uk".
 //
-// It lowercases and trims s, strips a scheme, user info, path, query, port
-// and trailing dot, keeps the part after the last '@' of an email address,
-// and reduces the host to its effective TLD plus one label using the public
-// suffix list, which also removes "www." and regional subdomains. Private
-// suffixes on the list are respected, so tenants such as acme.github.io stay
-// distinct from github.io.
+// It lowercases and trims s, strips a scheme (also when mistyped, as in
+// "https//acme.com" or "http:/acme.com", or protocol-relative "//acme.com"),
+// user info, path, query, port and trailing dot, keeps the part after the
+// last '@' of an email address, and reduces the host to its effective TLD plus one label
+// using the public suffix list, which also removes "www." and regional
+// subdomains. Private suffixes on the list are respected, so tenants such as
+// acme.github.io stay distinct from github.io. When the whole of s is not a
+// domain but one of its words is ("Website: acme.com", "acme.com, acme.de"),
+// the first such word is used.
 //
 // It returns "" for anything that is not a host name under a known top-level
 // domain: empty input, IP addresses, bare public suffixes ("co.uk"), Unicode
-// hosts not in punycode, and hosts under unknown TLDs ("acme.local").
+// hosts not in punycode (converting them would need golang.org/x/text), and
+// hosts under unknown TLDs ("acme.local").
 //
 // NormalizeDomain is idempotent: NormalizeDomain(NormalizeDomain(s)) equals
 // NormalizeDomain(s).
 func NormalizeDomain(s string) string {
+	if d := normalizeDomain(s); d != "" {
+		return d
+	}
+	if !strings.ContainsAny(s, " \t,;|") {
+		return ""
+	}
+	for _, word := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == ',' || r == ';' || r == '|'
+	}) {
+		if d := normalizeDomain(word); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// normalizeDomain is NormalizeDomain for one word.
+func normalizeDomain(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
+	s = trimScheme(s)
 	if i := strings.Index(s, "://"); i >= 0 {
 		// A URL: the host ends at the path; user info ends at the last '@'.
 		s = cutAny(s[i+3:], "/?#")
@@ -35,7 +58,7 @@ func NormalizeDomain(s string) string {
 		s = afterLast(s, '@')
 		s = cutAny(s, "/?#")
 	}
-	s = strings.Trim(s, `<>"' `)
+	s = strings.Trim(s, `<>"'()[] `)
 	if i := strings.IndexByte(s, ':'); i >= 0 {
 		s = s[:i]
 	}
@@ -52,6 +75,23 @@ func NormalizeDomain(s string) string {
 		return ""
 	}
 	return d
+}
+
+// trimScheme rewrites a mistyped web scheme ("https//", "http:/", "http:\\")
+// and a protocol-relative "//" as a plain "://" so that NormalizeDomain
+// reads what follows as a URL.
+func trimScheme(s string) string {
+	if strings.HasPrefix(s, "//") {
+		return "://" + strings.TrimLeft(s, "/")
+	}
+	for _, scheme := range []string{"https", "http"} {
+		rest, ok := strings.CutPrefix(s, scheme)
+		if !ok || rest == "" || !strings.ContainsRune(":/\\", rune(rest[0])) {
+			continue
+		}
+		return scheme + "://" + strings.TrimLeft(rest, ":/\\")
+	}
+	return s
 }
 
 // cutAny returns s up to the first byte that is in chars.

@@ -50,6 +50,14 @@ func TestNormalizeDomain(t *testing.T) {
 		{"RejectsLongLabel", strings.Repeat("a", 64) + ".com", ""},
 		{"RejectsEmailWithoutDomain", "bob@", ""},
 		{"RejectsWords", "not a domain", ""},
+		{"StripsSchemeMissingColon", "https//www.acme.com/about", "acme.com"},
+		{"StripsSchemeWithOneSlash", "http:/acme.com", "acme.com"},
+		{"StripsProtocolRelative", "//www.acme.com/x", "acme.com"},
+		{"StripsUppercaseScheme", "HTTPS://WWW.ACME.COM", "acme.com"},
+		{"KeepsHostStartingWithHTTP", "httpacme.com", "httpacme.com"},
+		{"StripsParentheses", "(www.acme.com)", "acme.com"},
+		{"TakesDomainWordFromLabel", "Website: www.acme.com", "acme.com"},
+		{"TakesFirstOfSeveral", "acme.com, acme.de", "acme.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,7 +59,7 @@ func FuzzSimilarity(f *testing.F) {
 		if NormalizeCompany(a) != "" && Similarity(a, a) != 1 {
 			t.Fatalf("Similarity(%q, itself) = %v, want 1", a, Similarity(a, a))
 		}
-		na, nb := []rune(NormalizeCompany(a)), []rune(NormalizeCompany(b))
+		na, nb := newNameForm(NormalizeCompany(a)).runes, newNameForm(NormalizeCompany(b)).runes
 		if len(na) <= maxFuzzyRunes && len(nb) <= maxFuzzyRunes {
 			sa, sb := newNameSig(na), newNameSig(nb)
 			if bound := sa.bound(&sb); s > bound+1e-12 && s != 1 {

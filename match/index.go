@@ -3,6 +3,7 @@ package match
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -23,19 +24,15 @@ const minFuzzyRunes = 5
 // only exactly; the bound also keeps the per-name counters in a byte.
 const maxFuzzyRunes = 100
 
-// blockShare is the share of a query name's distinct trigrams that an
-// account name must also contain to be scored at all. A name with one typo
-// in every eight letters keeps about 60% of its trigrams; a quarter leaves
-// room for two typos close together while pruning most of the index.
-const blockShare = 0.25
-
 // stopShare is the share of all names above which a trigram's postings are
-// not walked ("ing", "ion", " co" in a large index): such a trigram says
-// little about which name is meant and walking it costs the most. The
+// not walked (" co", " in" in a large index): such a trigram says little
+// about which name is meant and walking it costs the most. The
 // shared-trigram requirement is lowered by one for each trigram skipped, so
 // skipping never rejects a name the full count would have kept, except that
-// a name must still share at least one trigram that was walked.
-const stopShare = 1.0 / 32
+// a name must still share at least one trigram that was walked. Only the
+// query's first word is walked, whose few trigrams are seldom that common,
+// so the share is high.
+const stopShare = 1.0 / 8
 
 // minStopPostings keeps small indexes exact: a trigram is never skipped
 // while it has fewer postings than this.
@@ -59,38 +56,54 @@ type Account struct {
 // Options tunes an Index. The zero value is ready to use.
 type Options struct {
 	// NameThreshold is the lowest Jaro-Winkler similarity, from 0 to 1, at
-	// which a company name that is not identical to an account name after
-	// NormalizeCompany matches it. Both the whole names (their Similarity)
-	// and their first words must reach it. Zero or less means
-	// DefaultNameThreshold (0.92); 1 allows identical normalised names
-	// only; above 1 turns name matching off.
+	// which a company name that is not the same as an account name (see
+	// nameForm) matches it fuzzily. Both the whole names and their first
+	// words must reach it, and the words must agree one by one (see
+	// wordsAgree). Zero or less means DefaultNameThreshold (0.92); 1 allows
+	// identical names only; above 1 turns name matching off.
 	NameThreshold float64
 }
+
+// ambiguityMargin is how close, in Jaro-Winkler similarity, the second-best
+// fuzzy candidate (a different name of a different account) may come to the
+// best before the fuzzy step gives up: two accounts that fit a lead almost
+// equally well are weak evidence for either.
+const ambiguityMargin = 0.01
+
+// minLabelRunes is the shortest domain label that a company name may match
+// (see Index): shorter labels ("ge", "abc") are too often someone else's
+// initials.
+const minLabelRunes = 5
 
 // Index answers Match queries against a fixed set of accounts. Build it once
 // with NewIndex; it is read-only afterwards and safe for concurrent use.
 //
-// Domains and normalised names are looked up in maps. For the fuzzy name
-// step each distinct normalised account name of 5 to 100 runes is posted
-// under its character trigrams (the name padded with a space at each end).
-// A query counts, per name, the trigrams they share, walking every posting
-// list except those holding more than 1/32 of all names; it then computes an
-// upper bound on Jaro-Winkler from a 40-byte signature of each name that
-// shares at least a quarter of its trigrams, and scores only names whose
-// bound reaches the threshold. The cost therefore grows with how many names
-// share the query's rarer trigrams, not with the number of accounts: on
-// 100,000 synthetic accounts a fuzzy query bounds about 5,000 names and
-// scores about ten.
+// Domains and name keys (see nameForm) are looked up in maps, and so are
+// the first labels of account and alias domains, which remember former
+// names ("nimbuspayments" for Nimbus Payments). For the fuzzy name step
+// each distinct account name of 5 to 100 runes is posted under its
+// character trigrams (the name padded with a space at each end). Any name
+// the fuzzy rule accepts has a first word that is the query's first word or
+// a slip or inflection of it, so it shares some of that word's trigrams: a
+// query reads only the posting lists of its first word's trigrams (except
+// lists holding more than 1/8 of all names), walking the shortest and
+// binary-searching the longest, counts per name the trigrams found,
+// computes an upper bound on Jaro-Winkler from a 40-byte signature of
+// each name that has enough of them, and scores only names whose bound
+// reaches the threshold. The cost therefore grows with how many names share
+// the query's first word's trigrams, not with the number of accounts (see
+// docs/benchmarks.md).
 type Index struct {
 	threshold float64
 
 	accounts []indexedAccount // sorted by ID; positions are account numbers
 	domains  map[string][]int32
 	aliases  map[string][]int32
+	labels   map[string][]int32 // skeleton of a domain label → account numbers
 
 	names    []nameEntry
 	sigs     []nameSig // parallel to names; compact, for the pre-scoring bound
-	byName   map[string]int32
+	byKey    map[string]int32
 	postings map[uint64][]int32 // trigram → name numbers, ascending
 	stopLen  int                // postings longer than this are not walked
 
@@ -102,11 +115,10 @@ type indexedAccount struct {
 	id, name string
 }
 
-// nameEntry is one distinct normalised account name.
+// nameEntry is one distinct account name key.
 type nameEntry struct {
-	norm     string
-	runes    []rune
-	accounts []int32 // account numbers, so ascending ID
+	form     nameForm // of the first account with this key
+	accounts []int32  // account numbers, so ascending ID
 }
 
 // queryScratch is the per-query working memory of the fuzzy step.
@@ -114,6 +126,7 @@ type queryScratch struct {
 	counts  []uint8 // shared trigrams per name number; queries have at most maxFuzzyRunes
 	touched []int32 // name numbers with a non-zero count
 	grams   []uint64
+	lists   [][]int32 // posting lists of the query's first-word trigrams
 	jaro    jaroScratch
 }
 
@@ -133,7 +146,8 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		accounts:  make([]indexedAccount, len(sorted)),
 		domains:   map[string][]int32{},
 		aliases:   map[string][]int32{},
-		byName:    map[string]int32{},
+		labels:    map[string][]int32{},
+		byKey:     map[string]int32{},
 		postings:  map[uint64][]int32{},
 	}
 	for i, a := range sorted {
@@ -142,11 +156,13 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		primary := NormalizeDomain(a.Domain)
 		if primary != "" && !isFreeMailNormalized(primary) {
 			ix.domains[primary] = appendOnce(ix.domains[primary], n)
+			ix.addLabel(primary, n)
 		}
 		for _, alias := range a.Aliases {
 			d := NormalizeDomain(alias)
 			if d != "" && d != primary && !isFreeMailNormalized(d) {
 				ix.aliases[d] = appendOnce(ix.aliases[d], n)
+				ix.addLabel(d, n)
 			}
 		}
 		ix.addName(NormalizeCompany(a.Name), n)
@@ -154,11 +170,11 @@ func NewIndex(accounts []Account, opts Options) *Index {
 	var grams []uint64
 	ix.sigs = make([]nameSig, len(ix.names))
 	for i, e := range ix.names {
-		if len(e.runes) < minFuzzyRunes || len(e.runes) > maxFuzzyRunes {
+		if !fuzzyLength(e.form.runes) {
 			continue
 		}
-		ix.sigs[i] = newNameSig(e.runes)
-		grams = trigrams(grams[:0], e.runes)
+		ix.sigs[i] = newNameSig(e.form.runes)
+		grams = trigrams(grams[:0], e.form.runes)
 		for _, g := range grams {
 			ix.postings[g] = append(ix.postings[g], int32(i))
 		}
@@ -174,12 +190,29 @@ func (ix *Index) addName(norm string, n int32) {
 	if norm == "" || isPlaceholderName(norm) {
 		return
 	}
-	if i, ok := ix.byName[norm]; ok {
+	f := newNameForm(norm)
+	if i, ok := ix.byKey[f.key]; ok {
 		ix.names[i].accounts = append(ix.names[i].accounts, n)
 		return
 	}
-	ix.byName[norm] = int32(len(ix.names))
-	ix.names = append(ix.names, nameEntry{norm: norm, runes: []rune(norm), accounts: []int32{n}})
+	ix.byKey[f.key] = int32(len(ix.names))
+	ix.names = append(ix.names, nameEntry{form: f, accounts: []int32{n}})
+}
+
+// addLabel records that account n owns the registrable domain d, whose
+// first label may be a name the account went by.
+func (ix *Index) addLabel(d string, n int32) {
+	label, _, _ := strings.Cut(d, ".")
+	label = skeleton(strings.ReplaceAll(label, "-", ""))
+	if len(label) < minLabelRunes {
+		return
+	}
+	ix.labels[label] = appendOnce(ix.labels[label], n)
+}
+
+// fuzzyLength reports whether a name of r runes may match fuzzily.
+func fuzzyLength(r []rune) bool {
+	return len(r) >= minFuzzyRunes && len(r) <= maxFuzzyRunes
 }
 
 // appendOnce appends n to ns unless it is already last, which is where a
@@ -207,33 +240,47 @@ func trigrams(dst []uint64, r []rune) []uint64 {
 	return slices.Compact(dst)
 }
 
-// bestName returns the name number most similar to the normalised query
-// name q and its score, if any reaches the threshold. Ties go to the name
-// whose first account has the lowest ID.
-func (ix *Index) bestName(q string) (int32, float64, bool) {
-	if i, ok := ix.byName[q]; ok && ix.threshold <= 1 {
-		return i, 1, true
+// exactName returns the name number whose key is q's, if name matching is
+// on.
+func (ix *Index) exactName(q *nameForm) (int32, bool) {
+	if ix.threshold > 1 || q.key == "" {
+		return 0, false
 	}
-	if ix.threshold >= 1 || len(ix.names) == 0 {
-		return 0, 0, false
-	}
-	qr := []rune(q)
-	if len(qr) < minFuzzyRunes || len(qr) > maxFuzzyRunes {
-		return 0, 0, false
-	}
+	i, ok := ix.byKey[q.key]
+	return i, ok
+}
 
+// bestName returns the name number that fits the query name q best and its
+// Jaro-Winkler score, if one passes the fuzzy rule (see fuzzyScore) and no
+// other account's name comes within ambiguityMargin of it. Ties between
+// equal scores go to the name whose first account has the lowest ID.
+func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
+	if ix.threshold >= 1 || len(ix.names) == 0 || !fuzzyLength(q.runes) {
+		return 0, 0, false
+	}
 	s := ix.scratch.Get().(*queryScratch)
 	defer ix.scratch.Put(s)
-	s.grams = trigrams(s.grams[:0], qr)
-	qsig := newNameSig(qr)
-	qFirst := firstWord(qr)
-	need := int(float64(len(s.grams))*blockShare + 0.999)
+	qFirst := firstWord(q.runes)
+	s.grams = trigrams(s.grams[:0], qFirst)
+	need := firstWordNeed(len(qFirst))
+	s.lists = s.lists[:0]
 	for _, g := range s.grams {
 		posts := ix.postings[g]
 		if len(posts) > ix.stopLen {
 			need--
 			continue
 		}
+		if len(posts) > 0 {
+			s.lists = append(s.lists, posts)
+		}
+	}
+	need = max(need, 1)
+	// A name on at least need of the lists is on one of the len−need+1
+	// shortest (pigeonhole): walk those, and look the touched names up in
+	// the longest need−1 by binary search instead of walking them.
+	slices.SortFunc(s.lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	split := max(len(s.lists)-need+1, 0)
+	for _, posts := range s.lists[:split] {
 		for _, n := range posts {
 			if s.counts[n] == 0 {
 				s.touched = append(s.touched, n)
@@ -241,48 +288,116 @@ func (ix *Index) bestName(q string) (int32, float64, bool) {
 			s.counts[n]++
 		}
 	}
-	need = max(need, 1)
+	long := s.lists[split:]
 
+	qsig := newNameSig(q.runes)
 	best, bestScore := int32(-1), 0.0
+	second := 0.0 // best score of a name of other accounts than best's
 	for _, n := range s.touched {
 		shared := int(s.counts[n])
 		s.counts[n] = 0
+		for i, posts := range long {
+			if shared >= need || shared+len(long)-i < need {
+				break
+			}
+			if _, found := slices.BinarySearch(posts, n); found {
+				shared++
+			}
+		}
 		if shared < need {
 			continue
 		}
 		if qsig.bound(&ix.sigs[n]) < ix.threshold {
 			continue
 		}
-		score, ok := s.jaro.fuzzyScore(qr, qFirst, ix.names[n].runes, ix.threshold)
+		score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)
 		if !ok {
 			continue
 		}
-		if best < 0 || score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best) {
+		switch {
+		case best < 0:
 			best, bestScore = n, score
+		case score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best):
+			second = max(second, bestScore)
+			best, bestScore = n, score
+		default:
+			second = max(second, score)
 		}
 	}
 	s.touched = s.touched[:0]
-	if best < 0 {
+	if best < 0 || second > 0 && bestScore-second < ambiguityMargin {
 		return 0, 0, false
 	}
 	return best, bestScore, true
 }
 
+// firstWordNeed is how many trigrams of a query's first word, of n runes,
+// any account name the fuzzy rule accepts must contain. The accepted name's
+// first word is the same word (sharing all n trigrams), a slip of it (one
+// edit from four letters, two from eight, each edit breaking at most four
+// trigrams), an inflection sharing a stem of four letters (three
+// trigrams), or the start of a longer word (n−1), when the query is one
+// word or its first two words are the name's first written apart.
+func firstWordNeed(n int) int {
+	need := n
+	switch {
+	case n >= 8:
+		need = n - 8
+	case n >= 4:
+		need = n - 4
+	}
+	if n >= 4 {
+		need = min(need, 3)
+	}
+	// One word starting another: a one-word query that starts a longer
+	// name, or a first word written apart from the next ("Blue Field").
+	need = min(need, n-1)
+	return max(need, 1)
+}
+
 // fuzzyScore is the rule for a fuzzy name match: the Jaro-Winkler
 // similarity of the query q (whose first word is qFirst) and the account
-// name, which it returns, must reach threshold, and so must that of their
-// first words. The second test keeps "Bayview Dental Studio" off "Bayside
-// Dental Studio" (0.94 whole, 0.87 first word): shared trailing words lift
-// the whole-name score, but the distinctive first word must agree too. On
-// 100,000 synthetic accounts it cut unknown names matching something from
-// one in two to one in ten, and typo'd names matching the right account
-// from 96% to 91%.
-func (s *jaroScratch) fuzzyScore(q, qFirst, name []rune, threshold float64) (float64, bool) {
-	score := s.jaroWinkler(q, name)
-	if score < threshold || s.jaroWinkler(qFirst, firstWord(name)) < threshold {
+// name, which it returns, must reach threshold (compared without spaces
+// when they have different numbers of words), so must that of their first
+// words, and the words must agree one by one (see wordsAgree). The
+// first-word test keeps "Bayview Dental Studio" off "Bayside Dental Studio"
+// (0.94 whole, 0.87 first word); the word test keeps "Harborside Medical
+// Billing" off "Harborview Medical Billing" and "Summit Cloud Security" off
+// "Summit Cloud Systems", whose whole names and first words score high.
+func (s *jaroScratch) fuzzyScore(q *nameForm, qFirst []rune, name *nameForm, threshold float64) (float64, bool) {
+	score := s.jaroWinkler(q.runes, name.runes)
+	if score < threshold && len(q.words) != len(name.words) {
+		// Words written together or apart shift the spaced names against
+		// each other; compare them without spaces.
+		score = s.jaroWinkler([]rune(q.key), []rune(name.key))
+	}
+	if score < threshold || !s.firstWordsAlike(qFirst, q.runes, name.runes, threshold) {
+		return 0, false
+	}
+	if !wordsAgree(q, name) {
 		return 0, false
 	}
 	return score, true
+}
+
+// firstWordsAlike reports whether the first word of q (qFirst) and of name
+// reach threshold, or would if one side's first two words were written as
+// one ("Blue Field" and "Bluefield").
+func (s *jaroScratch) firstWordsAlike(qFirst, q, name []rune, threshold float64) bool {
+	aFirst := firstWord(name)
+	if s.jaroWinkler(qFirst, aFirst) >= threshold {
+		return true
+	}
+	return len(qFirst) < len(q) && s.jaroWinkler(firstTwoWords(q), aFirst) >= threshold ||
+		len(aFirst) < len(name) && s.jaroWinkler(qFirst, firstTwoWords(name)) >= threshold
+}
+
+// firstTwoWords returns the first two words of r written as one. It
+// allocates, but runs only for names that passed every cheaper test.
+func firstTwoWords(r []rune) []rune {
+	first := firstWord(r)
+	second := firstWord(r[len(first)+1:])
+	return append(slices.Clip(first), second...)
 }
 
 // firstWord returns the runes of r up to its first space.

@@ -57,14 +57,26 @@ type Match struct {
 // several accounts fit the same step equally well, the one with the lowest
 // ID wins and Detail says how many shared it. The second result is false
 // when nothing matched, and the Match is then zero.
+//
+// A lead whose email or website is at a company domain that no account
+// owns works for a company the CRM does not know, unless its company name
+// is the same as an account's (see nameForm): such a lead never matches a
+// merely similar name, because handing it to the owner of a neighbour
+// ("Northwind Logistics" for a lead at northwindtravel.com) is worse than
+// creating an account.
 func (ix *Index) Match(q Query) (Match, bool) {
-	lead := NormalizeDomain(q.Domain)
-	if isFreeMailNormalized(lead) {
+	lead, why := NormalizeDomain(q.Domain), ""
+	switch {
+	case isFreeMailNormalized(lead):
+		why = "; lead company domain " + lead + " is free mail"
+		lead = ""
+	case lead != "" && !isCompanyWebsite(lead):
+		why = "; lead company domain " + lead + " is not a company's own site"
 		lead = ""
 	}
-	email, why := NormalizeDomain(q.Email), ""
+	email := NormalizeDomain(q.Email)
 	if isFreeMailNormalized(email) {
-		why = "; contact email domain " + email + " is free mail"
+		why += "; contact email domain " + email + " is free mail"
 		email = ""
 	}
 
@@ -80,30 +92,66 @@ func (ix *Index) Match(q Query) (Match, bool) {
 	if ns := ix.aliases[email]; email != "" && len(ns) > 0 {
 		return ix.domainMatch(ns, MethodDomainAlias, "contact email domain "+email+" is an alias domain of the account"), true
 	}
-
-	norm := NormalizeCompany(q.Company)
-	if norm == "" || isPlaceholderName(norm) {
+	// Neither domain belongs to an account.
+	unowned := lead
+	if unowned == "" {
+		unowned = email
+	}
+	if ix.threshold > 1 {
 		return Match{}, false
 	}
-	n, score, ok := ix.bestName(norm)
+
+	f := newNameForm(NormalizeCompany(q.Company))
+	if f.key == "" || isPlaceholderName(f.norm) {
+		return Match{}, false
+	}
+	if n, ok := ix.exactName(&f); ok {
+		e := ix.names[n]
+		detail := fmt.Sprintf("company name %q is the same as account name %q after normalisation (%q)",
+			q.Company, ix.accounts[e.accounts[0]].name, f.key)
+		if unowned != "" {
+			detail += "; domain " + unowned + " belongs to no account, so only the same name matches"
+		}
+		return ix.nameMatch(e.accounts, 1, detail, why), true
+	}
+	if unowned != "" {
+		return Match{}, false
+	}
+	if ns := ix.labels[f.key]; len(ns) > 0 {
+		detail := fmt.Sprintf("company name %q is the name in the account's domain or alias domain (%q)", q.Company, f.key)
+		return ix.nameMatch(ns, 1, detail, why), true
+	}
+	for _, head := range headVariants(q.Company) {
+		h := newNameForm(NormalizeCompany(head))
+		if h.key == "" || isPlaceholderName(h.norm) {
+			continue
+		}
+		if n, ok := ix.exactName(&h); ok {
+			e := ix.names[n]
+			detail := fmt.Sprintf("company name %q, up to its separator, is the same as account name %q after normalisation (%q)",
+				q.Company, ix.accounts[e.accounts[0]].name, h.key)
+			return ix.nameMatch(e.accounts, 1, detail, why), true
+		}
+	}
+	n, score, ok := ix.bestName(&f)
 	if !ok {
 		return Match{}, false
 	}
 	e := ix.names[n]
-	acc := ix.accounts[e.accounts[0]]
-	var detail string
-	if score == 1 {
-		detail = fmt.Sprintf("company name %q equals account name %q after normalisation (%q)", q.Company, acc.name, norm)
-	} else {
-		detail = fmt.Sprintf("company name %q is %.2f similar to account name %q (Jaro-Winkler of %q and %q, threshold %.2f)",
-			q.Company, score, acc.name, norm, e.norm, ix.threshold)
-	}
+	detail := fmt.Sprintf("company name %q is %.2f similar to account name %q (Jaro-Winkler of %q and %q, threshold %.2f, words agree)",
+		q.Company, score, ix.accounts[e.accounts[0]].name, string(f.runes), string(e.form.runes), ix.threshold)
+	return ix.nameMatch(e.accounts, score, detail, why), true
+}
+
+// nameMatch is the Match for the accounts ns (ascending ID) found by a name
+// step, with why appended to detail.
+func (ix *Index) nameMatch(ns []int32, confidence float64, detail, why string) Match {
 	return Match{
-		AccountID:  acc.id,
+		AccountID:  ix.accounts[ns[0]].id,
 		Method:     MethodCompanyName,
-		Confidence: score,
-		Detail:     detail + shared(len(e.accounts), "name") + why,
-	}, true
+		Confidence: confidence,
+		Detail:     detail + shared(len(ns), "name") + why,
+	}
 }
 
 // domainMatch is the Match for the accounts ns (ascending ID) found by a

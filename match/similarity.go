@@ -1,12 +1,15 @@
 package match
 
 // Similarity scores how alike two company names are, from 0 (nothing in
-// common) to 1 (the same after [NormalizeCompany]). Both names are
-// normalised first, so callers may pass raw or normalised names. An empty
-// name is similar to nothing.
+// common) to 1 (the same name: equal after [NormalizeCompany] and folding
+// transliteration and spacing, so "Müller Präzisionstechnik" and "Mueller
+// Praezisionstechnik" score 1). Both names are normalised first, so callers
+// may pass raw or normalised names. An empty name is similar to nothing.
 //
 // The score is Jaro-Winkler similarity (Winkler's 0.1 prefix scale over at
-// most four runes, boost above 0.7) of the normalised names. It was chosen
+// most four runes, boost above 0.7) of the normalised, transliteration-folded
+// names. The Index asks more of a fuzzy match than a Similarity score: the
+// first words must score as high, and the words must agree one by one. It was chosen
 // over token-set or trigram similarity because the typical error in a typed
 // company name is one or two slipped letters in a short string: "Glovex"
 // for "Globex" keeps Jaro-Winkler at 0.92 but breaks half of the trigrams,
@@ -17,15 +20,15 @@ package match
 // words score low, and a short name that is a prefix of a longer one scores
 // high. The cost grows with the product of the two lengths.
 func Similarity(a, b string) float64 {
-	a, b = NormalizeCompany(a), NormalizeCompany(b)
-	if a == "" || b == "" {
+	fa, fb := newNameForm(NormalizeCompany(a)), newNameForm(NormalizeCompany(b))
+	if fa.key == "" || fb.key == "" {
 		return 0
 	}
-	if a == b {
+	if fa.key == fb.key {
 		return 1
 	}
 	var s jaroScratch
-	return s.jaroWinkler([]rune(a), []rune(b))
+	return s.jaroWinkler(fa.runes, fb.runes)
 }
 
 // jaroScratch holds the match flags Jaro-Winkler needs, reused across calls
