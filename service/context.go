@@ -136,7 +136,7 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 		sort.Strings(names)
 		sc := scoreOf(pb, h)
 		data, _ := json.Marshal(map[string]any{"fields": names, "completeness": sc.Score})
-		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: "token:" + p.Name,
+		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: p.Actor(),
 			OwnerID: h.OwnerID, Reason: fmt.Sprintf("updated %s (now %d%% complete)", strings.Join(names, ", "), sc.Score), Data: data}); err != nil {
 			return err
 		}

@@ -128,7 +128,7 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 			}
 		}
 		data, _ := json.Marshal(map[string]any{"meeting_id": m.ID, "starts_at": m.StartsAt, "status": m.Status, "sequence": m.Sequence})
-		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: "token:" + p.Name,
+		if err := tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: p.Actor(),
 			OwnerID: h.OwnerID, Reason: reason, Data: data}); err != nil {
 			return err
 		}
