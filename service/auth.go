@@ -500,3 +500,6 @@ func (s *Service) SignInVerified(ctx context.Context, email, method string) (str
 	}
 	return secret, principalOf(u), nil
 }
+
+// SessionLimits returns the session limits in force.
+func (s *Service) SessionLimits() SessionLimits { return s.sessionLimits() }

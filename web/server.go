@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -29,6 +28,8 @@ type Server struct {
 	MaxBody int64
 	// Intake rate-limits the prospect's intake form (see IntakeLimits).
 	Intake IntakeLimits
+	// oidc is single sign-on, when enabled (EnableOIDC).
+	oidc *oidcClient
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -64,6 +65,8 @@ func (s *Server) routes() {
 	api("GET /api/v1/reports/sla", baton.TokenRep, s.slaReport)
 	api("GET /api/v1/users", baton.TokenRep, s.listUsers)
 	api("POST /api/v1/users", baton.TokenManager, s.postUser)
+	api("POST /api/v1/users/{id}/invite", baton.TokenAdmin, s.inviteUser)
+	api("POST /api/v1/users/{id}/reset", baton.TokenAdmin, s.inviteUser)
 	api("POST /api/v1/accounts", baton.TokenManager, s.postAccount)
 	api("POST /api/v1/users/import", baton.TokenManager, s.importUsers)
 	api("POST /api/v1/accounts/import", baton.TokenManager, s.importAccounts)
@@ -80,6 +83,12 @@ func (s *Server) routes() {
 
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("GET /login/link/{code}", s.linkPage)
+	s.mux.HandleFunc("POST /login/link/{code}", s.useLink)
+	s.mux.HandleFunc("GET /auth/oidc/start", s.oidcStart)
+	s.mux.HandleFunc("GET /auth/oidc/callback", s.oidcCallback)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.Handle("POST /account/sessions/revoke", s.authPage(s.revokeSessions))
 	s.mux.Handle("GET /{$}", s.authPage(s.indexPage))
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
@@ -89,6 +98,9 @@ func (s *Server) routes() {
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if !s.checkOrigin(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -116,20 +128,15 @@ func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request,
 	})
 }
 
-// principal authenticates a request by its bearer token; pages (cookie
-// true) also accept the sign-in cookie. The API never reads the cookie, so a
-// cross-site form cannot act with a signed-in browser's credentials.
-func (s *Server) principal(r *http.Request, cookie bool) (baton.Principal, error) {
-	secret := ""
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		scheme, tok, _ := strings.Cut(auth, " ")
-		if strings.EqualFold(scheme, "Bearer") {
-			secret = strings.TrimSpace(tok)
-		}
-	} else if c, err := r.Cookie(cookieName); err == nil && cookie {
-		secret = c.Value
+// principal authenticates a request: the API (page false) by its bearer
+// token only, pages by the session cookie only. The API never reads the
+// cookie, so a cross-site form cannot act with a signed-in browser's
+// credentials.
+func (s *Server) principal(r *http.Request, page bool) (baton.Principal, error) {
+	if page {
+		return s.sessionPrincipal(r)
 	}
-	return s.svc.Authenticate(r.Context(), secret)
+	return s.svc.Authenticate(r.Context(), bearer(r))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -80,16 +80,6 @@ func newStack(t testing.TB) *stack {
 	srv := httptest.NewServer(ws) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
 	s := &stack{srv: srv, web: ws, svc: svc, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
-	for _, tok := range []struct {
-		role string
-		dst  *string
-	}{{baton.TokenAdmin, &s.admin}, {baton.TokenManager, &s.manager}, {baton.TokenRep, &s.rep}} {
-		_, secret, err := svc.CreateToken(ctx, "test-"+tok.role, tok.role)
-		if err != nil {
-			t.Fatalf("create %s token: %v", tok.role, err)
-		}
-		*tok.dst = secret
-	}
 	for _, u := range []baton.User{
 		{Email: "mgr@t.example", Name: "Maya Manager", Role: baton.RoleManager, Team: "leadership", TimeZone: "America/New_York"},
 		{Email: "ops@t.example", Name: "Otto Ops", Role: baton.RoleOps, Team: "ops", TimeZone: "America/Chicago"},
@@ -103,6 +93,18 @@ func newStack(t testing.TB) *stack {
 			t.Fatalf("put user %s: %v", u.Email, err)
 		}
 		s.users[strings.TrimSuffix(u.Email, "@t.example")] = got
+	}
+	// Tokens act as their users: ops is an admin (RevOps), mgr a manager,
+	// sdr1 a rep.
+	for _, tok := range []struct {
+		user string
+		dst  *string
+	}{{"ops@t.example", &s.admin}, {"mgr@t.example", &s.manager}, {"sdr1@t.example", &s.rep}} {
+		_, secret, err := svc.CreateToken(ctx, tok.user, "test", 0)
+		if err != nil {
+			t.Fatalf("create %s token: %v", tok.user, err)
+		}
+		*tok.dst = secret
 	}
 	return s
 }

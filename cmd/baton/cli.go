@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,28 +11,6 @@ import (
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
 )
-
-func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
-	role := fs.String("role", "", "admin, manager or rep")
-	name := fs.String("name", "", "who or what the token is for")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	svc, closeDB, err := openService(ctx, *path, playbook.Default())
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	_, secret, err := svc.CreateToken(ctx, *name, *role)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, secret)
-	return nil
-}
 
 func playbookCheck(files []string, stdout io.Writer) error {
 	if len(files) == 0 {
