@@ -76,7 +76,10 @@ func start(t *testing.T, db string, env ...string) *server {
 
 func createToken(t *testing.T, db string) string {
 	t.Helper()
-	out, err := batonCmd(t, nil, "token", "create", "--db", db, "--role", "admin", "--name", "e2e").Output()
+	if out, err := batonCmd(t, nil, "user", "add", "--db", db, "--email", "revops@t.example", "--name", "Rev Ops", "--role", "admin").CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	out, err := batonCmd(t, nil, "token", "create", "--db", db, "--user", "revops@t.example", "--name", "e2e").Output()
 	if err != nil {
 		t.Fatalf("token create: %v", err)
 	}
