@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +168,20 @@ func TestTokens(t *testing.T) {
 			t.Errorf("got messages %v, want one message that does not say which", msgs)
 		}
 	})
+}
+
+func TestTokenWithoutOwnerIsRefused(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	// A token from a database older than per-user tokens has no user.
+	err := e.db.Update(e.ctx, func(tx baton.Tx) error {
+		return tx.InsertToken(e.ctx, &baton.Token{ID: "old", Name: "legacy", Role: baton.AccessAdmin, Hash: baton.HashToken("bt_old"), CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Authenticate(e.ctx, "bt_old")
+	if baton.ErrorCode(err) != baton.EUNAUTHORIZED || !strings.Contains(baton.ErrorMessage(err), "--user") {
+		t.Errorf("got %v, want EUNAUTHORIZED saying to create one with --user", err)
+	}
 }
