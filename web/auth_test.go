@@ -278,3 +278,18 @@ func TestOIDC(t *testing.T) {
 		}
 	})
 }
+
+func TestOnlyAdminsGrantAdmin(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	for _, body := range []string{
+		`{"email":"new@t.example","name":"New","role":"ae","access":"admin","team":"ae","timezone":"UTC","active":true}`,
+		`{"email":"new@t.example","name":"New","role":"ops","team":"ops","timezone":"UTC","active":true}`,
+		`{"email":"ops@t.example","name":"Otto Ops","role":"ops","access":"rep","team":"ops","timezone":"UTC","active":true}`,
+	} {
+		wantError(t, s.do(t, "POST", "/api/v1/users", s.manager, body), http.StatusForbidden, baton.EFORBIDDEN)
+		if r := s.do(t, "POST", "/api/v1/users", s.admin, body); r.status != http.StatusOK {
+			t.Errorf("admin: got %s, want 200", r)
+		}
+	}
+}

@@ -110,3 +110,24 @@ func (s *Server) actorNames(ctx context.Context) map[string]string {
 	}
 	return out
 }
+
+// mayGrant refuses (EFORBIDDEN) a non-admin who would make someone an admin
+// or change an admin: only RevOps grants RevOps.
+func (s *Server) mayGrant(ctx context.Context, p baton.Principal, u *baton.User) error {
+	if p.Can(baton.AccessAdmin) {
+		return nil
+	}
+	prev, err := s.svc.User(ctx, u.Email)
+	switch {
+	case err == nil && prev.Access == baton.AccessAdmin:
+		return baton.Errorf(baton.EFORBIDDEN, "only an admin may change an admin")
+	case err == nil && u.Access == "":
+		return nil // keeps the user's access
+	case err != nil && baton.ErrorCode(err) != baton.ENOTFOUND:
+		return err
+	}
+	if u.Access == baton.AccessAdmin || (u.Access == "" && baton.AccessFor(u.Role) == baton.AccessAdmin) {
+		return baton.Errorf(baton.EFORBIDDEN, "only an admin may grant admin access")
+	}
+	return nil
+}
