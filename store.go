@@ -124,6 +124,36 @@ type Tx interface {
 	// API tokens.
 	InsertToken(ctx context.Context, t *Token) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	Token(ctx context.Context, id string) (*Token, error)
+	// Tokens lists a user's tokens (everyone's when userID is empty),
+	// oldest first.
+	Tokens(ctx context.Context, userID string) ([]*Token, error)
+	// UpdateToken writes a token's last-used and revoked times.
+	UpdateToken(ctx context.Context, t *Token) error
+
+	// Sign-in. PasswordHash returns ENOTFOUND when the user has none.
+	PasswordHash(ctx context.Context, userID string) (string, error)
+	PutPasswordHash(ctx context.Context, userID, hash string, now time.Time) error
+	InsertSession(ctx context.Context, s *Session) error
+	// SessionByHash finds a session by its id's hash, or ENOTFOUND.
+	SessionByHash(ctx context.Context, hash string) (*Session, error)
+	TouchSession(ctx context.Context, hash string, seen time.Time) error
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteSessions signs a user out everywhere, returning how many
+	// sessions ended.
+	DeleteSessions(ctx context.Context, userID string) (int, error)
+	InsertLink(ctx context.Context, l *Link) error
+	// LinkByHash finds a one-time link by its code's hash, or ENOTFOUND.
+	LinkByHash(ctx context.Context, hash string) (*Link, error)
+	// UseLink marks a link used at now, or returns ECONFLICT when it was
+	// used already.
+	UseLink(ctx context.Context, hash string, now time.Time) error
+	// RecordSignInFailure counts a failed sign-in under key at at and
+	// forgets key's failures before forget; SignInFailures counts key's
+	// failures at or after since; ClearSignInFailures forgets them all.
+	RecordSignInFailure(ctx context.Context, key string, at, forget time.Time) error
+	SignInFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearSignInFailures(ctx context.Context, key string) error
 
 	// Key-value settings (e.g. the learned objection model).
 	Setting(ctx context.Context, key string) ([]byte, error)

@@ -23,10 +23,13 @@ var UserRoles = []string{RoleSDR, RoleAE, RoleSE, RoleCSM, RoleAM, RoleManager, 
 
 // User is someone on the revenue team who can own handoffs.
 type User struct {
-	ID        string `json:"id"`
-	Email     string `json:"email"`
-	Name      string `json:"name"`
-	Role      string `json:"role"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	// Access is what the person may do in Baton: admin (RevOps), manager or
+	// rep. Empty reads as the team role's default (AccessFor).
+	Access    string `json:"access"`
 	Team      string `json:"team"`
 	Territory string `json:"territory,omitempty"`
 	TimeZone  string `json:"timezone"`
@@ -74,6 +77,9 @@ func (u *User) Validate() error {
 	checkText(&v, "name", u.Name, MaxShortText)
 	if !slices.Contains(UserRoles, u.Role) {
 		v.Add("role", "must be one of %s", strings.Join(UserRoles, ", "))
+	}
+	if u.Access != "" && !ValidAccess(u.Access) {
+		v.Add("access", "must be one of %s", accessList())
 	}
 	if !ValidName(u.Team) {
 		v.Add("team", "must be lowercase letters, digits and underscores")

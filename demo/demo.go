@@ -18,6 +18,14 @@ import (
 	"github.com/batonhq/baton/worker"
 )
 
+// Password is every demo user's password. The demo is for trying Baton on
+// a laptop: never expose a demo database.
+const Password = "baton-demo-2026"
+
+// Admin is the demo's RevOps admin (team role ops, access admin); Maya Chen
+// and Oliver Hughes are managers, everyone else a rep.
+const Admin = "rosa.alvarez@baton.example"
+
 // Result says what Load did.
 type Result struct {
 	Loaded                             bool
@@ -138,6 +146,9 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 			if _, err := svc.PutUser(ctx, u); err != nil {
 				return res, fmt.Errorf("user %s: %w", p.email, err)
 			}
+			if err := svc.SetPassword(ctx, u.ID, Password); err != nil {
+				return res, fmt.Errorf("user %s: %w", p.email, err)
+			}
 			res.Users++
 		}
 	}
@@ -146,8 +157,10 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 	if err != nil {
 		return res, err
 	}
+	people := map[string]baton.Principal{}
 	for _, u := range all {
 		ids[u.Email] = u.ID
+		people[u.ID] = baton.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Access: u.Access, Team: u.Team}
 	}
 	for _, c := range companies {
 		a := &baton.Account{Name: c.name, Domain: c.domain, Industry: c.industry, Country: c.country, Employees: c.employees,
@@ -161,7 +174,7 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 		res.Accounts++
 	}
 
-	r := &replay{svc: svc, clock: clock, rnd: rnd, timers: &worker.Timers{Service: svc, Batch: 1000}}
+	r := &replay{svc: svc, clock: clock, rnd: rnd, people: people, timers: &worker.Timers{Service: svc, Batch: 1000}}
 	r.plan(start, end)
 	if err := r.run(ctx, end); err != nil {
 		return res, err
@@ -198,6 +211,7 @@ func (q *queue) Pop() any {
 type replay struct {
 	svc               *service.Service
 	clock             *Clock
+	people            map[string]baton.Principal // by user id
 	rnd               *rand.Rand
 	timers            *worker.Timers
 	q                 queue
@@ -209,8 +223,6 @@ func (r *replay) at(t time.Time, do func(ctx context.Context) error) {
 	r.seq++
 	heap.Push(&r.q, &action{at: t, seq: r.seq, do: do})
 }
-
-var rep = baton.Principal{Name: "demo", Role: baton.TokenManager}
 
 // plan schedules a week of signals at working-hour-weighted random times.
 func (r *replay) plan(start, end time.Time) {
@@ -369,10 +381,19 @@ func (r *replay) progress(h *baton.Handoff, t time.Time, onTime bool) {
 	})
 }
 
-// act runs a command, ignoring conflicts: the clock may have moved the
-// handoff on (to a backup) before the person got to it, as in life.
+// act runs a command as the handoff's owner, ignoring conflicts: the clock
+// may have moved the handoff on (to a backup) before the person got to it,
+// as in life.
 func (r *replay) act(ctx context.Context, id string, cmd baton.Command, in service.CommandInput) error {
-	_, err := r.svc.Act(ctx, rep, id, cmd, in)
+	h, err := r.svc.Handoff(ctx, id)
+	if err != nil {
+		return err
+	}
+	p, ok := r.people[h.OwnerID]
+	if !ok {
+		p = baton.Principal{Name: "demo", Access: baton.AccessManager}
+	}
+	_, err = r.svc.Act(ctx, p, id, cmd, in)
 	if baton.ErrorCode(err) == baton.ECONFLICT {
 		return nil
 	}

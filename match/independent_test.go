@@ -47,9 +47,7 @@ func TestIndependentSet(t *testing.T) {
 			t.Fatalf("accounts.csv record %d: empty id", i+1)
 		}
 		a := Account{ID: rec[0], Name: rec[1], Domain: rec[2]}
-		for _, alias := range strings.FieldsFunc(rec[3], func(r rune) bool { return r == ';' || r == '|' || r == ',' || r == ' ' }) {
-			a.Aliases = append(a.Aliases, alias)
-		}
+		a.Aliases = strings.FieldsFunc(rec[3], func(r rune) bool { return r == ';' || r == '|' || r == ',' || r == ' ' })
 		accounts = append(accounts, a)
 	}
 	ix := NewIndex(accounts, Options{})

@@ -1,8 +1,8 @@
 package service
 
 import (
+	"cmp"
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +28,7 @@ func (s *Service) putUser(ctx context.Context, tx baton.Tx, u *baton.User, now t
 	switch {
 	case err == nil:
 		u.ID, u.CreatedAt = prev.ID, prev.CreatedAt
+		u.Access = cmp.Or(u.Access, prev.Access)
 	case baton.ErrorCode(err) == baton.ENOTFOUND:
 		u.ID, u.CreatedAt = newID(), now
 	default:
@@ -64,6 +65,7 @@ func (s *Service) putUser(ctx context.Context, tx baton.Tx, u *baton.User, now t
 	if u.Weight == 0 {
 		u.Weight = 1
 	}
+	u.Access = cmp.Or(u.Access, baton.AccessFor(u.Role))
 	u.UpdatedAt = now
 	if err := tx.PutUser(ctx, u); err != nil {
 		return err
@@ -93,47 +95,4 @@ func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Acco
 		return tx.PutAccount(ctx, a)
 	})
 	return a, err
-}
-
-// CreateToken creates an API token and returns it with its secret, which is
-// shown only this once.
-func (s *Service) CreateToken(ctx context.Context, name, role string) (*baton.Token, string, error) {
-	var v baton.Validation
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > baton.MaxShortText {
-		v.Add("name", "is required (at most %d bytes)", baton.MaxShortText)
-	}
-	if !slices.Contains(baton.TokenRoles, role) {
-		v.Add("role", "must be one of %s", strings.Join(baton.TokenRoles, ", "))
-	}
-	if err := v.Err(); err != nil {
-		return nil, "", err
-	}
-	secret := baton.NewTokenSecret()
-	t := &baton.Token{ID: newID(), Name: name, Role: role, Hash: baton.HashToken(secret), CreatedAt: s.clock.Now()}
-	err := s.store.Update(ctx, func(tx baton.Tx) error { return tx.InsertToken(ctx, t) })
-	if err != nil {
-		return nil, "", err
-	}
-	return t, secret, nil
-}
-
-// Authenticate returns the principal holding a token secret, or
-// EUNAUTHORIZED.
-func (s *Service) Authenticate(ctx context.Context, secret string) (baton.Principal, error) {
-	if secret == "" || len(secret) > 200 {
-		return baton.Principal{}, baton.Errorf(baton.EUNAUTHORIZED, "a valid API token is required")
-	}
-	var t *baton.Token
-	err := s.store.View(ctx, func(tx baton.Tx) error {
-		var err error
-		t, err = tx.TokenByHash(ctx, baton.HashToken(secret))
-		return err
-	})
-	if baton.ErrorCode(err) == baton.ENOTFOUND {
-		return baton.Principal{}, baton.Errorf(baton.EUNAUTHORIZED, "a valid API token is required")
-	} else if err != nil {
-		return baton.Principal{}, err
-	}
-	return baton.Principal{TokenID: t.ID, Name: t.Name, Role: t.Role}, nil
 }

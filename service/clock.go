@@ -507,7 +507,7 @@ func (s *Service) CompleteActivity(ctx context.Context, p baton.Principal, hando
 				reason += ": " + note
 			}
 			out = a
-			return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventActivityDone, At: now, Actor: "token:" + p.Name, OwnerID: a.OwnerID, Reason: reason})
+			return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: baton.EventActivityDone, At: now, Actor: p.Actor(), OwnerID: a.OwnerID, Reason: reason})
 		}
 		return baton.Errorf(baton.ENOTFOUND, "handoff %s has no activity %s", handoffID, name)
 	})

@@ -134,7 +134,7 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 		}
 		sort.Strings(names)
 		sc := scoreOf(pb, h)
-		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: "token:" + p.Name,
+		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: p.Actor(),
 			OwnerID: h.OwnerID, Reason: fmt.Sprintf("updated %s (now %d%% complete)", strings.Join(names, ", "), sc.Score)},
 			baton.ContextData{Fields: names, Completeness: sc.Score}); err != nil {
 			return err

@@ -114,7 +114,7 @@ func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd bat
 		if err != nil {
 			return err
 		}
-		if err := s.act(ctx, tx, h, "token:"+p.Name, cmd, in); err != nil {
+		if err := s.act(ctx, tx, h, p.Actor(), cmd, in); err != nil {
 			return err
 		}
 		if cmd == baton.CmdOutcome && len(raised) > 0 {

@@ -27,6 +27,8 @@ type Service struct {
 	pb    atomic.Pointer[playbook.Playbook]
 	// publicURL is where links sent outside point (SetPublicURL).
 	publicURL atomic.Pointer[string]
+	// sessions bounds browser sessions (SetSessionLimits).
+	sessions atomic.Pointer[SessionLimits]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

@@ -60,7 +60,7 @@ func setup(t testing.TB) *env {
 	svc := service.New(db, clock, playbook.Default(), nil)
 	e := &env{ctx: ctx, db: db, svc: svc, clock: clock, timers: &worker.Timers{Service: svc},
 		users: map[string]*baton.User{},
-		admin: baton.Principal{Name: "admin", Role: baton.TokenAdmin}, rep: baton.Principal{Name: "rep", Role: baton.TokenRep}}
+		admin: baton.Principal{Name: "admin", Access: baton.AccessAdmin}, rep: baton.Principal{Name: "rep", Access: baton.AccessRep}}
 	for _, u := range []baton.User{
 		{Email: "mgr@t.example", Name: "Manager", Role: baton.RoleManager, Team: "leadership", TimeZone: "America/New_York"},
 		{Email: "ops@t.example", Name: "Ops", Role: baton.RoleOps, Team: "ops", TimeZone: "America/Chicago"},

@@ -110,29 +110,6 @@ func (tx *Tx) PutSetting(ctx context.Context, key string, value []byte) error {
 	return nil
 }
 
-// InsertToken stores an API token (its hash only).
-func (tx *Tx) InsertToken(ctx context.Context, t *baton.Token) error {
-	_, err := tx.exec(ctx, `INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		t.ID, t.Name, t.Role, t.Hash, ms(t.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("sqlite: insert token: %w", err)
-	}
-	return nil
-}
-
-// TokenByHash finds a token by the hash of its secret.
-func (tx *Tx) TokenByHash(ctx context.Context, hash string) (*baton.Token, error) {
-	var t baton.Token
-	var created int64
-	err := tx.queryRow(ctx, `SELECT id, name, role, hash, created_at FROM api_tokens WHERE hash = ?`, hash).
-		Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created)
-	if err != nil {
-		return nil, notFound(err, "token", "")
-	}
-	t.CreatedAt = fromMS(created)
-	return &t, nil
-}
-
 // sqliteConstraintUnique is SQLITE_CONSTRAINT_UNIQUE; primary keys report
 // SQLITE_CONSTRAINT_PRIMARYKEY. The others are primary result codes, which
 // extended codes carry in their low byte.

@@ -285,7 +285,7 @@ func TestUsers(t *testing.T) {
 	ctx := context.Background()
 
 	user := func(id, email string) *baton.User {
-		return &baton.User{ID: id, Email: email, Name: "User " + id, Role: baton.RoleAE, Team: "ae", Territory: "emea",
+		return &baton.User{ID: id, Email: email, Name: "User " + id, Role: baton.RoleAE, Access: baton.AccessRep, Team: "ae", Territory: "emea",
 			TimeZone: "Europe/Paris", ManagerID: "m1", BackupID: "b1", Capacity: 20, Weight: 2,
 			AwayFrom: msec(t0.Add(24 * time.Hour)), AwayUntil: msec(t0.Add(48 * time.Hour)), Active: true,
 			CreatedAt: msec(t0), UpdatedAt: msec(t0)}

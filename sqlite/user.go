@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,13 +13,13 @@ import (
 )
 
 const userCols = `id, email, name, role, team, territory, timezone, manager_id, backup_id, capacity, weight, away_from, away_until, active,
-	created_at, updated_at, working_hours, paused, daily_cap, monthly_cap`
+	created_at, updated_at, working_hours, paused, daily_cap, monthly_cap, access`
 
 func scanUser(row scanner) (*baton.User, error) {
 	var u baton.User
 	var awayFrom, awayUntil, created, updated int64
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Team, &u.Territory, &u.TimeZone, &u.ManagerID, &u.BackupID,
-		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated, &u.WorkingHours, &u.Paused, &u.DailyCap, &u.MonthlyCap); err != nil {
+		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated, &u.WorkingHours, &u.Paused, &u.DailyCap, &u.MonthlyCap, &u.Access); err != nil {
 		return nil, err
 	}
 	u.AwayFrom, u.AwayUntil = fromMS(awayFrom), fromMS(awayUntil)
@@ -56,14 +57,14 @@ func (tx *Tx) Users(ctx context.Context) ([]*baton.User, error) {
 
 // PutUser inserts or replaces a user.
 func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
-	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, team = excluded.team,
 		territory = excluded.territory, timezone = excluded.timezone, manager_id = excluded.manager_id, backup_id = excluded.backup_id,
 		capacity = excluded.capacity, weight = excluded.weight, away_from = excluded.away_from, away_until = excluded.away_until,
 		active = excluded.active, updated_at = excluded.updated_at, working_hours = excluded.working_hours, paused = excluded.paused,
-		daily_cap = excluded.daily_cap, monthly_cap = excluded.monthly_cap`,
+		daily_cap = excluded.daily_cap, monthly_cap = excluded.monthly_cap, access = excluded.access`,
 		u.ID, u.Email, u.Name, u.Role, u.Team, u.Territory, u.TimeZone, u.ManagerID, u.BackupID, u.Capacity, u.Weight,
-		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt), u.WorkingHours, u.Paused, u.DailyCap, u.MonthlyCap)
+		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt), u.WorkingHours, u.Paused, u.DailyCap, u.MonthlyCap, cmp.Or(u.Access, baton.AccessFor(u.Role)))
 	if err != nil {
 		return fmt.Errorf("sqlite: put user %s: %w", u.Email, err)
 	}

@@ -271,9 +271,12 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ baton.Princ
 	return nil
 }
 
-func (s *Server) postUser(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+func (s *Server) postUser(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	var u baton.User
 	if err := decode(w, r, s.MaxBody, &u); err != nil {
+		return err
+	}
+	if err := s.mayGrant(r.Context(), p, &u); err != nil {
 		return err
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = "", time.Time{}, time.Time{}

@@ -11,7 +11,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -37,6 +36,8 @@ type Server struct {
 	Ready func(context.Context) error
 	// ReadyTimeout bounds one readiness check (default 2s).
 	ReadyTimeout time.Duration
+	// oidc is single sign-on, when enabled (EnableOIDC).
+	oidc *oidcClient
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -73,6 +74,8 @@ func (s *Server) routes() {
 	api("GET /api/v1/reports/sla", baton.TokenRep, s.slaReport)
 	api("GET /api/v1/users", baton.TokenRep, s.listUsers)
 	api("POST /api/v1/users", baton.TokenManager, s.postUser)
+	api("POST /api/v1/users/{id}/invite", baton.TokenAdmin, s.inviteUser)
+	api("POST /api/v1/users/{id}/reset", baton.TokenAdmin, s.inviteUser)
 	api("POST /api/v1/accounts", baton.TokenManager, s.postAccount)
 	api("POST /api/v1/users/import", baton.TokenManager, s.importUsers)
 	api("POST /api/v1/accounts/import", baton.TokenManager, s.importAccounts)
@@ -89,6 +92,12 @@ func (s *Server) routes() {
 
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("GET /login/link/{code}", s.linkPage)
+	s.mux.HandleFunc("POST /login/link/{code}", s.useLink)
+	s.mux.HandleFunc("GET /auth/oidc/start", s.oidcStart)
+	s.mux.HandleFunc("GET /auth/oidc/callback", s.oidcCallback)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.Handle("POST /account/sessions/revoke", s.authPage(s.revokeSessions))
 	s.mux.Handle("GET /{$}", s.authPage(s.indexPage))
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
@@ -104,7 +113,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	rec := &recorder{ResponseWriter: w}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-	s.mux.ServeHTTP(rec, r)
+	if s.checkOrigin(rec, r) {
+		s.mux.ServeHTTP(rec, r)
+	}
 	s.accessLog(r, id, rec, time.Since(start))
 }
 
@@ -132,20 +143,15 @@ func (s *Server) authAPI(role string, h func(http.ResponseWriter, *http.Request,
 	})
 }
 
-// principal authenticates a request by its bearer token; pages (cookie
-// true) also accept the sign-in cookie. The API never reads the cookie, so a
-// cross-site form cannot act with a signed-in browser's credentials.
-func (s *Server) principal(r *http.Request, cookie bool) (baton.Principal, error) {
-	secret := ""
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		scheme, tok, _ := strings.Cut(auth, " ")
-		if strings.EqualFold(scheme, "Bearer") {
-			secret = strings.TrimSpace(tok)
-		}
-	} else if c, err := r.Cookie(cookieName); err == nil && cookie {
-		secret = c.Value
+// principal authenticates a request: the API (page false) by its bearer
+// token only, pages by the session cookie only. The API never reads the
+// cookie, so a cross-site form cannot act with a signed-in browser's
+// credentials.
+func (s *Server) principal(r *http.Request, page bool) (baton.Principal, error) {
+	if page {
+		return s.sessionPrincipal(r)
 	}
-	return s.svc.Authenticate(r.Context(), secret)
+	return s.svc.Authenticate(r.Context(), bearer(r))
 }
 
 // healthz is liveness: the process answers and can read its database.

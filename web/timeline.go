@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -11,7 +12,7 @@ import (
 type timelineRow struct {
 	At   time.Time
 	What string // the kind, the new state and, for a change of owner, who to whom
-	Who  string // the actor: a person's token, the clock, the system
+	Who  string // the actor: a person's name, the clock, the system
 	Why  string
 }
 
@@ -88,7 +89,15 @@ func timeline(ctx context.Context, events []*baton.Event, users func(context.Con
 				what += " to " + orNobody(to)
 			}
 		}
-		rows[i] = timelineRow{At: e.At, What: what, Who: e.Actor, Why: e.Reason}
+		who := e.Actor
+		if id, ok := strings.CutPrefix(who, baton.ActorUserPrefix); ok {
+			n, err := name(id, "")
+			if err != nil {
+				return nil, err
+			}
+			who = n
+		}
+		rows[i] = timelineRow{At: e.At, What: what, Who: who, Why: e.Reason}
 	}
 	return rows, nil
 }

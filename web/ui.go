@@ -13,8 +13,6 @@ import (
 	"github.com/batonhq/baton/service"
 )
 
-const cookieName = "baton_token"
-
 var funcs = template.FuncMap{
 	"left":    left,
 	"overdue": func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
@@ -58,33 +56,6 @@ func (s *Server) authPage(h func(http.ResponseWriter, *http.Request, baton.Princ
 	})
 }
 
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	// /login?token=… signs in directly (the demo prints such a link).
-	if tok := r.URL.Query().Get("token"); tok != "" {
-		s.signIn(w, r, tok)
-		return
-	}
-	s.render(w, r, http.StatusOK, "login.html", map[string]any{"Next": r.URL.Query().Get("next")})
-}
-
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusBadRequest, "login.html", map[string]any{"Error": "Could not read the form."})
-		return
-	}
-	s.signIn(w, r, r.PostForm.Get("token"))
-}
-
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request, tok string) {
-	if _, err := s.svc.Authenticate(r.Context(), tok); err != nil {
-		s.render(w, r, http.StatusUnauthorized, "login.html", map[string]any{"Error": "That token is not valid."})
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 30 * 24 * 3600})
-	http.Redirect(w, r, localPath(r.FormValue("next")), http.StatusSeeOther)
-}
-
 // localPath returns next when it is a path on this site, else "/": a login
 // link must never send anyone elsewhere.
 func localPath(next string) string {
@@ -98,14 +69,14 @@ func localPath(next string) string {
 	return next
 }
 
-func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {
+func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, p baton.Principal) {
 	list, _, err := s.svc.Handoffs(r.Context(), baton.HandoffFilter{Open: true, Limit: 200})
 	if err != nil {
 		s.log.Error("index", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Handoffs": list, "Now": s.svc.Clock().Now()})
+	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Handoffs": list, "Now": s.svc.Clock().Now(), "Me": p})
 }
 
 func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {

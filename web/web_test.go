@@ -89,16 +89,6 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	srv := httptest.NewServer(ws) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
 	s := &stack{srv: srv, web: ws, svc: svc, db: db, path: path, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
-	for _, tok := range []struct {
-		role string
-		dst  *string
-	}{{baton.TokenAdmin, &s.admin}, {baton.TokenManager, &s.manager}, {baton.TokenRep, &s.rep}} {
-		_, secret, err := svc.CreateToken(ctx, "test-"+tok.role, tok.role)
-		if err != nil {
-			t.Fatalf("create %s token: %v", tok.role, err)
-		}
-		*tok.dst = secret
-	}
 	for _, u := range []baton.User{
 		{Email: "mgr@t.example", Name: "Maya Manager", Role: baton.RoleManager, Team: "leadership", TimeZone: "America/New_York"},
 		{Email: "ops@t.example", Name: "Otto Ops", Role: baton.RoleOps, Team: "ops", TimeZone: "America/Chicago"},
@@ -112,6 +102,18 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 			t.Fatalf("put user %s: %v", u.Email, err)
 		}
 		s.users[strings.TrimSuffix(u.Email, "@t.example")] = got
+	}
+	// Tokens act as their users: ops is an admin (RevOps), mgr a manager,
+	// sdr1 a rep.
+	for _, tok := range []struct {
+		user string
+		dst  *string
+	}{{"ops@t.example", &s.admin}, {"mgr@t.example", &s.manager}, {"sdr1@t.example", &s.rep}} {
+		_, secret, err := svc.CreateToken(ctx, tok.user, "test", 0)
+		if err != nil {
+			t.Fatalf("create %s token: %v", tok.user, err)
+		}
+		*tok.dst = secret
 	}
 	return s
 }
@@ -382,7 +384,11 @@ func TestAuth(t *testing.T) {
 	t.Run("APIIgnoresTheSignInCookie", func(t *testing.T) {
 		t.Parallel()
 		// A cross-site form must not act with a signed-in browser's cookie.
-		r := s.do(t, "GET", "/api/v1/users", "", "", "Cookie", "baton_token="+s.rep)
+		secret, _, err := s.svc.SignInVerified(context.Background(), "sdr1@t.example", baton.SignInOIDC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := s.do(t, "GET", "/api/v1/users", "", "", "Cookie", "baton_session="+secret)
 		wantError(t, r, http.StatusUnauthorized, baton.EUNAUTHORIZED)
 	})
 	t.Run("RepIsForbiddenManagerRoutes", func(t *testing.T) {
@@ -930,21 +936,25 @@ func TestPages(t *testing.T) {
 			t.Errorf("got %d to %q, want 303 to /login?next=%%2F", r.status, r.header.Get("Location"))
 		}
 	})
+	const pw = "correct-horse-battery"
+	if err := s.svc.SetPassword(context.Background(), "sdr1@t.example", pw); err != nil {
+		t.Fatal(err)
+	}
 	t.Run("LoginSetsCookieThenIndexShowsHandoffs", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, "GET", "/login?token="+url.QueryEscape(s.rep), "", "")
+		r := s.login(t, "sdr1@t.example", pw, "")
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
 			t.Fatalf("got %d to %q, want 303 to /", r.status, r.header.Get("Location"))
 		}
-		cookie := findCookie(r, "baton_token")
-		if cookie == nil || cookie.Value != s.rep || !cookie.HttpOnly || cookie.Path != "/" {
-			t.Fatalf("got cookie %+v, want an HttpOnly baton_token for the token", cookie)
+		cookie := findCookie(r, "baton_session")
+		if cookie == nil || cookie.Value == "" || !cookie.HttpOnly || cookie.Path != "/" || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure {
+			t.Fatalf("got cookie %+v, want an HttpOnly, SameSite=Lax baton_session for / (not Secure over http)", cookie)
 		}
 		page := s.do(t, "GET", "/", "", "", "Cookie", cookie.String())
 		if page.status != http.StatusOK {
 			t.Fatalf("got %s, want 200", page)
 		}
-		for _, want := range []string{"Acme Robotics", owner, "/handoffs/" + h.ID} {
+		for _, want := range []string{"Acme Robotics", owner, "/handoffs/" + h.ID, "Signed in as Sam One"} {
 			if !bytes.Contains(page.body, []byte(want)) {
 				t.Errorf("index page does not show %q", want)
 			}
@@ -962,19 +972,28 @@ func TestPages(t *testing.T) {
 			t.Errorf("got %d for an unknown handoff page, want 404", r.status)
 		}
 	})
-	t.Run("LoginWithBadTokenIs401", func(t *testing.T) {
+	t.Run("PagesIgnoreBearerTokens", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, "GET", "/login?token=bt_bad", "", "")
+		if r := s.do(t, "GET", "/", s.rep, ""); r.status != http.StatusSeeOther {
+			t.Errorf("got %d, want 303 to sign in: pages authenticate by session only", r.status)
+		}
+	})
+	t.Run("LoginWithWrongPasswordIs401", func(t *testing.T) {
+		t.Parallel()
+		r := s.login(t, "sdr2@t.example", "not-the-password", "")
 		if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			t.Errorf("got %d %s, want a 401 page", r.status, r.header.Get("Content-Type"))
 		}
-		if c := findCookie(r, "baton_token"); c != nil {
+		if !bytes.Contains(r.body, []byte("Email or password is incorrect.")) {
+			t.Errorf("got %s, want the generic message", r)
+		}
+		if c := findCookie(r, "baton_session"); c != nil {
 			t.Errorf("got cookie %v, want none", c)
 		}
 	})
 	t.Run("LoginFollowsLocalNext", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, "GET", "/login?token="+url.QueryEscape(s.rep)+"&next="+url.QueryEscape("/handoffs/"+h.ID), "", "")
+		r := s.login(t, "sdr1@t.example", pw, "/handoffs/"+h.ID)
 		if got, want := r.header.Get("Location"), "/handoffs/"+h.ID; r.status != http.StatusSeeOther || got != want {
 			t.Errorf("got %d to %q, want 303 to %q", r.status, got, want)
 		}
@@ -993,22 +1012,21 @@ func TestPages(t *testing.T) {
 		} {
 			next := tc.next
 			t.Run(tc.name, func(t *testing.T) {
-				for _, method := range []string{"GET", "POST"} {
-					var r reply
-					if method == "GET" {
-						r = s.do(t, "GET", "/login?token="+url.QueryEscape(s.rep)+"&next="+url.QueryEscape(next), "", "")
-					} else {
-						form := url.Values{"token": {s.rep}, "next": {next}}.Encode()
-						r = s.do(t, "POST", "/login", "", form, "Content-Type", "application/x-www-form-urlencoded")
-					}
-					loc := r.header.Get("Location")
-					if r.status != http.StatusSeeOther || offsite(loc) {
-						t.Errorf("%s next=%q: got %d to %q, want 303 to a local path", method, next, r.status, loc)
-					}
+				r := s.login(t, "sdr1@t.example", pw, next)
+				loc := r.header.Get("Location")
+				if r.status != http.StatusSeeOther || offsite(loc) {
+					t.Errorf("next=%q: got %d to %q, want 303 to a local path", next, r.status, loc)
 				}
 			})
 		}
 	})
+}
+
+// login posts the sign-in form.
+func (s *stack) login(t testing.TB, email, password, next string) reply {
+	t.Helper()
+	form := url.Values{"email": {email}, "password": {password}, "next": {next}}.Encode()
+	return s.do(t, "POST", "/login", "", form, "Content-Type", "application/x-www-form-urlencoded")
 }
 
 // offsite reports whether a browser would leave the site following loc: it

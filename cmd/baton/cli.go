@@ -14,28 +14,6 @@ import (
 	"github.com/batonhq/baton/sqlite"
 )
 
-func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
-	role := fs.String("role", "", "admin, manager or rep")
-	name := fs.String("name", "", "who or what the token is for")
-	if err := parseFlags(fs, args, stdout); err != nil {
-		return err
-	}
-	svc, closeDB, err := openService(ctx, *path, playbook.Default())
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	_, secret, err := svc.CreateToken(ctx, *name, *role)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, secret)
-	return nil
-}
-
 // migrateCmd runs `baton migrate --db PATH`: it creates the database if it
 // does not exist and applies pending migrations, the one command besides
 // serve that creates a file (so a token can be made before the first serve).

@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/playbook"
-	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
 )
 
@@ -80,17 +78,17 @@ func start(t *testing.T, db string, env ...string) *server {
 // token in it, and returns the token's secret.
 func createToken(t *testing.T, db string) string {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, db, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
+	if out, err := batonCmd(t, nil, "migrate", "--db", db).CombinedOutput(); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	defer store.Close()
-	_, secret, err := service.New(store, baton.SystemClock{}, playbook.Default(), nil).CreateToken(ctx, "e2e", baton.TokenAdmin)
+	if out, err := batonCmd(t, nil, "user", "add", "--db", db, "--email", "revops@t.example", "--name", "Rev Ops", "--role", "admin").CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	out, err := batonCmd(t, nil, "token", "create", "--db", db, "--user", "revops@t.example", "--name", "e2e").Output()
 	if err != nil {
 		t.Fatalf("token create: %v", err)
 	}
-	return secret
+	return strings.TrimSpace(string(out))
 }
 
 func post(url, token string, body any) (int, error) {

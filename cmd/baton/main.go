@@ -1,7 +1,8 @@
 // Command baton runs Baton, the handoff engine for revenue teams.
 //
 //	baton serve [--addr 127.0.0.1:8080] [--db ./baton.db] [--playbook FILE] [--demo]
-//	baton token create --db PATH --role admin|manager|rep --name NAME
+//	baton user add --db PATH --email E --name N --role admin|manager|rep [--team T] [--password-stdin]
+//	baton token create|list|revoke --db PATH ...
 //	baton playbook check FILE...
 //	baton playbook default
 //	baton import users|accounts --db PATH FILE.csv
@@ -135,7 +136,10 @@ func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
   baton serve [--addr ADDR] [--db PATH] [--playbook FILE] [--demo] [--webhook-url URL] [--webhook-secret-file FILE]
-  baton token create --db PATH --role admin|manager|rep --name NAME
+  baton user add --db PATH --email EMAIL --name NAME --role admin|manager|rep [--team TEAM] [--password-stdin]
+  baton token create --db PATH --user EMAIL [--name NAME] [--expires 90d]
+  baton token list --db PATH [--user EMAIL]
+  baton token revoke --db PATH ID
   baton playbook check FILE...
   baton playbook default
   baton import users|accounts --db PATH FILE.csv
@@ -151,10 +155,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
 	case "token":
-		if len(args) < 2 || args[1] != "create" {
-			return usageError{"usage: baton token create --db PATH --role admin|manager|rep --name NAME"}
-		}
-		return tokenCreate(ctx, args[2:], stdout, stderr)
+		return tokenCmd(ctx, args[1:], stdout, stderr)
+	case "user":
+		return userCmd(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "playbook":
 		if len(args) < 2 {
 			return usageError{"usage: baton playbook check FILE... | baton playbook default"}

@@ -39,6 +39,7 @@ type Config struct {
 	WebhookSecret string // HMAC key for the Baton-Signature header: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
+	Auth          AuthConfig
 }
 
 func env(key, def string) string {
@@ -59,6 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
 	secretFile := fs.String("webhook-secret-file", env("BATON_WEBHOOK_SECRET_FILE", ""), "file holding the HMAC-SHA256 key for webhook signatures; or set BATON_WEBHOOK_SECRET (never on the command line)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
+	authFlags(fs, &cfg.Auth)
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	if err := refuseSecretFlags(args); err != nil {
 		return err
@@ -71,6 +73,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.WebhookSecret = secret
+	if err := cfg.Auth.load(); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	return Serve(ctx, cfg, stdout, log)
 }
@@ -162,18 +167,13 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		_, secret, err := svc.CreateToken(ctx, "demo-admin", baton.TokenAdmin)
-		if err != nil {
-			return err
-		}
 		if res.Loaded {
 			fmt.Fprintf(stdout, "demo: loaded %d users, %d accounts and %d signals (%d handoffs) over the past week\n", res.Users, res.Accounts, res.Signals, res.Handoffs)
 		} else {
 			fmt.Fprintln(stdout, "demo: the database already has a team; nothing loaded")
 		}
-		fmt.Fprintf(stdout, "demo: admin token (shown once): %s\n", secret)
-		fmt.Fprintf(stdout, "demo: open http://%s/login?token=%s\n", cfg.Addr, secret)
 	}
+	svc.SetSessionLimits(service.SessionLimits{Idle: cfg.Auth.SessionIdle, Max: cfg.Auth.SessionMax})
 
 	srv, err := web.New(svc, log)
 	if err != nil {
@@ -185,6 +185,13 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		return err
 	}
 	hs := srv.HTTPServer(cfg.Addr)
+	if cfg.PublicURL == "" {
+		svc.SetPublicURL("http://" + ln.Addr().String())
+	}
+	if err := startAuth(ctx, cfg, svc, srv, stdout); err != nil {
+		ln.Close()
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
