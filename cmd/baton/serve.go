@@ -36,7 +36,7 @@ type Config struct {
 	Playbook      string // playbook YAML; empty uses the embedded default (BATON_PLAYBOOK)
 	Demo          bool   // load the demo team and a week of signals into an empty database
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
-	WebhookSecret string // HMAC key for the Baton-Signature header: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
+	WebhookSecret string // signing secret, whsec_<base64> or raw: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
 }
@@ -135,6 +135,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		return usageError{"--webhook-url needs a key to sign deliveries: set BATON_WEBHOOK_SECRET or pass --webhook-secret-file FILE"}
 	}
+	if _, err := webhook.ParseSecret(cfg.WebhookSecret); cfg.WebhookURL != "" && err != nil {
+		return usageError{fmt.Sprintf("webhook secret: %v", err)}
+	}
 	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return err
@@ -198,8 +201,10 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sender := &webhook.Sender{Client: &http.Client{}, Secret: []byte(cfg.WebhookSecret)}
-			(&worker.Outbox{Service: svc, Sender: sender, URL: cfg.WebhookURL, Log: log}).Run(ctx)
+			key, _ := webhook.ParseSecret(cfg.WebhookSecret) // checked above
+			sender := &webhook.Sender{Client: &http.Client{}, Secret: key}
+			channels := map[string]worker.Deliverer{baton.ChannelWebhook: &worker.Webhook{Sender: sender, URL: cfg.WebhookURL}}
+			(&worker.Outbox{Service: svc, Channels: channels, Log: log}).Run(ctx)
 		}()
 	}
 	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {
