@@ -39,6 +39,9 @@ type Config struct {
 	WebhookSecret string // signing secret, whsec_<base64> or raw: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
+
+	// Channels are the email and Slack senders (channels.go).
+	Channels Channels
 }
 
 func env(key, def string) string {
@@ -60,12 +63,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	secretFile := fs.String("webhook-secret-file", env("BATON_WEBHOOK_SECRET_FILE", ""), "file holding the HMAC-SHA256 key for webhook signatures; or set BATON_WEBHOOK_SECRET (never on the command line)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
+	chf := addChannelFlags(fs, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
+		return err
+	}
+	if err := refuseChannelSecretFlags(args); err != nil {
 		return err
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	channels, err := chf.load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Channels = channels
 	secret, err := webhookSecret(os.Getenv("BATON_WEBHOOK_SECRET"), *secretFile)
 	if err != nil {
 		return err
@@ -214,6 +226,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		defer dbg.Close()
 		log.Info("debug listener", "addr", addr)
 	}
+	cfg.Channels.logConfigured(log)
 	log.Info("baton listening", "addr", ln.Addr().String(), "db", cfg.DB, "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
 
