@@ -48,5 +48,38 @@ type Message struct {
 
 // Channels a message can go out on.
 const (
+	// ChannelWebhook posts the message, signed, to the configured endpoint.
 	ChannelWebhook = "webhook"
+	// ChannelEmail sends the message by SMTP.
+	ChannelEmail = "email"
+	// ChannelSlack posts the message to Slack, as a direct message or to a
+	// channel.
+	ChannelSlack = "slack"
 )
+
+// DeliveryResult is the outcome of one attempt to deliver a Message on its
+// channel, as every channel adapter reports it to the worker. Err is nil
+// exactly when the message was delivered (or accepted by the next hop, for
+// email); otherwise Retryable says whether to try again.
+type DeliveryResult struct {
+	// Err says why the attempt failed, nil on success. Adapters keep
+	// secrets (tokens, passwords, URL queries) out of it.
+	Err error
+	// Retryable reports that a later attempt may succeed: a network error,
+	// a timeout, a temporary refusal (SMTP 4xx, HTTP 429 or 5xx). False on
+	// success and on permanent failures.
+	Retryable bool
+	// RetryAfter is the wait the peer asked for (an HTTP Retry-After), 0
+	// when it asked for none. The worker waits the longer of RetryAfter and
+	// its own backoff.
+	RetryAfter time.Duration
+	// Bounced reports that the recipient's address does not exist (an SMTP
+	// 5xx answer to RCPT TO, such as 550 no such user): the failure is
+	// permanent, and the contact should be marked so nothing more is sent
+	// to that address.
+	Bounced bool
+	// Broken reports that the channel itself is misconfigured (revoked or
+	// invalid credentials, an endpoint that is gone): every message on it
+	// will fail until an operator fixes it. The failure is permanent.
+	Broken bool
+}

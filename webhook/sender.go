@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/batonhq/baton"
 )
 
 // Defaults of Sender's zero-valued fields.
@@ -30,50 +32,70 @@ var (
 	// ErrInvalidURL means the URL does not parse, is not http or https, or
 	// has no host.
 	ErrInvalidURL = errors.New("invalid URL")
-	// ErrInvalidMessage means the message id or event is empty, too long or
-	// not printable ASCII without spaces, or the body is not JSON.
+	// ErrInvalidMessage means the message id or type is empty, too long or
+	// not printable ASCII without spaces, or the data is not JSON.
 	ErrInvalidMessage = errors.New("invalid message")
 )
 
-// maxTokenLen bounds Message.ID and Message.Event, which travel as headers.
+// maxTokenLen bounds Message.ID, which travels as a header, and Message.Type.
 const maxTokenLen = 200
 
 // snippetLen is how much of an error response body goes into StatusError.
 const snippetLen = 256
 
 // Message is one notification to deliver. The worker builds it from the queued
-// row and passes the same values on every attempt.
+// row and passes the same values on every attempt, so every attempt posts the
+// same body.
 type Message struct {
-	// ID is the message's id, sent as Baton-Idempotency-Key: receivers
-	// deduplicate on it, so it must not change between attempts. At most 200
-	// bytes of printable ASCII, no spaces.
+	// ID is the message's id, sent as webhook-id: receivers deduplicate on
+	// it, so it must not change between attempts. At most 200 bytes of
+	// printable ASCII, no spaces.
 	ID string
-	// Event is the event type, sent as Baton-Event, such as
+	// Type is the event type, the body's "type", such as
 	// "handoff.assigned". Same character rules as ID.
-	Event string
-	// Body is the JSON document posted, byte for byte; the signature covers
-	// exactly these bytes.
-	Body []byte
+	Type string
+	// Time is when the event happened, the body's "timestamp" (RFC 3339,
+	// UTC, whole seconds). It is not the signing time, which changes with
+	// each attempt.
+	Time time.Time
+	// Data is the event's JSON document, the body's "data", embedded byte
+	// for byte.
+	Data []byte
 }
 
-// Result is the outcome of one delivery attempt. Err is nil exactly when the
-// message was delivered; otherwise Retryable says whether to try again.
+// Body returns the JSON body Deliver posts for m, the Standard Webhooks
+// envelope {"type":…,"timestamp":…,"data":…}; the signature covers exactly
+// these bytes. It is the same for every attempt.
+func (m Message) Body() ([]byte, error) {
+	if !json.Valid(m.Data) {
+		return nil, fmt.Errorf("%w: data is not JSON", ErrInvalidMessage)
+	}
+	return json.Marshal(envelope{Type: m.Type, Timestamp: m.Time.UTC().Truncate(time.Second).Format(time.RFC3339), Data: m.Data})
+}
+
+// envelope is the body of a delivery.
+type envelope struct {
+	Type      string          `json:"type"`
+	Timestamp string          `json:"timestamp"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// Result is the outcome of one delivery attempt: the outcome every channel
+// reports, and the HTTP detail of this one.
 type Result struct {
+	// DeliveryResult holds Err, Retryable, RetryAfter and Broken. Retryable
+	// is set on 408, 409, 425, 429, 5xx, network errors, timeouts and
+	// cancellation of ctx. RetryAfter is the wait the receiver asked for
+	// with Retry-After on a 429 or 503, at most BackoffCap. Broken is set
+	// when the endpoint itself is wrong: an invalid URL, no secret, or an
+	// answer of 401, 403, 404 or 410. Err names the message id and the
+	// URL's scheme and host, never its path, query or credentials; a
+	// response outside 2xx gives a *StatusError in the chain. Bounced is
+	// never set.
+	baton.DeliveryResult
 	// Status is the response's HTTP status, or 0 when there was no response
 	// (an invalid message or URL, a network error, a timeout).
 	Status int
-	// Retryable reports that a later attempt may succeed: 408, 409, 425,
-	// 429, 5xx, network errors, timeouts and cancellation of ctx. False on
-	// success and on permanent failures.
-	Retryable bool
-	// RetryAfter is the wait the receiver asked for with Retry-After on a 429
-	// or 503, at most BackoffCap; 0 when it asked for none. Wait the longer
-	// of RetryAfter and Backoff.
-	RetryAfter time.Duration
-	// Err says why the attempt failed, nil on success. It names the message
-	// id and the URL's scheme and host, never its path, query or
-	// credentials. A response outside 2xx gives a *StatusError in the chain.
-	Err error
 	// Duration is the wall-clock time the attempt took, measured with the
 	// monotonic clock.
 	Duration time.Duration
@@ -110,13 +132,14 @@ type Sender struct {
 	// a copy with redirects turned off, so the Client's Transport, and its
 	// pool of connections, is shared.
 	Client *http.Client
-	// Secret is the endpoint's signing secret. Required: Deliver refuses to
-	// send unsigned messages.
+	// Secret is the endpoint's signing key, as ParseSecret returns it from
+	// "whsec_<base64>" or a raw secret. Required: Deliver refuses to send
+	// unsigned messages.
 	Secret []byte
 	// PreviousSecret, when set during a rotation, is used to sign each
-	// message as well, giving a second v1 value, so that receivers still
-	// holding the old secret keep verifying. Clear it once they have moved
-	// to Secret.
+	// message as well, giving a second v1 signature, so that receivers
+	// still holding the old key keep verifying. Clear it once they have
+	// moved to Secret.
 	PreviousSecret []byte
 	// Timeout bounds each attempt, from dialling to reading the response
 	// body. Zero or less means DefaultTimeout (10s).
@@ -139,22 +162,32 @@ type Sender struct {
 // Status 0 and ErrInvalidURL, ErrInvalidMessage or ErrMissingSecret, and no
 // request is made.
 func (s *Sender) Deliver(ctx context.Context, rawURL string, m Message, now time.Time) Result {
+	var res Result
 	target, err := parseTarget(rawURL)
 	if err != nil {
-		return Result{Err: fmt.Errorf("webhook: deliver %s: %w", m.ID, err)}
+		res.Err, res.Broken = fmt.Errorf("webhook: deliver %s: %w", m.ID, err), true
+		return res
 	}
 	origin := target.Scheme + "://" + target.Host
 	if err := checkToken(m.ID); err != nil {
-		return Result{Err: fmt.Errorf("webhook: deliver to %s: %w: id %w", origin, ErrInvalidMessage, err)}
+		res.Err = fmt.Errorf("webhook: deliver to %s: %w: id %w", origin, ErrInvalidMessage, err)
+		return res
 	}
 	fail := func(err error) error {
 		return fmt.Errorf("webhook: deliver %s to %s: %w", m.ID, origin, err)
 	}
-	if err := m.validate(); err != nil {
-		return Result{Err: fail(err)}
+	if err := checkToken(m.Type); err != nil {
+		res.Err = fail(fmt.Errorf("%w: type %w", ErrInvalidMessage, err))
+		return res
+	}
+	body, err := m.Body()
+	if err != nil {
+		res.Err = fail(err)
+		return res
 	}
 	if len(s.Secret) == 0 {
-		return Result{Err: fail(ErrMissingSecret)}
+		res.Err, res.Broken = fail(ErrMissingSecret), true
+		return res
 	}
 
 	timeout := s.Timeout
@@ -164,19 +197,21 @@ func (s *Sender) Deliver(ctx context.Context, rawURL string, m Message, now time
 	attemptCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	req, err := http.NewRequestWithContext(attemptCtx, http.MethodPost, target.String(), bytes.NewReader(m.Body))
+	req, err := http.NewRequestWithContext(attemptCtx, http.MethodPost, target.String(), bytes.NewReader(body))
 	if err != nil {
-		return Result{Err: fail(err)}
+		res.Err = fail(err)
+		return res
 	}
-	secrets := [][]byte{s.Secret}
+	keys := [][]byte{s.Secret}
 	if len(s.PreviousSecret) > 0 {
-		secrets = append(secrets, s.PreviousSecret)
+		keys = append(keys, s.PreviousSecret)
 	}
+	unix := now.Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", UserAgent)
-	req.Header.Set(HeaderEvent, m.Event)
-	req.Header.Set(HeaderIdempotencyKey, m.ID)
-	req.Header.Set(HeaderSignature, signatureHeader(now.Unix(), m.Body, secrets...))
+	req.Header.Set(HeaderID, m.ID)
+	req.Header.Set(HeaderTimestamp, strconv.FormatInt(unix, 10))
+	req.Header.Set(HeaderSignature, signatureHeader(m.ID, unix, body, keys...))
 
 	start := time.Now()
 	resp, err := s.client().Do(req)
@@ -192,20 +227,24 @@ func (s *Sender) Deliver(ctx context.Context, rawURL string, m Message, now time
 		case attemptCtx.Err() != nil:
 			err = fmt.Errorf("no response within %s: %w", timeout, err)
 		}
-		return Result{Retryable: true, Err: fail(err), Duration: time.Since(start)}
+		res.Retryable, res.Err, res.Duration = true, fail(err), time.Since(start)
+		return res
 	}
 	// The status decides the outcome: a body cut short by the timeout, or by
 	// a receiver that hangs up, changes nothing, so read errors are ignored.
 	head := drain(resp.Body, s.maxResponseBytes())
 	resp.Body.Close()
 
-	res := Result{Status: resp.StatusCode, Duration: time.Since(start)}
+	res.Status, res.Duration = resp.StatusCode, time.Since(start)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return res
 	}
 	res.Retryable = retryableStatus(resp.StatusCode)
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		res.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusGone:
+		res.Broken = true
 	}
 	res.Err = fail(&StatusError{Status: resp.StatusCode, Body: head})
 	return res
@@ -288,19 +327,6 @@ func parseTarget(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: no host", ErrInvalidURL)
 	}
 	return u, nil
-}
-
-// validate checks the event and body (Deliver checks the id first, to name
-// the message in its errors): what would otherwise fail in the transport, and
-// be retried for ever, or be rejected by every receiver.
-func (m Message) validate() error {
-	if err := checkToken(m.Event); err != nil {
-		return fmt.Errorf("%w: event %w", ErrInvalidMessage, err)
-	}
-	if !json.Valid(m.Body) {
-		return fmt.Errorf("%w: body is not JSON", ErrInvalidMessage)
-	}
-	return nil
 }
 
 // checkToken accepts 1 to maxTokenLen bytes of printable ASCII without

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +16,15 @@ import (
 	"time"
 )
 
-var testMessage = Message{ID: "msg_0192f4c2", Event: "handoff.assigned", Body: testBody}
+var testMessage = Message{ID: testID, Type: "handoff.assigned", Time: testNow.Add(-2 * time.Second), Data: []byte(`{"handoff_id": "h_42"}`)}
+
+func TestMessageBodyIsStandardEnvelope(t *testing.T) {
+	t.Parallel()
+	got, err := testMessage.Body()
+	if err != nil || string(got) != string(testBody) {
+		t.Errorf("got %s (%v), want %s", got, err, testBody)
+	}
+}
 
 // delivery is what a receiver saw of one request.
 type delivery struct {
@@ -91,22 +100,28 @@ func TestDeliverSendsSignedRequest(t *testing.T) {
 		t.Errorf("got body %q, want %q", d.body, testBody)
 	}
 	for name, want := range map[string]string{
-		"Content-Type":          "application/json",
-		"User-Agent":            "Baton-Webhook/1",
-		"Baton-Event":           "handoff.assigned",
-		"Baton-Idempotency-Key": "msg_0192f4c2",
-		"Baton-Signature":       Sign(testSecret, testNow, testBody),
+		"Content-Type":      "application/json",
+		"User-Agent":        "Baton-Webhook/2",
+		"Webhook-Id":        "msg_0192f4c2",
+		"Webhook-Timestamp": strconv.FormatInt(testNow.Unix(), 10),
+		"Webhook-Signature": Sign(testSecret, testID, testNow, testBody),
 	} {
 		if got := d.header.Get(name); got != want {
 			t.Errorf("header %s: got %q, want %q", name, got, want)
 		}
 	}
 	// The receiver's side: its own clock is a little later.
-	if err := Verify(testSecret, d.header.Get(HeaderSignature), d.body, testNow.Add(2*time.Second), 0); err != nil {
+	if err := Verify(testSecret, d.header, d.body, testNow.Add(2*time.Second), 0); err != nil {
 		t.Errorf("Verify: got %v, want nil", err)
 	}
-	if err := Verify(testSecret, d.header.Get(HeaderSignature), d.body, testNow.Add(time.Hour), 0); !errors.Is(err, ErrStaleTimestamp) {
+	if err := specVerify(testSecretText, d.header, d.body, testNow.Add(2*time.Second)); err != nil {
+		t.Errorf("specification's verifier: got %v, want nil", err)
+	}
+	if err := Verify(testSecret, d.header, d.body, testNow.Add(time.Hour), 0); !errors.Is(err, ErrStaleTimestamp) {
 		t.Errorf("Verify an hour later: got %v, want %v", err, ErrStaleTimestamp)
+	}
+	if err := specVerify(testSecretText, d.header, d.body, testNow.Add(time.Hour)); err == nil {
+		t.Errorf("specification's verifier an hour later: got nil, want an error")
 	}
 }
 
@@ -114,15 +129,19 @@ func TestDeliverSignsWithBothSecretsWhileRotating(t *testing.T) {
 	t.Parallel()
 	rc := startReceiver(t, status(http.StatusOK))
 	s := rc.sender()
-	s.Secret, s.PreviousSecret = []byte("whsec_new"), []byte("whsec_old")
+	const newSecret, oldSecret = "whsec_bmV3LWtleQ==", "whsec_b2xkLWtleQ=="
+	s.Secret, s.PreviousSecret = mustParseSecret(newSecret), mustParseSecret(oldSecret)
 
 	if res := s.Deliver(t.Context(), rc.srv.URL, testMessage, testNow); res.Err != nil {
 		t.Fatalf("got %v, want nil", res.Err)
 	}
-	header := rc.deliveries()[0].header.Get(HeaderSignature)
-	for _, secret := range []string{"whsec_new", "whsec_old"} {
-		if err := Verify([]byte(secret), header, testBody, testNow, 0); err != nil {
+	d := rc.deliveries()[0]
+	for _, secret := range []string{newSecret, oldSecret} {
+		if err := Verify(mustParseSecret(secret), d.header, d.body, testNow, 0); err != nil {
 			t.Errorf("receiver holding %s: got %v, want nil", secret, err)
+		}
+		if err := specVerify(secret, d.header, d.body, testNow); err != nil {
+			t.Errorf("specification's verifier holding %s: got %v, want nil", secret, err)
 		}
 	}
 }
@@ -168,14 +187,14 @@ func TestDeliverRetriesUntilReceiverRecovers(t *testing.T) {
 		t.Fatalf("got %d attempts, want %d", len(got), failures+1)
 	}
 	for i, d := range got {
-		if key := d.header.Get(HeaderIdempotencyKey); key != testMessage.ID {
-			t.Errorf("attempt %d: got idempotency key %q, want %q", i+1, key, testMessage.ID)
+		if key := d.header.Get(HeaderID); key != testMessage.ID {
+			t.Errorf("attempt %d: got webhook-id %q, want %q", i+1, key, testMessage.ID)
 		}
 		if string(d.body) != string(testBody) {
 			t.Errorf("attempt %d: got body %q, want the same body every time", i+1, d.body)
 		}
 		// Each attempt is signed afresh, so it verifies at the time it was sent.
-		if err := Verify(testSecret, d.header.Get(HeaderSignature), d.body, sentAt[i], 0); err != nil {
+		if err := Verify(testSecret, d.header, d.body, sentAt[i], 0); err != nil {
 			t.Errorf("attempt %d: Verify: got %v, want nil", i+1, err)
 		}
 		if i > 0 && d.header.Get(HeaderSignature) == got[i-1].header.Get(HeaderSignature) {
@@ -239,6 +258,10 @@ func TestDeliverClassifiesStatus(t *testing.T) {
 			}
 			if res.Retryable != tt.retryable {
 				t.Errorf("got Retryable %v, want %v", res.Retryable, tt.retryable)
+			}
+			// The endpoint itself is wrong: every later message would fail too.
+			if wantBroken := slices.Contains([]int{401, 403, 404, 410}, tt.status); res.Broken != wantBroken {
+				t.Errorf("got Broken %v, want %v", res.Broken, wantBroken)
 			}
 			if serr, ok := errors.AsType[*StatusError](res.Err); !tt.delivered && (!ok || serr.Status != tt.status) {
 				t.Errorf("got %v, want a *StatusError with status %d", res.Err, tt.status)
@@ -419,12 +442,12 @@ func TestDeliverRefusesBadInput(t *testing.T) {
 		{"EmptyURL", "", testMessage, testSecret, ErrInvalidURL},
 		{"NoHost", "http:///hooks", testMessage, testSecret, ErrInvalidURL},
 		{"Unparsable", "http://[::1", testMessage, testSecret, ErrInvalidURL},
-		{"EmptyID", good, Message{Event: "handoff.assigned", Body: testBody}, testSecret, ErrInvalidMessage},
-		{"IDWithNewline", good, Message{ID: "m1\r\nX-Evil: 1", Event: "handoff.assigned", Body: testBody}, testSecret, ErrInvalidMessage},
-		{"IDTooLong", good, Message{ID: strings.Repeat("m", 201), Event: "handoff.assigned", Body: testBody}, testSecret, ErrInvalidMessage},
-		{"EventWithSpace", good, Message{ID: "m1", Event: "handoff assigned", Body: testBody}, testSecret, ErrInvalidMessage},
-		{"EmptyBody", good, Message{ID: "m1", Event: "handoff.assigned"}, testSecret, ErrInvalidMessage},
-		{"BodyNotJSON", good, Message{ID: "m1", Event: "handoff.assigned", Body: []byte("{oops")}, testSecret, ErrInvalidMessage},
+		{"EmptyID", good, Message{Type: "handoff.assigned", Data: testMessage.Data}, testSecret, ErrInvalidMessage},
+		{"IDWithNewline", good, Message{ID: "m1\r\nX-Evil: 1", Type: "handoff.assigned", Data: testMessage.Data}, testSecret, ErrInvalidMessage},
+		{"IDTooLong", good, Message{ID: strings.Repeat("m", 201), Type: "handoff.assigned", Data: testMessage.Data}, testSecret, ErrInvalidMessage},
+		{"TypeWithSpace", good, Message{ID: "m1", Type: "handoff assigned", Data: testMessage.Data}, testSecret, ErrInvalidMessage},
+		{"EmptyData", good, Message{ID: "m1", Type: "handoff.assigned"}, testSecret, ErrInvalidMessage},
+		{"DataNotJSON", good, Message{ID: "m1", Type: "handoff.assigned", Data: []byte("{oops")}, testSecret, ErrInvalidMessage},
 		{"NoSecret", good, testMessage, nil, ErrMissingSecret},
 	}
 	for _, tt := range tests {

@@ -3,25 +3,33 @@ package webhook
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Header names and fixed values of a delivery; see the package documentation
-// for the wire format.
+// Header names and fixed values of a delivery, as the Standard Webhooks
+// specification names them; see the package documentation for the wire
+// format.
 const (
-	// HeaderSignature carries "t=<unix seconds>,v1=<hex HMAC-SHA256>".
-	HeaderSignature = "Baton-Signature"
-	// HeaderIdempotencyKey carries the message id, the same on every attempt.
-	HeaderIdempotencyKey = "Baton-Idempotency-Key"
-	// HeaderEvent carries the event type, such as "handoff.assigned".
-	HeaderEvent = "Baton-Event"
+	// HeaderID carries the message id, the same on every attempt: receivers
+	// deduplicate on it.
+	HeaderID = "webhook-id"
+	// HeaderTimestamp carries the Unix time in seconds at which the attempt
+	// was signed.
+	HeaderTimestamp = "webhook-timestamp"
+	// HeaderSignature carries one or more space-separated signatures, each
+	// "v1,<base64 HMAC-SHA256>".
+	HeaderSignature = "webhook-signature"
+	// SecretPrefix starts a secret written as the specification writes it:
+	// "whsec_" followed by the key in standard base64.
+	SecretPrefix = "whsec_"
 	// UserAgent is the User-Agent of every delivery.
-	UserAgent = "Baton-Webhook/1"
+	UserAgent = "Baton-Webhook/2"
 )
 
 // DefaultTolerance is how far a signature's timestamp may be from the
@@ -30,89 +38,133 @@ const (
 // skew and the request's time in flight.
 const DefaultTolerance = 5 * time.Minute
 
-// Errors returned by Verify, possibly wrapped with detail; test with
-// errors.Is.
+// Errors returned by Verify and ParseSecret, possibly wrapped with detail;
+// test with errors.Is.
 var (
-	// ErrMalformedHeader means the signature header is missing or cannot be
-	// parsed: no t, more than one t, a t that is not decimal digits, no v1,
-	// or a v1 that is not 64 hex digits.
-	ErrMalformedHeader = errors.New("webhook: malformed signature header")
+	// ErrMalformedHeader means a header is missing or cannot be parsed: no
+	// webhook-id, a webhook-timestamp that is not decimal digits, no v1
+	// signature, or a v1 signature that is not the base64 of 32 bytes.
+	ErrMalformedHeader = errors.New("webhook: malformed signature headers")
 	// ErrStaleTimestamp means the signature is genuine but its timestamp is
 	// further than the tolerance from now, in the past (a replay, or a
 	// request held up on the way) or in the future (clocks out of step).
 	ErrStaleTimestamp = errors.New("webhook: signature timestamp outside tolerance")
-	// ErrSignatureMismatch means no v1 value matches the body under the
-	// secret: the body was altered, or it was signed with another secret.
+	// ErrSignatureMismatch means no v1 signature matches the id, timestamp
+	// and body under the secret: one of them was altered, or it was signed
+	// with another secret.
 	ErrSignatureMismatch = errors.New("webhook: signature mismatch")
 	// ErrMissingSecret means the secret is empty. Verify refuses it rather
 	// than accept signatures anyone can compute, and Deliver refuses to send
 	// unsigned messages.
 	ErrMissingSecret = errors.New("webhook: empty secret")
+	// ErrInvalidSecret means a secret starting with "whsec_" is not followed
+	// by standard base64.
+	ErrInvalidSecret = errors.New("webhook: invalid whsec_ secret")
 )
 
-// maxTimestampDigits keeps t small enough that time.Unix cannot overflow;
-// eighteen digits reach far beyond any real clock.
+// maxTimestampDigits keeps the timestamp small enough that time.Unix cannot
+// overflow; eighteen digits reach far beyond any real clock.
 const maxTimestampDigits = 18
 
-// Sign returns the Baton-Signature header value for body sent at ts:
-// "t=<ts in Unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>". Only
-// whole seconds of ts are signed. Sign does not check the secret: Verify
-// rejects an empty one.
-func Sign(secret []byte, ts time.Time, body []byte) string {
-	return signatureHeader(ts.Unix(), body, secret)
+// ParseSecret returns the HMAC key of a secret as configured. A secret of the
+// form "whsec_<base64>", as Standard Webhooks libraries generate and expect
+// it, gives the decoded bytes (padding optional); any other non-empty string
+// is itself the key, byte for byte, for receivers that configure raw
+// secrets. The two spellings of one key are not interchangeable: sender and
+// receiver must agree on the form.
+func ParseSecret(secret string) ([]byte, error) {
+	if secret == "" {
+		return nil, ErrMissingSecret
+	}
+	enc, ok := strings.CutPrefix(secret, SecretPrefix)
+	if !ok {
+		return []byte(secret), nil
+	}
+	key, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		key, err = base64.RawStdEncoding.DecodeString(enc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSecret, err)
+	}
+	if len(key) == 0 {
+		return nil, fmt.Errorf("%w: no key after the prefix", ErrInvalidSecret)
+	}
+	return key, nil
 }
 
-// signatureHeader signs body at unix with each secret in turn, giving one v1
-// element per secret, so receivers holding either secret of a rotation pass.
-func signatureHeader(unix int64, body []byte, secrets ...[]byte) string {
+// Sign returns a webhook-signature value for a message with id and body sent
+// at ts, signed with key (the bytes ParseSecret returns):
+// "v1,<base64 HMAC-SHA256(key, "<id>.<ts in Unix seconds>.<body>")>". Only
+// whole seconds of ts are signed. Sign does not check the key: Verify
+// rejects an empty one.
+func Sign(key []byte, id string, ts time.Time, body []byte) string {
+	return signatureHeader(id, ts.Unix(), body, key)
+}
+
+// signatureHeader signs the message with each key in turn, giving one
+// space-separated v1 signature per key, so receivers holding either key of a
+// rotation pass.
+func signatureHeader(id string, unix int64, body []byte, keys ...[]byte) string {
 	var b strings.Builder
-	b.Grow(len("t=,") + 20 + len(secrets)*(len("v1=,")+2*sha256.Size))
-	b.WriteString("t=")
-	b.WriteString(strconv.FormatInt(unix, 10))
-	for _, secret := range secrets {
-		b.WriteString(",v1=")
-		b.WriteString(hex.EncodeToString(mac(secret, unix, body)))
+	for i, key := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("v1,")
+		b.WriteString(base64.StdEncoding.EncodeToString(mac(key, id, unix, body)))
 	}
 	return b.String()
 }
 
-// mac is HMAC-SHA256(secret, "<unix>.<body>"), written piecewise so the body
-// is never copied.
-func mac(secret []byte, unix int64, body []byte) []byte {
-	h := hmac.New(sha256.New, secret)
+// mac is HMAC-SHA256(key, "<id>.<unix>.<body>"), written piecewise so the
+// body is never copied.
+func mac(key []byte, id string, unix int64, body []byte) []byte {
+	h := hmac.New(sha256.New, key)
 	var buf [24]byte
-	h.Write(append(strconv.AppendInt(buf[:0], unix, 10), '.'))
+	h.Write([]byte(id))
+	h.Write(append(strconv.AppendInt(append(buf[:0], '.'), unix, 10), '.'))
 	h.Write(body)
 	return h.Sum(nil)
 }
 
-// Verify checks that header, the value of a delivery's Baton-Signature, signs
-// body under secret, and that its timestamp is within tolerance of now. It is
-// the reference verifier for receivers: pass the raw request body, not a
-// re-encoding of it, and the receiver's own clock for now. A tolerance of zero
-// or less means DefaultTolerance.
+// Verify checks that the webhook-id, webhook-timestamp and webhook-signature
+// headers of a delivery sign body under key (the bytes ParseSecret returns),
+// and that the timestamp is within tolerance of now. It is the reference
+// verifier for receivers: pass the raw request body, not a re-encoding of it,
+// and the receiver's own clock for now. A tolerance of zero or less means
+// DefaultTolerance (five minutes, either way).
 //
-// The header may carry several v1 values (the sender signs with both secrets
-// while rotating); Verify accepts the body if any of them matches, comparing
-// each in constant time. A receiver rotating its own secret calls Verify once
-// with each secret it accepts. Elements other than t and v1 are ignored.
+// The signature header may carry several space-separated signatures (the
+// sender signs with both secrets while rotating); Verify accepts the body if
+// any v1 signature matches, comparing each in constant time. Signatures of
+// other versions (such as v1a) are ignored. A receiver rotating its own
+// secret calls Verify once with each key it accepts.
 //
 // Verify returns nil, or an error matching (with errors.Is) exactly one of
 // ErrMissingSecret, ErrMalformedHeader, ErrSignatureMismatch and
 // ErrStaleTimestamp, checked in that order: a stale timestamp is reported
 // only for a signature that is otherwise genuine.
-func Verify(secret []byte, header string, body []byte, now time.Time, tolerance time.Duration) error {
-	if len(secret) == 0 {
+func Verify(key []byte, header http.Header, body []byte, now time.Time, tolerance time.Duration) error {
+	if len(key) == 0 {
 		return ErrMissingSecret
 	}
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
 	}
-	unix, sigs, err := parseSignatureHeader(header)
+	id := header.Get(HeaderID)
+	if id == "" {
+		return fmt.Errorf("%w: no %s", ErrMalformedHeader, HeaderID)
+	}
+	unix, err := parseTimestamp(header.Get(HeaderTimestamp))
 	if err != nil {
 		return err
 	}
-	want := mac(secret, unix, body)
+	sigs, err := parseSignatures(header.Get(HeaderSignature))
+	if err != nil {
+		return err
+	}
+	want := mac(key, id, unix, body)
 	match := false
 	for _, sig := range sigs {
 		// No early exit: the time taken does not depend on which value matched.
@@ -133,48 +185,39 @@ func Verify(secret []byte, header string, body []byte, now time.Time, tolerance 
 	return nil
 }
 
-// parseSignatureHeader returns the timestamp and the decoded v1 signatures of
-// a Baton-Signature value. Whitespace around elements is allowed; unknown
-// keys are skipped.
-func parseSignatureHeader(header string) (unix int64, sigs [][]byte, err error) {
-	if strings.TrimSpace(header) == "" {
-		return 0, nil, fmt.Errorf("%w: header is empty", ErrMalformedHeader)
+// parseTimestamp reads a webhook-timestamp value: Unix seconds in decimal.
+func parseTimestamp(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > maxTimestampDigits || strings.Trim(v, "0123456789") != "" {
+		return 0, fmt.Errorf("%w: %s is not Unix seconds in 1 to %d decimal digits", ErrMalformedHeader, HeaderTimestamp, maxTimestampDigits)
 	}
-	haveT := false
-	for i, elem := range strings.Split(header, ",") {
-		key, value, ok := strings.Cut(strings.TrimSpace(elem), "=")
+	unix, err := strconv.ParseInt(v, 10, 64)
+	if err != nil { // unreachable with at most 18 digits; kept so no error is dropped
+		return 0, fmt.Errorf("%w: %s: %w", ErrMalformedHeader, HeaderTimestamp, err)
+	}
+	return unix, nil
+}
+
+// parseSignatures returns the decoded v1 signatures of a webhook-signature
+// value: space-separated "version,base64" pairs. Other versions are skipped.
+func parseSignatures(header string) ([][]byte, error) {
+	var sigs [][]byte
+	for i, elem := range strings.Fields(header) {
+		version, value, ok := strings.Cut(elem, ",")
 		if !ok {
-			return 0, nil, fmt.Errorf("%w: element %d has no '='", ErrMalformedHeader, i+1)
+			return nil, fmt.Errorf("%w: signature %d has no ','", ErrMalformedHeader, i+1)
 		}
-		switch key {
-		case "t":
-			if haveT {
-				return 0, nil, fmt.Errorf("%w: more than one t", ErrMalformedHeader)
-			}
-			if value == "" || len(value) > maxTimestampDigits || strings.Trim(value, "0123456789") != "" {
-				return 0, nil, fmt.Errorf("%w: t is not Unix seconds in 1 to %d decimal digits", ErrMalformedHeader, maxTimestampDigits)
-			}
-			unix, err = strconv.ParseInt(value, 10, 64)
-			if err != nil { // unreachable with at most 18 digits; kept so no error is dropped
-				return 0, nil, fmt.Errorf("%w: t: %w", ErrMalformedHeader, err)
-			}
-			haveT = true
-		case "v1":
-			if len(value) != 2*sha256.Size {
-				return 0, nil, fmt.Errorf("%w: v1 has %d characters, want %d hex digits", ErrMalformedHeader, len(value), 2*sha256.Size)
-			}
-			sig, err := hex.DecodeString(value)
-			if err != nil {
-				return 0, nil, fmt.Errorf("%w: v1 is not hex", ErrMalformedHeader)
-			}
-			sigs = append(sigs, sig)
+		if version != "v1" {
+			continue
 		}
-	}
-	if !haveT {
-		return 0, nil, fmt.Errorf("%w: no t", ErrMalformedHeader)
+		sig, err := base64.StdEncoding.DecodeString(value)
+		if err != nil || len(sig) != sha256.Size {
+			return nil, fmt.Errorf("%w: signature %d is not the base64 of %d bytes", ErrMalformedHeader, i+1, sha256.Size)
+		}
+		sigs = append(sigs, sig)
 	}
 	if len(sigs) == 0 {
-		return 0, nil, fmt.Errorf("%w: no v1 signature", ErrMalformedHeader)
+		return nil, fmt.Errorf("%w: no v1 signature in %s", ErrMalformedHeader, HeaderSignature)
 	}
-	return unix, sigs, nil
+	return sigs, nil
 }

@@ -9,6 +9,7 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -125,12 +126,40 @@ func (w *Timers) RunOnce(ctx context.Context) (int, error) {
 	return len(timers), firstErr
 }
 
-// Outbox delivers queued messages to a webhook.
+// Deliverer makes one attempt to deliver a message on one channel. The
+// outbox calls it once per attempt, with the same message (apart from its
+// attempt count) every time, and never concurrently for one message; it
+// must not retry by itself.
+type Deliverer interface {
+	// Deliver attempts m at now and classifies the outcome: nil Err means
+	// delivered; otherwise Retryable, RetryAfter, Bounced and Broken say
+	// what to do next.
+	Deliver(ctx context.Context, m *baton.Message, now time.Time) baton.DeliveryResult
+}
+
+// Webhook is the Deliverer of the webhook channel: every message goes to
+// one URL as a Standard Webhooks event whose type is the message kind, whose
+// timestamp is when the message was queued and whose data is its payload.
+type Webhook struct {
+	Sender *webhook.Sender
+	URL    string
+}
+
+// Deliver posts m to w.URL.
+func (w *Webhook) Deliver(ctx context.Context, m *baton.Message, now time.Time) baton.DeliveryResult {
+	msg := webhook.Message{ID: m.ID, Type: m.Kind, Time: m.CreatedAt, Data: m.Payload}
+	return w.Sender.Deliver(ctx, w.URL, msg, now).DeliveryResult
+}
+
+// Outbox delivers queued messages, each on its channel.
 type Outbox struct {
 	Service *service.Service
-	Sender  *webhook.Sender
-	URL     string
-	Log     *slog.Logger
+	// Channels maps a message's Channel (baton.ChannelWebhook,
+	// ChannelEmail, ChannelSlack) to what delivers it. A message whose
+	// channel has no entry fails its attempt as retryable, so it goes out
+	// if the channel is configured before its attempts run out.
+	Channels map[string]Deliverer
+	Log      *slog.Logger
 	// Poll is how often to look for due messages (default 250ms).
 	Poll time.Duration
 	// Batch caps messages claimed per round (default 100).
@@ -197,7 +226,12 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 
 func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
 	clock := w.Service.Clock()
-	res := w.Sender.Deliver(ctx, w.URL, webhook.Message{ID: m.ID, Event: m.Kind, Body: m.Payload}, clock.Now())
+	var res baton.DeliveryResult
+	if d, ok := w.Channels[m.Channel]; ok {
+		res = d.Deliver(ctx, m, clock.Now())
+	} else {
+		res = baton.DeliveryResult{Err: fmt.Errorf("outbox: deliver %s: channel %q is not configured", m.ID, m.Channel), Retryable: true}
+	}
 	now := clock.Now()
 	m.Attempts++
 	switch {
@@ -206,17 +240,22 @@ func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
 	case !res.Retryable || m.Attempts >= w.MaxAttempts:
 		m.Status, m.LastError = baton.MessageFailed, res.Err.Error()
 	default:
-		wait := webhook.Backoff(m.Attempts, w.Rand)
-		if res.RetryAfter > wait {
-			wait = res.RetryAfter
-		}
+		// The peer's Retry-After, when longer than the backoff, is honoured
+		// up to the backoff's cap: a peer cannot park a message for days.
+		wait := max(webhook.Backoff(m.Attempts, w.Rand), min(res.RetryAfter, webhook.BackoffCap))
 		m.NextAt, m.LastError = now.Add(wait), res.Err.Error()
 	}
 	if err := w.Service.SettleMessage(ctx, m); err != nil {
 		// The lease expires and the message is retried: at-least-once.
 		w.Log.Error("settle message", "message", m.ID, "err", err)
 	}
+	switch {
+	case res.Broken:
+		w.Log.Error("channel broken: fix its configuration", "channel", m.Channel, "message", m.ID, "err", res.Err)
+	case res.Bounced:
+		w.Log.Warn("recipient bounced", "channel", m.Channel, "message", m.ID, "recipient", m.RecipientID, "err", res.Err)
+	}
 	if m.Status == baton.MessageFailed {
-		w.Log.Warn("message failed", "message", m.ID, "kind", m.Kind, "attempts", m.Attempts, "err", m.LastError)
+		w.Log.Warn("message failed", "message", m.ID, "kind", m.Kind, "channel", m.Channel, "attempts", m.Attempts, "err", m.LastError)
 	}
 }

@@ -36,10 +36,13 @@ type Config struct {
 	Playbook      string // playbook YAML; empty uses the embedded default (BATON_PLAYBOOK)
 	Demo          bool   // load the demo team and a week of signals into an empty database
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
-	WebhookSecret string // HMAC key for the Baton-Signature header: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
+	WebhookSecret string // signing secret, whsec_<base64> or raw: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
 	Auth          AuthConfig
+
+	// Channels are the email and Slack senders (channels.go).
+	Channels Channels
 }
 
 func env(key, def string) string {
@@ -62,12 +65,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
 	authFlags(fs, &cfg.Auth)
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
+	chf := addChannelFlags(fs, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
+		return err
+	}
+	if err := refuseChannelSecretFlags(args); err != nil {
 		return err
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	channels, err := chf.load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Channels = channels
 	secret, err := webhookSecret(os.Getenv("BATON_WEBHOOK_SECRET"), *secretFile)
 	if err != nil {
 		return err
@@ -140,6 +152,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		return usageError{"--webhook-url needs a key to sign deliveries: set BATON_WEBHOOK_SECRET or pass --webhook-secret-file FILE"}
 	}
+	if _, err := webhook.ParseSecret(cfg.WebhookSecret); cfg.WebhookURL != "" && err != nil {
+		return usageError{fmt.Sprintf("webhook secret: %v", err)}
+	}
 	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return err
@@ -205,8 +220,10 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sender := &webhook.Sender{Client: &http.Client{}, Secret: []byte(cfg.WebhookSecret)}
-			(&worker.Outbox{Service: svc, Sender: sender, URL: cfg.WebhookURL, Log: log}).Run(ctx)
+			key, _ := webhook.ParseSecret(cfg.WebhookSecret) // checked above
+			sender := &webhook.Sender{Client: &http.Client{}, Secret: key}
+			channels := map[string]worker.Deliverer{baton.ChannelWebhook: &worker.Webhook{Sender: sender, URL: cfg.WebhookURL}}
+			(&worker.Outbox{Service: svc, Channels: channels, Log: log}).Run(ctx)
 		}()
 	}
 	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {
@@ -216,6 +233,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		defer dbg.Close()
 		log.Info("debug listener", "addr", addr)
 	}
+	cfg.Channels.logConfigured(log)
 	log.Info("baton listening", "addr", ln.Addr().String(), "db", cfg.DB, "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
 
