@@ -3,11 +3,13 @@ package baton
 // Principal is who is acting: a signed-in person, through a browser session
 // or one of their API tokens. TokenID or SessionID says which.
 type Principal struct {
-	UserID    string
-	Email     string
-	Name      string
-	Access    string
-	Team      string
+	UserID string
+	Email  string
+	Name   string
+	Access string
+	Team   string
+	// TimeZone is the person's IANA zone: pages show times in it.
+	TimeZone  string
 	TokenID   string
 	SessionID string
 }

@@ -52,7 +52,7 @@ func (s *Service) sessionLimits() SessionLimits {
 }
 
 func principalOf(u *baton.User) baton.Principal {
-	return baton.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Access: u.Access, Team: u.Team}
+	return baton.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Access: u.Access, Team: u.Team, TimeZone: u.TimeZone}
 }
 
 // findUser finds a user by id or (case-insensitive) email.
