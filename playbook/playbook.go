@@ -566,10 +566,28 @@ func positions(root *yaml.Node) map[string][2]int {
 	return out
 }
 
+// validate checks pb section by section, filling in defaults and building
+// the indexes the playbook is queried by; v collects the problems.
 func (pb *Playbook) validate(v *validator) {
 	if pb.Version != 1 {
 		v.add("version", "version must be 1, got %d", pb.Version)
 	}
+	pb.validateSignalTypes(v)
+	pb.validateSignalFields(v)
+	pb.validateCalendars(v)
+	pb.validateTiers(v)
+	pb.validateRouting(v)
+	pb.validateHandoffTypes(v)
+	pb.validateTeams(v)
+	pb.validateTemplates(v)
+	pb.validateRules(v)
+	pb.validateBriefs(v)
+	pb.validateIntake(v)
+}
+
+// validateSignalTypes checks the declared signal types and indexes them
+// with the built-in ones.
+func (pb *Playbook) validateSignalTypes(v *validator) {
 	pb.signalTypes = map[string]bool{}
 	for _, s := range baton.BuiltinSignalTypes {
 		pb.signalTypes[s] = true
@@ -584,9 +602,11 @@ func (pb *Playbook) validate(v *validator) {
 		}
 		pb.signalTypes[st.Name] = true
 	}
+}
 
-	pb.validateSignalFields(v)
-	pb.validateCalendars(v)
+// validateTiers checks the SLA tiers, fills in their defaults and indexes
+// them by name.
+func (pb *Playbook) validateTiers(v *validator) {
 	pb.tiers = map[string]*Tier{}
 	if len(pb.Tiers) == 0 {
 		v.add("tiers", "at least one tier is required")
@@ -626,7 +646,11 @@ func (pb *Playbook) validate(v *validator) {
 		}
 		validateLadder(v, p, t)
 	}
+}
 
+// validateRouting checks the routing settings and fills in their defaults;
+// the rules are validateRules'.
+func (pb *Playbook) validateRouting(v *validator) {
 	r := &pb.Routing
 	validSteps(v, "routing.precedence", r.Precedence)
 	if len(r.Precedence) == 0 {
@@ -654,91 +678,111 @@ func (pb *Playbook) validate(v *validator) {
 	} else if !slices.Contains(Methods, r.Method) {
 		v.add("routing.method", "unknown method %q (expected one of %s)", r.Method, strings.Join(Methods, ", "))
 	}
+}
 
+// validateHandoffTypes checks the handoff types and indexes them by the
+// signal types that trigger them.
+func (pb *Playbook) validateHandoffTypes(v *validator) {
 	pb.byTrigger = map[string][]*HandoffType{}
 	seen := map[string]bool{}
 	if len(pb.HandoffTypes) == 0 {
 		v.add("handoff_types", "at least one handoff type is required")
 	}
 	for i := range pb.HandoffTypes {
-		h := &pb.HandoffTypes[i]
-		p := fmt.Sprintf("handoff_types[%d]", i)
-		if !baton.ValidName(h.Name) {
-			v.add(p+".name", "handoff type name %q: expected lowercase letters, digits and underscores", h.Name)
-		} else if seen[h.Name] {
-			v.add(p+".name", "handoff type %q is defined twice", h.Name)
-		}
-		seen[h.Name] = true
-		if h.Label == "" {
-			h.Label = h.Name
-		}
-		for _, f := range []struct{ key, val string }{{"from", h.From}, {"to", h.To}} {
-			if !baton.ValidName(f.val) {
-				v.add(p+"."+f.key, "handoff type %q: %s team %q: expected a team name such as sdr, ae, se, cs", h.Name, f.key, f.val)
-			}
-		}
-		if len(h.Triggers) == 0 {
-			v.add(p+".triggers", "handoff type %q: at least one trigger signal type is required", h.Name)
-		}
-		for j, tr := range h.Triggers {
-			if !pb.signalTypes[tr] {
-				v.add(fmt.Sprintf("%s.triggers[%d]", p, j), "handoff type %q: unknown signal type %q (built-in: %s; or declare it under signal_types)", h.Name, tr, strings.Join(baton.BuiltinSignalTypes, ", "))
-				continue
-			}
-			pb.byTrigger[tr] = append(pb.byTrigger[tr], h)
-		}
-		if h.tier = pb.tiers[h.Tier]; h.tier == nil {
-			v.add(p+".tier", "handoff type %q: unknown tier %q (defined: %s)", h.Name, h.Tier, strings.Join(pb.tierNames(), ", "))
-		}
-		if h.SLA < 0 || h.FirstTouch < 0 || h.BeforeMeeting < 0 {
-			v.add(p, "handoff type %q: durations must not be negative", h.Name)
-		}
-		if h.Coalesce != nil && *h.Coalesce < 0 {
-			v.add(p+".coalesce", "handoff type %q: coalesce must not be negative", h.Name)
-		}
-		for j, f := range h.Required {
-			if !baton.ValidName(f) {
-				v.add(fmt.Sprintf("%s.required[%d]", p, j), "handoff type %q: field name %q: expected lowercase letters, digits and underscores", h.Name, f)
-			}
-		}
-		validSteps(v, p+".precedence", h.Precedence)
-		if h.When != "" {
-			h.when = pb.condition(v, p+".when", fmt.Sprintf("handoff type %q: condition", h.Name), h.When)
-		}
-		for j := range h.TierRules {
-			tr := &h.TierRules[j]
-			tp := fmt.Sprintf("%s.tier_rules[%d]", p, j)
-			if tr.tier = pb.tiers[tr.Tier]; tr.tier == nil {
-				v.add(tp+".tier", "handoff type %q: unknown tier %q", h.Name, tr.Tier)
-			}
-			tr.when = pb.condition(v, tp+".when", fmt.Sprintf("handoff type %q: tier rule", h.Name), tr.When)
-		}
-		seenAct := map[string]bool{}
-		for j := range h.Activities {
-			a := &h.Activities[j]
-			ap := fmt.Sprintf("%s.activities[%d]", p, j)
-			if !baton.ValidName(a.Name) || seenAct[a.Name] {
-				v.add(ap+".name", "handoff type %q: activity name %q must be unique lowercase letters, digits and underscores", h.Name, a.Name)
-			}
-			seenAct[a.Name] = true
-			if a.Label == "" {
-				a.Label = a.Name
-			}
-			if a.Owner == "" {
-				a.Owner = "owner"
-			} else if !slices.Contains([]string{"owner", "sender", "backup", "manager"}, a.Owner) {
-				v.add(ap+".owner", "activity %q: owner must be owner, sender, backup or manager", a.Name)
-			}
-			if a.From == "" {
-				a.From = "created"
-			} else if a.From != "created" && a.From != "accepted" {
-				v.add(ap+".from", "activity %q: from must be created or accepted", a.Name)
-			}
-			if a.Within <= 0 {
-				v.add(ap+".within", "activity %q: within must be a positive duration", a.Name)
-			}
+		pb.validateHandoffType(v, i, seen)
+	}
+}
+
+// validateHandoffType checks handoff type i; seen holds the names of the
+// types before it.
+func (pb *Playbook) validateHandoffType(v *validator, i int, seen map[string]bool) {
+	h := &pb.HandoffTypes[i]
+	p := fmt.Sprintf("handoff_types[%d]", i)
+	if !baton.ValidName(h.Name) {
+		v.add(p+".name", "handoff type name %q: expected lowercase letters, digits and underscores", h.Name)
+	} else if seen[h.Name] {
+		v.add(p+".name", "handoff type %q is defined twice", h.Name)
+	}
+	seen[h.Name] = true
+	if h.Label == "" {
+		h.Label = h.Name
+	}
+	for _, f := range []struct{ key, val string }{{"from", h.From}, {"to", h.To}} {
+		if !baton.ValidName(f.val) {
+			v.add(p+"."+f.key, "handoff type %q: %s team %q: expected a team name such as sdr, ae, se, cs", h.Name, f.key, f.val)
 		}
 	}
+	if len(h.Triggers) == 0 {
+		v.add(p+".triggers", "handoff type %q: at least one trigger signal type is required", h.Name)
+	}
+	for j, tr := range h.Triggers {
+		if !pb.signalTypes[tr] {
+			v.add(fmt.Sprintf("%s.triggers[%d]", p, j), "handoff type %q: unknown signal type %q (built-in: %s; or declare it under signal_types)", h.Name, tr, strings.Join(baton.BuiltinSignalTypes, ", "))
+			continue
+		}
+		pb.byTrigger[tr] = append(pb.byTrigger[tr], h)
+	}
+	if h.tier = pb.tiers[h.Tier]; h.tier == nil {
+		v.add(p+".tier", "handoff type %q: unknown tier %q (defined: %s)", h.Name, h.Tier, strings.Join(pb.tierNames(), ", "))
+	}
+	if h.SLA < 0 || h.FirstTouch < 0 || h.BeforeMeeting < 0 {
+		v.add(p, "handoff type %q: durations must not be negative", h.Name)
+	}
+	if h.Coalesce != nil && *h.Coalesce < 0 {
+		v.add(p+".coalesce", "handoff type %q: coalesce must not be negative", h.Name)
+	}
+	for j, f := range h.Required {
+		if !baton.ValidName(f) {
+			v.add(fmt.Sprintf("%s.required[%d]", p, j), "handoff type %q: field name %q: expected lowercase letters, digits and underscores", h.Name, f)
+		}
+	}
+	validSteps(v, p+".precedence", h.Precedence)
+	if h.When != "" {
+		h.when = pb.condition(v, p+".when", fmt.Sprintf("handoff type %q: condition", h.Name), h.When)
+	}
+	for j := range h.TierRules {
+		tr := &h.TierRules[j]
+		tp := fmt.Sprintf("%s.tier_rules[%d]", p, j)
+		if tr.tier = pb.tiers[tr.Tier]; tr.tier == nil {
+			v.add(tp+".tier", "handoff type %q: unknown tier %q", h.Name, tr.Tier)
+		}
+		tr.when = pb.condition(v, tp+".when", fmt.Sprintf("handoff type %q: tier rule", h.Name), tr.When)
+	}
+	validateActivities(v, p, h)
+}
+
+// validateActivities checks a handoff type's follow-up activities and fills
+// in their defaults; p is the type's path.
+func validateActivities(v *validator, p string, h *HandoffType) {
+	seenAct := map[string]bool{}
+	for j := range h.Activities {
+		a := &h.Activities[j]
+		ap := fmt.Sprintf("%s.activities[%d]", p, j)
+		if !baton.ValidName(a.Name) || seenAct[a.Name] {
+			v.add(ap+".name", "handoff type %q: activity name %q must be unique lowercase letters, digits and underscores", h.Name, a.Name)
+		}
+		seenAct[a.Name] = true
+		if a.Label == "" {
+			a.Label = a.Name
+		}
+		if a.Owner == "" {
+			a.Owner = "owner"
+		} else if !slices.Contains([]string{"owner", "sender", "backup", "manager"}, a.Owner) {
+			v.add(ap+".owner", "activity %q: owner must be owner, sender, backup or manager", a.Name)
+		}
+		if a.From == "" {
+			a.From = "created"
+		} else if a.From != "created" && a.From != "accepted" {
+			v.add(ap+".from", "activity %q: from must be created or accepted", a.Name)
+		}
+		if a.Within <= 0 {
+			v.add(ap+".within", "activity %q: within must be a positive duration", a.Name)
+		}
+	}
+}
+
+// validateTeams checks the teams' names, calendars and ops leads.
+func (pb *Playbook) validateTeams(v *validator) {
 	for name, team := range pb.Teams {
 		if !baton.ValidName(name) {
 			v.add("teams."+name, "team name %q: expected lowercase letters, digits and underscores", name)
@@ -750,40 +794,21 @@ func (pb *Playbook) validate(v *validator) {
 			v.add("teams."+name+".ops_lead", "team %q: ops_lead must be an email", name)
 		}
 	}
-	pb.validateTemplates(v)
-	pb.validateRules(v)
+}
+
+// validateBriefs checks when the pre-call brief is sent.
+func (pb *Playbook) validateBriefs(v *validator) {
 	if pb.Briefs.PreCall == 0 {
 		pb.Briefs.PreCall = baton.Duration(30 * time.Minute)
 	} else if pb.Briefs.PreCall < 0 || pb.Briefs.PreCall > baton.Duration(7*24*time.Hour) {
 		v.add("briefs.pre_call", "pre_call must be between 1m and 7d")
 	}
-	in := &pb.Intake
-	if in.Expires == 0 {
-		in.Expires = baton.Duration(7 * 24 * time.Hour)
-	} else if in.Expires < 0 {
-		v.add("intake.expires", "expires must be positive")
-	}
-	if in.Title == "" {
-		in.Title = "Help us prepare for your call"
-	}
-	if len(in.Questions) > MaxIntakeQuestions {
-		v.add("intake.questions", "the intake form has %d questions; at most %d keep it short enough to answer", len(in.Questions), MaxIntakeQuestions)
-	}
-	fieldNames := map[string]bool{}
-	for _, fs := range pb.Templates {
-		for _, f := range fs {
-			fieldNames[f.Name] = true
-		}
-	}
-	for i, q := range in.Questions {
-		p := fmt.Sprintf("intake.questions[%d]", i)
-		if !fieldNames[q.Field] {
-			v.add(p+".field", "intake question %d: %q is not a field of any template", i+1, q.Field)
-		}
-		if strings.TrimSpace(q.Question) == "" {
-			v.add(p+".question", "intake question %d: question is required", i+1)
-		}
-	}
+}
+
+// validateIntake checks the prospect intake form: its expiry and at most
+// MaxIntakeQuestions questions, each about a template field.
+func (pb *Playbook) validateIntake(v *validator) {
+
 }
 
 // validateTemplates checks the templates and resolves each type's fields.
