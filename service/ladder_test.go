@@ -138,7 +138,7 @@ func TestBusinessClockWaitsForWorkingHours(t *testing.T) {
 	t.Parallel()
 	e := ladderEnv(t)
 	// Friday 27 Nov 2026, 16:00 New York: one business hour left that day.
-	e.clock.now = time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC)
+	e.clock.Set(time.Date(2026, 11, 27, 21, 0, 0, 0, time.UTC))
 	h := e.ingest(t, demoRequest("f"))
 	// 2 business hours: 1 on Friday, 1 on Monday from 09:00.
 	if want := time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC); !h.AcceptBy.Equal(want) {
@@ -286,7 +286,7 @@ func TestLadderStepsKeepTheirOrder(t *testing.T) {
 		if _, err := e.svc.PutUser(e.ctx, owner); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.now = time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC) // 18:00 New York, after hours
+		e.clock.Set(time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)) // 18:00 New York, after hours
 		h := e.ingest(t, demoRequest("night"))
 		e.advance(t, 12*time.Hour)
 		var breachAt time.Time
