@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/brief"
@@ -123,39 +122,6 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		}
 	}
 	return in, nil
-}
-
-// firePreCall sends the owner the 90-second brief before a meeting.
-func (s *Service) firePreCall(ctx context.Context, tx baton.Tx, t *baton.Timer, h *baton.Handoff, now time.Time) (bool, error) {
-	m, err := tx.Meeting(ctx, t.Ref)
-	if baton.ErrorCode(err) == baton.ENOTFOUND {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	if m.Status != baton.MeetingBooked || !h.State.Open() || !m.StartsAt.After(now) {
-		return false, nil
-	}
-	in, err := s.briefInput(ctx, tx, h)
-	if err != nil {
-		return false, err
-	}
-	var preds []objection.Prediction
-	if !in.CustomerSide {
-		if preds, err = s.predictObjections(ctx, tx, brief.ProfileOf(in), 3); err != nil {
-			return false, err
-		}
-	}
-	n := brief.PreCall(in, brief.Build(in), preds)
-	cats := make([]string, len(preds))
-	for i, p := range preds {
-		cats[i] = string(p.Category)
-	}
-	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventPreCallSent, At: now, Actor: baton.ActorClock,
-		OwnerID: h.OwnerID, Reason: n.Subject}, baton.PreCallData{MeetingID: m.ID, Words: n.Words, Objections: cats}); err != nil {
-		return false, err
-	}
-	return true, s.notify(ctx, tx, h, baton.MsgPreCall, h.OwnerID, now, n.Subject+"\n\n"+n.Text)
 }
 
 // outcomeProfile is the enquiry profile an outcome's objections teach the

@@ -3,16 +3,15 @@ package service_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
-	"github.com/batonhq/baton/sqlite"
 )
 
 // TestSampleDataRoutes: a newcomer imports testdata/users.csv and
@@ -21,12 +20,7 @@ import (
 func TestSampleDataRoutes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := service.New(db, &fakeClock{now: t0}, playbook.Default(), nil)
+	svc := service.New(batontest.Store(t), batontest.NewClock(t0), playbook.Default(), nil)
 	res, err := svc.ImportUsers(ctx, bytes.NewReader(readTestdata(t, "users.csv")))
 	mustImport(t, res, err, service.ImportResult{Created: 5})
 	res, err = svc.ImportAccounts(ctx, bytes.NewReader(readTestdata(t, "accounts.csv")))

@@ -9,25 +9,10 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/ics"
-	"github.com/batonhq/baton/playbook"
 )
 
 // ICSDomain is the right-hand side of meeting UIDs ("meeting-ID@baton").
 const ICSDomain = "baton"
-
-// schedulePreCall sets the meeting's pre-call brief timer: the playbook's
-// lead time before it starts, or at once when the meeting is nearer than
-// that. A meeting already started gets none.
-func (s *Service) schedulePreCall(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, m *baton.Meeting, now time.Time) error {
-	if m.Status != baton.MeetingBooked || !m.StartsAt.After(now) {
-		return nil
-	}
-	due := m.StartsAt.Add(-time.Duration(pb.Briefs.PreCall))
-	if due.Before(now) {
-		due = now
-	}
-	return tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerPreCall, Ref: m.ID, Generation: h.Generation, DueAt: due})
-}
 
 // MeetingInput is a reschedule: the new start and, optionally, zone and
 // duration.

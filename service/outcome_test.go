@@ -41,3 +41,22 @@ func TestOutcomeWaitsForTheMeeting(t *testing.T) {
 		}
 	})
 }
+
+func TestOutcomeDueAfterMeeting(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	sig := demoRequest("m")
+	sig.Type, sig.Fields = baton.SignalMeetingBooked, meetingContext()
+	sig.Meeting = &baton.SignalMeeting{StartsAt: t0.Add(72 * time.Hour), TimeZone: "America/New_York", Duration: baton.Duration(time.Hour)}
+	h := e.ingest(t, sig)
+	e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})
+	e.act(t, h.ID, baton.CmdTouch, service.CommandInput{})
+	e.advance(t, 72*time.Hour+time.Hour)
+	if count(eventsOf(t, e, h.ID), baton.EventOutcomeLate) != 0 {
+		t.Fatal("outcome overdue as the meeting ends")
+	}
+	e.advance(t, 5*24*time.Hour)
+	if got := count(eventsOf(t, e, h.ID), baton.EventOutcomeLate); got != 1 {
+		t.Errorf("got %d outcome_overdue events, want 1", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -120,7 +121,7 @@ func TestRoundRobinAcrossRestartAndConcurrency(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := service.New(db, &fakeClock{now: t0}, playbook.Default(), nil)
+		svc := service.New(db, batontest.NewClock(t0), playbook.Default(), nil)
 		if round == 0 {
 			for i := range 5 {
 				u, err := svc.PutUser(ctx, &baton.User{Email: fmt.Sprintf("sdr%d@t.example", i), Name: "S", Role: baton.RoleSDR, Team: "sdr",

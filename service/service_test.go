@@ -3,80 +3,46 @@ package service_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
 	"github.com/batonhq/baton/worker"
 )
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is what a service test needs.
 type env struct {
 	ctx    context.Context
 	db     *sqlite.DB
 	svc    *service.Service
-	clock  *fakeClock
+	clock  *batontest.Clock
 	timers *worker.Timers
 	users  map[string]*baton.User // by email prefix ("sdr1", "mgr", …)
 	admin  baton.Principal
 	rep    baton.Principal
 }
 
-var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) // a Monday
+var t0 = batontest.T0 // a Monday
 
 func setup(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clock := &fakeClock{now: t0}
+	db := batontest.Store(t)
+	clock := batontest.NewClock(t0)
 	svc := service.New(db, clock, playbook.Default(), nil)
 	e := &env{ctx: ctx, db: db, svc: svc, clock: clock, timers: &worker.Timers{Service: svc},
-		users: map[string]*baton.User{},
 		admin: baton.Principal{Name: "admin", Access: baton.AccessAdmin}, rep: baton.Principal{Name: "rep", Access: baton.AccessRep}}
-	for _, u := range []baton.User{
-		{Email: "mgr@t.example", Name: "Manager", Role: baton.RoleManager, Team: "leadership", TimeZone: "America/New_York"},
-		{Email: "ops@t.example", Name: "Ops", Role: baton.RoleOps, Team: "ops", TimeZone: "America/Chicago"},
-		{Email: "sdr1@t.example", Name: "Sdr One", Role: baton.RoleSDR, Team: "sdr", TimeZone: "America/New_York", ManagerID: "mgr@t.example"},
-		{Email: "sdr2@t.example", Name: "Sdr Two", Role: baton.RoleSDR, Team: "sdr", TimeZone: "Europe/London", ManagerID: "mgr@t.example"},
-		{Email: "sdr3@t.example", Name: "Sdr Three", Role: baton.RoleSDR, Team: "sdr", TimeZone: "America/Los_Angeles", ManagerID: "mgr@t.example"},
-		{Email: "ae1@t.example", Name: "Ae One", Role: baton.RoleAE, Team: "ae", TimeZone: "America/New_York", ManagerID: "mgr@t.example"},
-		{Email: "ae2@t.example", Name: "Ae Two", Role: baton.RoleAE, Team: "ae", TimeZone: "Australia/Sydney", ManagerID: "mgr@t.example"},
-	} {
-		u.Active, u.WorkingHours = true, "24x7" // routing by hours has its own tests
-		got, err := svc.PutUser(ctx, &u)
-		if err != nil {
-			t.Fatalf("put user %s: %v", u.Email, err)
-		}
-		e.users[u.Email[:len(u.Email)-len("@t.example")]] = got
+	users := batontest.TeamUsers()
+	for i := range users {
+		users[i].WorkingHours = "24x7" // routing by hours has its own tests
 	}
+	e.users = batontest.Team(t, svc.PutUser, users...)
 	return e
 }
 

@@ -122,3 +122,18 @@ func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now
 func (s *Service) event(ctx context.Context, tx baton.Tx, h *baton.Handoff, kind string, now time.Time, reason string) error {
 	return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.ID, Kind: kind, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason})
 }
+
+// managerOf returns the manager of userID, "" when there is none.
+func (s *Service) managerOf(ctx context.Context, tx baton.Tx, userID string) (string, error) {
+	if userID == "" {
+		return "", nil
+	}
+	r, err := s.users(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	if u := r.User(userID); u != nil {
+		return u.ManagerID, nil
+	}
+	return "", nil
+}

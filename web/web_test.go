@@ -12,13 +12,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -27,25 +27,7 @@ import (
 )
 
 // t0 is the fake clock's start: a Monday afternoon.
-var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+var t0 = batontest.T0
 
 // stack is the real server over a fresh SQLite file.
 type stack struct {
@@ -54,7 +36,7 @@ type stack struct {
 	db     *sqlite.DB
 	path   string // the SQLite file
 	svc    *service.Service
-	clock  *fakeClock
+	clock  *batontest.Clock
 	timers *worker.Timers
 	// rt sends one request: no redirects followed, no cookie jar, and a
 	// Location header reaches the test as sent.
@@ -75,12 +57,8 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "baton.db")
-	db, err := sqlite.Open(ctx, path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clock := &fakeClock{now: t0}
+	db := batontest.OpenStore(t, path, opts)
+	clock := batontest.NewClock(t0)
 	svc := service.New(db, clock, playbook.Default(), nil)
 	ws, err := web.New(svc, nil)
 	if err != nil {
@@ -89,20 +67,7 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	srv := httptest.NewServer(ws) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
 	s := &stack{srv: srv, web: ws, svc: svc, db: db, path: path, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
-	for _, u := range []baton.User{
-		{Email: "mgr@t.example", Name: "Maya Manager", Role: baton.RoleManager, Team: "leadership", TimeZone: "America/New_York"},
-		{Email: "ops@t.example", Name: "Otto Ops", Role: baton.RoleOps, Team: "ops", TimeZone: "America/Chicago"},
-		{Email: "sdr1@t.example", Name: "Sam One", Role: baton.RoleSDR, Team: "sdr", TimeZone: "America/New_York", ManagerID: "mgr@t.example"},
-		{Email: "sdr2@t.example", Name: "Sue Two", Role: baton.RoleSDR, Team: "sdr", TimeZone: "Europe/London", ManagerID: "mgr@t.example"},
-		{Email: "sdr3@t.example", Name: "Sid Three", Role: baton.RoleSDR, Team: "sdr", TimeZone: "America/Los_Angeles", ManagerID: "mgr@t.example"},
-	} {
-		u.Active = true
-		got, err := svc.PutUser(ctx, &u)
-		if err != nil {
-			t.Fatalf("put user %s: %v", u.Email, err)
-		}
-		s.users[strings.TrimSuffix(u.Email, "@t.example")] = got
-	}
+	s.users = batontest.Team(t, svc.PutUser, batontest.TeamUsers("mgr", "ops", "sdr1", "sdr2", "sdr3")...)
 	// Tokens act as their users: ops is an admin (RevOps), mgr a manager,
 	// sdr1 a rep.
 	for _, tok := range []struct {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/csvin"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 )
@@ -58,7 +59,7 @@ func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		defer f.Close()
-		if sigs, err = service.ParseSignalsCSV(f); err != nil {
+		if sigs, err = csvin.ReadSignals(f, service.MaxSimulatedSignals); err != nil {
 			return err
 		}
 	} else if sigs, err = svc.RecentSignals(ctx, *days, service.MaxSimulatedSignals); err != nil {
