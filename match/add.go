@@ -69,8 +69,10 @@ func (ix *Index) remove(n int32) {
 	for _, d := range old.aliases {
 		drop(ix.aliases, d)
 	}
-	for _, l := range old.labels {
-		drop(ix.labels, l)
+	for _, d := range append([]string{old.domain}, old.aliases...) {
+		if l, ok := domainLabel(d); ok {
+			drop(ix.labels, l)
+		}
 	}
 	if old.key == "" {
 		return
@@ -142,12 +144,16 @@ func (ix *Index) post(i int32) {
 	}
 	ix.sigs[i] = newNameSig(r)
 	ix.grams = trigrams(ix.grams[:0], r)
+	if int(i) == len(ix.names)-1 {
+		// The usual case, a new name: its number is the highest, and the
+		// map is read and written in one lookup.
+		for _, g := range ix.grams {
+			ix.postings[g] = append(ix.postings[g], i)
+		}
+		return
+	}
 	for _, g := range ix.grams {
 		posts := ix.postings[g]
-		if len(posts) == 0 || posts[len(posts)-1] < i {
-			ix.postings[g] = append(posts, i) // the usual case: a new name
-			continue
-		}
 		if at, found := slices.BinarySearch(posts, i); !found {
 			ix.postings[g] = slices.Insert(posts, at, i)
 		}
@@ -179,17 +185,17 @@ func (ix *Index) unpost(i int32) {
 // addLabel records that account n owns the registrable domain d, whose
 // first label may be a name the account went by.
 func (ix *Index) addLabel(d string, n int32) {
+	if label, ok := domainLabel(d); ok {
+		ix.labels[label] = ix.insertAccount(ix.labels[label], n)
+	}
+}
+
+// domainLabel returns the first label of the registrable domain d as a
+// company name key, if it is long enough to be one.
+func domainLabel(d string) (string, bool) {
 	label, _, _ := strings.Cut(d, ".")
 	label = skeleton(strings.ReplaceAll(label, "-", ""))
-	if len(label) < minLabelRunes {
-		return
-	}
-	acc := &ix.accounts[n]
-	if slices.Contains(acc.labels, label) {
-		return
-	}
-	acc.labels = append(acc.labels, label)
-	ix.labels[label] = ix.insertAccount(ix.labels[label], n)
+	return label, len(label) >= minLabelRunes
 }
 
 // compareAccounts orders account numbers by ID, then by number.

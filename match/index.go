@@ -128,7 +128,6 @@ type indexedAccount struct {
 	key      string   // its name key, when indexed by name
 	domain   string   // normalised primary domain, when indexed
 	aliases  []string // normalised alias domains indexed
-	labels   []string // domain labels indexed
 }
 
 // nameEntry is one distinct account name key.
@@ -165,6 +164,7 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		domains:   map[string][]int32{},
 		aliases:   map[string][]int32{},
 		labels:    map[string][]int32{},
+		sigs:      make([]nameSig, 0, len(sorted)),
 		byKey:     map[string]int32{},
 		postings:  map[uint64][]int32{},
 	}
