@@ -56,6 +56,47 @@ func BenchmarkNewIndex(b *testing.B) {
 	}
 }
 
+// BenchmarkAdd measures adding one account to an index of 100,000
+// synthetic accounts: a new account whose ID sorts after the others (as
+// time-ordered IDs do), and an indexed account added again, unchanged or
+// renamed (an import that updates accounts). The index grows by one
+// account per NewAccount operation.
+func BenchmarkAdd(b *testing.B) {
+	base := newAccountGen(42).accounts(100_000)
+	fresh := newAccountGen(4242).accounts(1 << 16)
+	b.Run("NewAccount", func(b *testing.B) {
+		ix := NewIndex(base, Options{})
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			a := fresh[i%len(fresh)]
+			a.ID = fmt.Sprintf("T%09d", i)
+			ix.Add(a)
+			i++
+		}
+	})
+	b.Run("SameAccountAgain", func(b *testing.B) {
+		ix := NewIndex(base, Options{})
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			ix.Add(base[i%len(base)])
+			i++
+		}
+	})
+	b.Run("Renamed", func(b *testing.B) {
+		ix := NewIndex(base, Options{})
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			a := fresh[i%len(fresh)]
+			a.ID = base[i%len(base)].ID
+			ix.Add(a)
+			i++
+		}
+	})
+}
+
 // TestBenchQueriesHitTheirPath keeps the benchmark honest: each query kind
 // must mostly take the path it is named for.
 func TestBenchQueriesHitTheirPath(t *testing.T) {

@@ -1,8 +1,9 @@
 // Package match links an inbound lead or contact to an existing account.
 //
 // It is pure: no I/O, no clock, no globals that change. Callers load their
-// accounts, build an [Index] once with [NewIndex] and call [Index.Match] for
-// each lead; an Index is safe for concurrent use.
+// accounts, build an [Index] once with [NewIndex], keep it current with
+// [Index.Add] and call [Index.Match] for each lead; Match is safe for
+// concurrent use, Add only under the caller's write lock.
 //
 // Evidence is tried strongest first and the first step that finds an account
 // wins:

@@ -3,7 +3,6 @@ package match
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -75,8 +74,11 @@ const ambiguityMargin = 0.01
 // initials.
 const minLabelRunes = 5
 
-// Index answers Match queries against a fixed set of accounts. Build it once
-// with NewIndex; it is read-only afterwards and safe for concurrent use.
+// Index answers Match queries against a set of accounts. Build it with
+// NewIndex and keep it current with Add. Match is safe for concurrent use;
+// Add is not, neither with another Add nor with Match: callers that add
+// while serving queries hold a sync.RWMutex, reading for Match and writing
+// for Add.
 //
 // Domains and name keys (see nameForm) are looked up in maps, and so are
 // the first labels of account and alias domains, which remember former
@@ -96,29 +98,42 @@ const minLabelRunes = 5
 type Index struct {
 	threshold float64
 
-	accounts []indexedAccount // sorted by ID; positions are account numbers
+	// accounts are in the order added (by NewIndex in ID order, then by
+	// Add); positions are account numbers. Every list of account numbers
+	// below is in ascending ID order, so its first is the lowest ID.
+	accounts []indexedAccount
+	byID     map[string]int32
 	domains  map[string][]int32
 	aliases  map[string][]int32
 	labels   map[string][]int32 // skeleton of a domain label → account numbers
 
-	names    []nameEntry
-	sigs     []nameSig // parallel to names; compact, for the pre-scoring bound
-	byKey    map[string]int32
-	postings map[uint64][]int32 // trigram → name numbers, ascending
-	stopLen  int                // postings longer than this are not walked
+	// names are the distinct name keys; an entry whose accounts were all
+	// renamed by Add keeps its number, without accounts or postings.
+	names     []nameEntry
+	liveNames int       // entries with accounts
+	sigs      []nameSig // parallel to names; compact, for the pre-scoring bound
+	byKey     map[string]int32
+	postings  map[uint64][]int32 // trigram → numbers of live names, ascending
+	stopLen   int                // postings longer than this are not walked
+	grams     []uint64           // Add's trigram buffer
 
 	scratch sync.Pool // *queryScratch sized for names
 }
 
-// indexedAccount is what Match reports about an account.
+// indexedAccount is what Match reports about an account, and what Add
+// must take out of the index when the account is added again.
 type indexedAccount struct {
 	id, name string
+	norm     string   // NormalizeCompany(name), when indexed by name
+	key      string   // its name key, when indexed by name
+	domain   string   // normalised primary domain, when indexed
+	aliases  []string // normalised alias domains indexed
 }
 
 // nameEntry is one distinct account name key.
 type nameEntry struct {
-	form     nameForm // of the first account with this key
-	accounts []int32  // account numbers, so ascending ID
+	form     nameForm // of the lowest-ID account with this key
+	accounts []int32  // account numbers, ascending ID; empty once all were renamed
 }
 
 // queryScratch is the per-query working memory of the fuzzy step.
@@ -132,7 +147,8 @@ type queryScratch struct {
 
 // NewIndex builds an Index over accounts. Accounts are copied; later changes
 // to the slice do not affect the Index. Accounts without a usable domain or
-// name are still indexed by whatever they have.
+// name are still indexed by whatever they have. Of several accounts with
+// the same ID, the last in the slice is indexed.
 func NewIndex(accounts []Account, opts Options) *Index {
 	threshold := opts.NameThreshold
 	if threshold <= 0 {
@@ -143,85 +159,28 @@ func NewIndex(accounts []Account, opts Options) *Index {
 
 	ix := &Index{
 		threshold: threshold,
-		accounts:  make([]indexedAccount, len(sorted)),
+		accounts:  make([]indexedAccount, 0, len(sorted)),
+		byID:      make(map[string]int32, len(sorted)),
 		domains:   map[string][]int32{},
 		aliases:   map[string][]int32{},
 		labels:    map[string][]int32{},
+		sigs:      make([]nameSig, 0, len(sorted)),
 		byKey:     map[string]int32{},
 		postings:  map[uint64][]int32{},
 	}
-	for i, a := range sorted {
-		n := int32(i)
-		ix.accounts[i] = indexedAccount{id: a.ID, name: a.Name}
-		primary := NormalizeDomain(a.Domain)
-		if primary != "" && !isFreeMailNormalized(primary) {
-			ix.domains[primary] = appendOnce(ix.domains[primary], n)
-			ix.addLabel(primary, n)
-		}
-		for _, alias := range a.Aliases {
-			d := NormalizeDomain(alias)
-			if d != "" && d != primary && !isFreeMailNormalized(d) {
-				ix.aliases[d] = appendOnce(ix.aliases[d], n)
-				ix.addLabel(d, n)
-			}
-		}
-		ix.addName(NormalizeCompany(a.Name), n)
+	ix.scratch.New = func() any { return &queryScratch{counts: make([]uint8, len(ix.names))} }
+	// In ID order every list of account numbers grows at its end, and every
+	// name takes the form of its lowest-ID account at once.
+	for _, a := range sorted {
+		ix.add(a)
 	}
-	var grams []uint64
-	ix.sigs = make([]nameSig, len(ix.names))
-	for i, e := range ix.names {
-		if !fuzzyLength(e.form.runes) {
-			continue
-		}
-		ix.sigs[i] = newNameSig(e.form.runes)
-		grams = trigrams(grams[:0], e.form.runes)
-		for _, g := range grams {
-			ix.postings[g] = append(ix.postings[g], int32(i))
-		}
-	}
-	names := len(ix.names)
-	ix.stopLen = max(minStopPostings, int(float64(names)*stopShare))
-	ix.scratch.New = func() any { return &queryScratch{counts: make([]uint8, names)} }
+	ix.stopLen = max(minStopPostings, int(float64(ix.liveNames)*stopShare))
 	return ix
-}
-
-// addName records that account n is called norm.
-func (ix *Index) addName(norm string, n int32) {
-	if norm == "" || isPlaceholderName(norm) {
-		return
-	}
-	f := newNameForm(norm)
-	if i, ok := ix.byKey[f.key]; ok {
-		ix.names[i].accounts = append(ix.names[i].accounts, n)
-		return
-	}
-	ix.byKey[f.key] = int32(len(ix.names))
-	ix.names = append(ix.names, nameEntry{form: f, accounts: []int32{n}})
-}
-
-// addLabel records that account n owns the registrable domain d, whose
-// first label may be a name the account went by.
-func (ix *Index) addLabel(d string, n int32) {
-	label, _, _ := strings.Cut(d, ".")
-	label = skeleton(strings.ReplaceAll(label, "-", ""))
-	if len(label) < minLabelRunes {
-		return
-	}
-	ix.labels[label] = appendOnce(ix.labels[label], n)
 }
 
 // fuzzyLength reports whether a name of r runes may match fuzzily.
 func fuzzyLength(r []rune) bool {
 	return len(r) >= minFuzzyRunes && len(r) <= maxFuzzyRunes
-}
-
-// appendOnce appends n to ns unless it is already last, which is where a
-// repeat would be since accounts are added in order.
-func appendOnce(ns []int32, n int32) []int32 {
-	if len(ns) > 0 && ns[len(ns)-1] == n {
-		return ns
-	}
-	return append(ns, n)
 }
 
 // trigrams appends to dst the distinct trigrams of r padded with a space at
@@ -247,7 +206,7 @@ func (ix *Index) exactName(q *nameForm) (int32, bool) {
 		return 0, false
 	}
 	i, ok := ix.byKey[q.key]
-	return i, ok
+	return i, ok && len(ix.names[i].accounts) > 0
 }
 
 // bestName returns the name number that fits the query name q best and its
@@ -255,11 +214,15 @@ func (ix *Index) exactName(q *nameForm) (int32, bool) {
 // other account's name comes within ambiguityMargin of it. Ties between
 // equal scores go to the name whose first account has the lowest ID.
 func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
-	if ix.threshold >= 1 || len(ix.names) == 0 || !fuzzyLength(q.runes) {
+	if ix.threshold >= 1 || ix.liveNames == 0 || !fuzzyLength(q.runes) {
 		return 0, 0, false
 	}
 	s := ix.scratch.Get().(*queryScratch)
 	defer ix.scratch.Put(s)
+	if len(s.counts) < len(ix.names) {
+		// Names were added since this scratch was made.
+		s.counts = append(s.counts, make([]uint8, len(ix.names)-len(s.counts))...)
+	}
 	qFirst := firstWord(q.runes)
 	s.grams = trigrams(s.grams[:0], qFirst)
 	need := firstWordNeed(len(qFirst))

@@ -4,100 +4,72 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/match"
 )
 
-// MaxNameIndex bounds how many accounts the company-name index holds.
+// MaxNameIndex bounds how many accounts the first build of the name index
+// reads from the store; accounts added afterwards are not counted.
 const MaxNameIndex = 1_000_000
 
-// nameIndex finds accounts by company name. It is built from the store in
-// the background; accounts created since the last build sit in recent and
-// are compared one by one until the next build folds them in.
+// nameIndex is the matcher behind the company-name step (see matchAccount).
+// It is built from the store on first use and kept current by
+// accountAdded, so an account created by one signal is matched by the next
+// with the same rules as one that was there at start.
 type nameIndex struct {
-	mu       sync.Mutex
-	idx      *match.Index
-	recent   []match.Account
-	building bool
-	built    bool
+	mu  sync.RWMutex // read for Match, write for building and Add
+	idx *match.Index // nil until the first build
+	// pending are the accounts written before the first build, added to
+	// it in case the store snapshot it reads from is older than their
+	// commit.
+	pending []match.Account
 }
 
-// rebuildAfter is how many recent accounts trigger a background rebuild.
-const rebuildAfter = 2000
-
-// names returns the index, building it on first use (synchronously, so the
-// first signals match as well as later ones).
-func (s *Service) nameMatch(ctx context.Context, tx baton.Tx, company string) (match.Match, bool, error) {
+// nameMatch asks the name index about q, building the index from the store
+// on first use (synchronously, so the first signals match as well as later
+// ones). The index applies the whole rule set: a lead whose email or
+// website is at a company domain no account owns matches only an account
+// with the same name, and a similar name must agree word by word.
+func (s *Service) nameMatch(ctx context.Context, tx baton.Tx, q match.Query) (match.Match, bool, error) {
 	n := &s.names
+	n.mu.RLock()
+	if n.idx != nil {
+		m, ok := n.idx.Match(q)
+		n.mu.RUnlock()
+		return m, ok, nil
+	}
+	n.mu.RUnlock()
+
 	n.mu.Lock()
-	if !n.built {
+	defer n.mu.Unlock()
+	if n.idx == nil {
 		accounts, err := tx.Accounts(ctx, MaxNameIndex)
 		if err != nil {
-			n.mu.Unlock()
-			return match.Match{}, false, err
+			return match.Match{}, false, fmt.Errorf("build account name index: %w", err)
 		}
-		n.idx, n.built = match.NewIndex(toMatch(accounts), match.Options{}), true
-	}
-	idx, recent := n.idx, n.recent
-	n.mu.Unlock()
-
-	best, ok := idx.Match(match.Query{Company: company})
-	for _, a := range recent {
-		if sim := match.Similarity(company, a.Name); sim >= match.DefaultNameThreshold && (!ok || sim > best.Confidence) {
-			best, ok = match.Match{AccountID: a.ID, Method: match.MethodCompanyName, Confidence: sim,
-				Detail: fmt.Sprintf("company name %q is like %q", company, a.Name)}, true
+		idx := match.NewIndex(toMatch(accounts), match.Options{})
+		for _, a := range n.pending {
+			idx.Add(a)
 		}
+		n.idx, n.pending = idx, nil
 	}
-	return best, ok, nil
+	m, ok := n.idx.Match(q)
+	return m, ok, nil
 }
 
-// accountAdded tells the name index about a new account.
+// accountAdded tells the name index about a new or changed account; a
+// changed one replaces what the index knew of it.
 func (s *Service) accountAdded(a *baton.Account) {
 	n := &s.names
+	ma := match.Account{ID: a.ID, Name: a.Name, Domain: a.Domain, Aliases: a.Aliases}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if !n.built {
-		return // the first build reads it from the store
-	}
-	n.recent = append(n.recent, match.Account{ID: a.ID, Name: a.Name, Domain: a.Domain, Aliases: a.Aliases})
-	if len(n.recent) >= rebuildAfter && !n.building {
-		n.building = true
-		go s.rebuildNames()
-	}
-}
-
-func (s *Service) rebuildNames() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var accounts []*baton.Account
-	err := s.store.View(ctx, func(tx baton.Tx) error {
-		var err error
-		accounts, err = tx.Accounts(ctx, MaxNameIndex)
-		return err
-	})
-	n := &s.names
-	idx := match.NewIndex(toMatch(accounts), match.Options{})
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.building = false
-	if err != nil {
-		s.log.Error("rebuild account name index", "err", err)
+	if n.idx == nil {
+		n.pending = append(n.pending, ma)
 		return
 	}
-	// Keep recent accounts the snapshot may not have seen.
-	seen := make(map[string]bool, len(accounts))
-	for _, a := range accounts {
-		seen[a.ID] = true
-	}
-	var keep []match.Account
-	for _, a := range n.recent {
-		if !seen[a.ID] {
-			keep = append(keep, a)
-		}
-	}
-	n.idx, n.recent = idx, keep
+	n.idx.Add(ma)
 }
 
 func toMatch(accounts []*baton.Account) []match.Account {
@@ -110,8 +82,11 @@ func toMatch(accounts []*baton.Account) []match.Account {
 
 // matchAccount finds the signal's account: by the account domain it gave,
 // by the contact's email domain (never a free-mail one), by either through
-// an account's alias domains, then by company name. It returns nil when
-// nothing matches, with the domain a new account should get.
+// an account's alias domains, all looked up in the store, which is exact and
+// current; then by company name through the name index, told the domains
+// too, so that a lead at a company domain no account owns joins only an
+// account of the same name. It returns nil when nothing matches, with the
+// domain a new account should get.
 func (s *Service) matchAccount(ctx context.Context, tx baton.Tx, sig *baton.Signal) (a *baton.Account, how baton.Step, newDomain string, err error) {
 	accountDomain := match.NormalizeDomain(sig.Account.Domain)
 	emailDomain := ""
@@ -147,12 +122,17 @@ func (s *Service) matchAccount(ctx context.Context, tx baton.Tx, sig *baton.Sign
 	if newDomain == "" {
 		newDomain = emailDomain
 	}
-	if name := sig.Account.Name; name != "" && newDomain == "" {
-		m, ok, err := s.nameMatch(ctx, tx, name)
+	// No domain matched: the index decides by name, knowing the domains
+	// too, so that a lead at a company domain no account owns joins only an
+	// account of the same name.
+	if name := sig.Account.Name; name != "" {
+		m, ok, err := s.nameMatch(ctx, tx, match.Query{Email: sig.Contact.Email, Domain: sig.Account.Domain, Company: name})
 		if err != nil {
 			return nil, how, "", err
 		}
-		if ok {
+		// The store has just said no account owns these domains; an index
+		// that says otherwise is behind it, and the store is right.
+		if ok && m.Method == match.MethodCompanyName {
 			a, err = tx.Account(ctx, m.AccountID)
 			if err == nil {
 				return a, baton.Step{Step: "account_match", Subject: a.Name, Result: "matched",
