@@ -94,5 +94,8 @@ func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Acco
 		a.UpdatedAt = now
 		return tx.PutAccount(ctx, a)
 	})
+	if err == nil {
+		s.accountAdded(a) // the company-name step sees it at once
+	}
 	return a, err
 }
