@@ -76,7 +76,8 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, p baton.Princ
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Handoffs": list, "Now": s.svc.Clock().Now(), "Me": p})
+	now := s.svc.Clock().Now()
+	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Page": newPage(p, now, "Open handoffs", "inbox"), "Handoffs": list, "Now": now, "Me": p})
 }
 
 func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {
