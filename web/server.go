@@ -105,7 +105,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /handoffs/{id}/activities/{name}/complete", s.authPage(s.postActivityForm))
 	s.mux.Handle("GET /meetings/{file}", s.authPage(s.meetingFile))
 	s.mux.HandleFunc("GET /static/{file}", s.static)
-	s.mux.HandleFunc("GET /", s.notFoundPage)
+	s.mux.HandleFunc("/", s.notFoundPage)
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }
