@@ -137,6 +137,8 @@ type pageClock struct {
 	Prefix string
 	// Paused is true when the clock stands still with the handoff paused.
 	Paused bool
+	// Soon is true when a running deadline is less than 15 minutes away.
+	Soon bool
 	// Due orders handoffs by urgency: the deadline of the clock that runs
 	// (for a meeting not yet held, the outcome due after it); for a paused
 	// clock, now plus the time it has left.
@@ -155,10 +157,11 @@ func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
 		if deadline.IsZero() {
 			return
 		}
-		c := pageClock{Label: label, At: deadline, Left: countdown(deadline, now), Overdue: now.After(deadline), Live: true, Due: deadline}
+		c := pageClock{Label: label, At: deadline, Left: countdown(deadline, now), Overdue: now.After(deadline), Live: true, Due: deadline,
+			Soon: !now.After(deadline) && deadline.Sub(now) < 15*time.Minute}
 		if !h.PausedAt.IsZero() {
 			d := s.svc.SLALeft(h, h.PausedAt, deadline)
-			c.Live, c.Paused, c.Due = false, true, now.Add(d)
+			c.Live, c.Paused, c.Soon, c.Due = false, true, false, now.Add(d)
 			switch w := words(d); {
 			case d < 0 && w != "":
 				c.Left, c.Overdue = "paused, overdue "+w, true
@@ -187,7 +190,8 @@ func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
 				}
 				out = append(out, pageClock{Label: "Meeting starts", At: m.StartsAt, Left: in, Live: true, Prefix: "in ", Due: due})
 			} else {
-				out = append(out, pageClock{Label: "Outcome due by", At: due, Left: countdown(due, now), Overdue: now.After(due), Live: true, Due: due})
+				out = append(out, pageClock{Label: "Outcome due by", At: due, Left: countdown(due, now), Overdue: now.After(due), Live: true, Due: due,
+					Soon: !now.After(due) && due.Sub(now) < 15*time.Minute})
 			}
 		}
 	}
