@@ -1,28 +1,29 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
-	"net/url"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton"
 )
 
-var clockRow = regexp.MustCompile(`<dt>([^<]+)</dt><dd class="clock[^"]*">[^(<]*\(([^)<]+)\)</dd>`)
+var clockRow = regexp.MustCompile(`<dt>([^<]+)</dt><dd class="clock[^"]*">[^(<]*\((?:<span[^>]*>)?([^)<]+)(?:</span>)?\)</dd>`)
 
 // pageClocks signs in, renders a handoff's page and returns its clocks:
 // label → what it says is left.
 func (s *stack) pageClocks(t *testing.T, id string) map[string]string {
 	t.Helper()
-	login := s.do(t, "GET", "/login?token="+url.QueryEscape(s.rep), "", "")
-	cookie := findCookie(login, "baton_token")
-	if cookie == nil {
-		t.Fatalf("no cookie from %s", login)
+	secret, _, err := s.svc.SignInVerified(context.Background(), "sdr1@t.example", baton.SignInOIDC)
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := s.do(t, "GET", "/handoffs/"+id, "", "", "Cookie", cookie.String())
+	r := s.do(t, "GET", "/handoffs/"+id, "", "", "Cookie", "baton_session="+secret)
 	if r.status != http.StatusOK {
 		t.Fatalf("got %s, want 200", r)
 	}
@@ -47,22 +48,22 @@ func TestHandoffPageShowsTheClocksThatRun(t *testing.T) {
 		t.Parallel()
 		s := newStack(t)
 		h := s.ingest(t, exampleSignal("pc-1")) // hot: 5 minutes to accept
-		check(t, s, h.ID, map[string]string{"Accept by": "5m left"})
+		check(t, s, h.ID, map[string]string{"Accept by": "5 min left"})
 		s.advance(t, 2*time.Minute)
 		s.act(t, s.rep, h.ID, "pause", map[string]string{"reason": "customer asked to call tomorrow"})
 		s.advance(t, 3*time.Hour) // the clock is stopped
-		check(t, s, h.ID, map[string]string{"Accept by": "paused with 3m left"})
+		check(t, s, h.ID, map[string]string{"Accept by": "paused with 3 min left"})
 		s.act(t, s.rep, h.ID, "resume", nil)
-		check(t, s, h.ID, map[string]string{"Accept by": "3m left"})
+		check(t, s, h.ID, map[string]string{"Accept by": "3 min left"})
 		s.act(t, s.rep, h.ID, "accept", nil)
-		check(t, s, h.ID, map[string]string{"First touch by": "3m left"})
+		check(t, s, h.ID, map[string]string{"First touch by": "3 min left"})
 	})
 	t.Run("FixByWhileReturned", func(t *testing.T) {
 		t.Parallel()
 		s := newStack(t)
 		h := s.ingest(t, exampleSignal("pc-2"))
 		s.act(t, s.rep, h.ID, "reject", map[string]any{"reason": "no budget", "gaps": []string{"budget"}})
-		check(t, s, h.ID, map[string]string{"Fix by": "24h00m left"})
+		check(t, s, h.ID, map[string]string{"Fix by": "1 d left"})
 	})
 	t.Run("MeetingThenOutcomeDueThenNothing", func(t *testing.T) {
 		t.Parallel()
@@ -77,7 +78,7 @@ func TestHandoffPageShowsTheClocksThatRun(t *testing.T) {
 		h := s.ingest(t, sig)
 		s.act(t, s.rep, h.ID, "accept", nil)
 		s.act(t, s.rep, h.ID, "touch", nil)
-		check(t, s, h.ID, map[string]string{"Meeting starts": "in 2d"})
+		check(t, s, h.ID, map[string]string{"Meeting starts": "in 2 d"})
 		s.advance(t, 49*time.Hour) // the meeting started an hour ago
 		got := s.pageClocks(t, h.ID)
 		if left, ok := got["Outcome due by"]; !ok || left == "" {

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +15,63 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"left":    left,
-	"overdue": func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
-	"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
+	"left":      left,
+	"countdown": countdown,
+	"overdue":   func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
+	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
+	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"humanize":  humanize,
+	"has":       func(list []string, v string) bool { return slices.Contains(list, v) },
+}
+
+// humanize turns an identifier into words: "demo_request" → "Demo request".
+func humanize(id string) string {
+	s := strings.ReplaceAll(id, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// words says a duration the way a person would: "2 h 15 min", "3 d 4 h",
+// "12 min". It rounds to the minute; under a minute is "".
+func words(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < 0 {
+		d = -d
+	}
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case d < time.Minute:
+		return ""
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%d d %d h", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%d d", days)
+	case hours > 0 && mins > 0:
+		return fmt.Sprintf("%d h %d min", hours, mins)
+	case hours > 0:
+		return fmt.Sprintf("%d h", hours)
+	}
+	return fmt.Sprintf("%d min", mins)
+}
+
+// countdown says how long is left before deadline in words ("2 h 15 min
+// left"), how overdue it is ("overdue 12 min"), or "due now" within the
+// minute. static/countdown.js writes the same words as time passes.
+func countdown(deadline, now time.Time) string {
+	if deadline.IsZero() {
+		return "—"
+	}
+	d := deadline.Sub(now)
+	w := words(d)
+	switch {
+	case w == "":
+		return "due now"
+	case d < 0:
+		return "overdue " + w
+	}
+	return w + " left"
 }
 
 func human(d time.Duration) string {
@@ -69,49 +124,25 @@ func localPath(next string) string {
 	return next
 }
 
-func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, p baton.Principal) {
-	list, _, err := s.svc.Handoffs(r.Context(), baton.HandoffFilter{Open: true, Limit: 200})
-	if err != nil {
-		s.log.Error("index", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	now := s.svc.Clock().Now()
-	s.render(w, r, http.StatusOK, "index.html", map[string]any{"Page": newPage(p, now, "Open handoffs", "inbox"), "Handoffs": list, "Now": now, "Me": p})
-}
-
-func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, _ baton.Principal) {
-	v, err := s.svc.Handoff(r.Context(), r.PathValue("id"))
-	if baton.ErrorCode(err) == baton.ENOTFOUND {
-		http.NotFound(w, r)
-		return
-	} else if err != nil {
-		s.log.Error("handoff page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	b, err := s.svc.Brief(r.Context(), v.ID)
-	if err != nil {
-		s.log.Error("handoff page brief", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	tl, err := timeline(r.Context(), v.Events, s.svc.Users)
-	if err != nil {
-		s.log.Error("handoff page timeline", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	now := s.svc.Clock().Now()
-	s.render(w, r, http.StatusOK, "handoff.html", map[string]any{"H": v, "Brief": b, "Timeline": tl, "Now": now, "Clocks": s.pageClocks(v, now)})
-}
-
 // pageClock is one clock shown on the handoff page.
 type pageClock struct {
 	Label   string    // "Accept by"
 	At      time.Time // the deadline or moment
-	Left    string    // "1h30m left", "overdue 5m", "paused with 2h left"
+	Left    string    // "1 h 30 min left", "overdue 5 min", "paused with 2 h left"
 	Overdue bool
+	// Live is true when the clock runs (not paused), so the countdown
+	// script may keep Left current; Prefix is what it writes before the
+	// duration instead of the suffix " left" ("in " for a meeting).
+	Live   bool
+	Prefix string
+	// Paused is true when the clock stands still with the handoff paused.
+	Paused bool
+	// Soon is true when a running deadline is less than 15 minutes away.
+	Soon bool
+	// Due orders handoffs by urgency: the deadline of the clock that runs
+	// (for a meeting not yet held, the outcome due after it); for a paused
+	// clock, now plus the time it has left.
+	Due time.Time
 }
 
 // pageClocks returns the clocks that run for a handoff in its state:
@@ -126,13 +157,18 @@ func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
 		if deadline.IsZero() {
 			return
 		}
-		c := pageClock{Label: label, At: deadline, Left: left(deadline, now), Overdue: now.After(deadline)}
+		c := pageClock{Label: label, At: deadline, Left: countdown(deadline, now), Overdue: now.After(deadline), Live: true, Due: deadline,
+			Soon: !now.After(deadline) && deadline.Sub(now) < 15*time.Minute}
 		if !h.PausedAt.IsZero() {
-			switch d := s.svc.SLALeft(h, h.PausedAt, deadline); {
-			case d < 0:
-				c.Left, c.Overdue = "paused, overdue "+human(-d.Round(time.Minute)), true
+			d := s.svc.SLALeft(h, h.PausedAt, deadline)
+			c.Live, c.Paused, c.Soon, c.Due = false, true, false, now.Add(d)
+			switch w := words(d); {
+			case d < 0 && w != "":
+				c.Left, c.Overdue = "paused, overdue "+w, true
+			case w == "":
+				c.Left, c.Overdue = "paused, due now", false
 			default:
-				c.Left, c.Overdue = "paused with "+human(d.Round(time.Minute))+" left", false
+				c.Left, c.Overdue = "paused with "+w+" left", false
 			}
 		}
 		out = append(out, c)
@@ -146,11 +182,16 @@ func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
 		runs("Fix by", h.FixBy)
 	case baton.StateActioned:
 		if m := v.Meeting; m != nil && m.Status != baton.MeetingCancelled {
+			due := s.svc.OutcomeDue(h, m)
 			if now.Before(m.StartsAt) {
-				out = append(out, pageClock{Label: "Meeting starts", At: m.StartsAt, Left: "in " + human(m.StartsAt.Sub(now).Round(time.Minute))})
+				in := "in " + words(m.StartsAt.Sub(now))
+				if in == "in " {
+					in = "starting now"
+				}
+				out = append(out, pageClock{Label: "Meeting starts", At: m.StartsAt, Left: in, Live: true, Prefix: "in ", Due: due})
 			} else {
-				due := s.svc.OutcomeDue(h, m)
-				out = append(out, pageClock{Label: "Outcome due by", At: due, Left: left(due, now), Overdue: now.After(due)})
+				out = append(out, pageClock{Label: "Outcome due by", At: due, Left: countdown(due, now), Overdue: now.After(due), Live: true, Due: due,
+					Soon: !now.After(due) && due.Sub(now) < 15*time.Minute})
 			}
 		}
 	}
