@@ -84,8 +84,8 @@ func TestReassignmentEvents(t *testing.T) {
 		e.act(t, h.ID, baton.CmdReassign, service.CommandInput{To: target.Email, Reason: "territory change"})
 		v := e.view(t, h.ID)
 		re, i := after(t, v.Events, 0, baton.EventReassigned)
-		if re.Actor != "token:"+e.admin.Name || re.Reason != "territory change" {
-			t.Errorf("got actor %q reason %q, want the admin's token and their reason", re.Actor, re.Reason)
+		if re.Actor != e.admin.Actor() || re.Reason != "territory change" {
+			t.Errorf("got actor %q reason %q, want %q and their reason", re.Actor, re.Reason, e.admin.Actor())
 		}
 		want := baton.ReassignedData{OwnerChange: baton.OwnerChange{
 			From: h.OwnerID, To: target.ID, FromName: e.name(t, h.OwnerID), ToName: target.Name}}
