@@ -100,6 +100,10 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /account/sessions/revoke", s.authPage(s.revokeSessions))
 	s.mux.Handle("GET /{$}", s.authPage(s.indexPage))
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
+	s.mux.Handle("GET /board", s.authPage(s.boardPage))
+	s.mux.Handle("POST /board/{id}/{action}", s.authPage(s.boardAction))
+	s.mux.Handle("GET /dashboard", s.authPage(s.dashboardPage))
+	s.mux.Handle("GET /dashboard/{chart}", s.authPage(s.dashboardCSV))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }

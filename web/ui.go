@@ -17,6 +17,7 @@ var funcs = template.FuncMap{
 	"left":    left,
 	"overdue": func(deadline, now time.Time) bool { return !deadline.IsZero() && now.After(deadline) },
 	"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") },
+	"waited":  func(d baton.Duration) string { return human(time.Duration(d)) },
 }
 
 func human(d time.Duration) string {
