@@ -163,8 +163,7 @@ func (s *Service) Cancel(ctx context.Context, p baton.Principal, id, reason stri
 }
 
 // Dashboard computes the dashboard of handoffs created in [from, to) from
-// the event log, owners named as on the roster. A window ending in the
-// future ends now. It returns EFORBIDDEN for a rep and EINVALID for a bad
+// the event log, owners named as on the roster. It returns EFORBIDDEN for a rep and EINVALID for a bad
 // window (as Summary).
 func (s *Service) Dashboard(ctx context.Context, p baton.Principal, from, to time.Time) (metrics.Dashboard, error) {
 	if !p.Can(baton.AccessManager) {
@@ -172,9 +171,6 @@ func (s *Service) Dashboard(ctx context.Context, p baton.Principal, from, to tim
 	}
 	if err := checkWindow(from, to); err != nil {
 		return metrics.Dashboard{}, err
-	}
-	if now := s.clock.Now(); now.Before(to) && now.After(from) {
-		to = now
 	}
 	agg := metrics.NewDashboardAggregator(from, to)
 	var d metrics.Dashboard
