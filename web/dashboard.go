@@ -66,6 +66,9 @@ func minutes(sec float64) string { return strconv.FormatFloat(math.Round(sec/6)/
 // percent writes a rate as a percentage with one decimal.
 func percent(r float64) string { return strconv.FormatFloat(math.Round(r*1000)/10, 'f', 1, 64) }
 
+// pct labels a percentage axis.
+func pct(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) + "%" }
+
 // durationTick labels a minutes axis compactly.
 func durationTick(min float64) string {
 	switch {
@@ -111,7 +114,7 @@ func dashCharts(d metrics.Dashboard) []dashChart {
 			c.Rows = append(c.Rows, []string{r.Key, strconv.Itoa(r.Handoffs), strconv.Itoa(r.Breached), percent(r.Rate)})
 		}
 		c.SVG = bars(chart{ID: id, Title: title, Labels: labels, Series: []series{{Name: "breach rate", Values: vals}},
-			Format: func(v float64) string { return num(v) + "%" }})
+			Format: pct})
 		return c
 	}
 	counts := func(id, title, key string, cs []metrics.Count, note string) dashChart {
@@ -147,7 +150,7 @@ func dashCharts(d metrics.Dashboard) []dashChart {
 		rej.Rows = append(rej.Rows, []string{w.Start.Format(dateLayout), strconv.Itoa(w.Handoffs), strconv.Itoa(w.Rejected), percent(w.RejectionRate)})
 	}
 	rej.SVG = bars(chart{ID: "rejection", Title: "Rejection rate by week", Labels: weekLabels, Series: []series{{Name: "rejection rate", Values: vals}},
-		Format: func(v float64) string { return num(v) + "%" }})
+		Format: pct})
 	return append(out, rej)
 }
 
