@@ -45,6 +45,9 @@ type CreatedData struct {
 	// Segment is the matched account's segment. Optional: absent when the
 	// handoff has no account and in rows written before it was recorded.
 	Segment string `json:"segment,omitempty"`
+	// Completeness is the context score (0-100) the handoff was created
+	// with. Optional: nil in rows written before it was recorded.
+	Completeness *int `json:"completeness,omitempty"`
 }
 
 // SignalJoinedData is the payload of a signal_joined event: the later

@@ -168,6 +168,9 @@ type Step struct {
 	Reason  string `json:"reason"`
 }
 
+// MaxSearchLen bounds HandoffFilter.Search.
+const MaxSearchLen = 100
+
 // HandoffFilter selects handoffs for a list. Zero fields do not filter.
 type HandoffFilter struct {
 	OwnerID  string
@@ -175,6 +178,15 @@ type HandoffFilter struct {
 	Type     string
 	Open     bool // only states that are still open
 	Breached *bool
+	// Tier keeps handoffs on one SLA tier.
+	Tier string
+	// Source keeps handoffs whose starting signal came from one source
+	// (website, hubspot, …).
+	Source string
+	// Search keeps handoffs whose account name, contact name or contact
+	// email contains it (case-insensitive for ASCII; at most
+	// MaxSearchLen bytes).
+	Search string
 	// Cursor continues a previous page (opaque); Limit caps the page (1-500).
 	Cursor string
 	Limit  int

@@ -171,6 +171,8 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if account != nil {
 		created.Segment = account.Segment
 	}
+	score := scoreOf(pb, h).Score
+	created.Completeness = &score
 	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
 		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}, created); err != nil {
 		return nil, err

@@ -136,6 +136,10 @@ func (tx *Tx) Handoffs(ctx context.Context, f baton.HandoffFilter) ([]*baton.Han
 	if f.Breached != nil {
 		where, args = append(where, "breached = ?"), append(args, *f.Breached)
 	}
+	where, args, err := filterWhere(f, where, args)
+	if err != nil {
+		return nil, "", err
+	}
 	if f.Cursor != "" {
 		created, id, err := decodeCursor(f.Cursor)
 		if err != nil {

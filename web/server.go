@@ -106,6 +106,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /meetings/{file}", s.authPage(s.meetingFile))
 	s.mux.HandleFunc("GET /static/{file}", s.static)
 	s.mux.HandleFunc("/", s.notFoundPage)
+	s.mux.Handle("GET /board", s.authPage(s.boardPage))
+	s.mux.Handle("POST /board/{id}/{action}", s.authPage(s.boardAction))
+	s.mux.Handle("GET /dashboard", s.authPage(s.dashboardPage))
+	s.mux.Handle("GET /dashboard/{chart}", s.authPage(s.dashboardCSV))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }

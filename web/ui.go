@@ -22,6 +22,7 @@ var funcs = template.FuncMap{
 	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"humanize":  humanize,
 	"has":       func(list []string, v string) bool { return slices.Contains(list, v) },
+	"waited":    func(d baton.Duration) string { return words(time.Duration(d)) },
 }
 
 // humanize turns an identifier into words: "demo_request" → "Demo request".
