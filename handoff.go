@@ -175,6 +175,10 @@ type HandoffFilter struct {
 	Type     string
 	Open     bool // only states that are still open
 	Breached *bool
+	// VisibleTo keeps the handoffs one of these users owns, backs up or
+	// sent: what a person may see. Nil does not filter; an empty, non-nil
+	// list matches nothing.
+	VisibleTo []string
 	// Cursor continues a previous page (opaque); Limit caps the page (1-500).
 	Cursor string
 	Limit  int
