@@ -150,7 +150,9 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{name: "PatchContext", kind: "meeting", method: "PATCH", path: func(f fixture) string { return "/api/v1/handoffs/" + f.h.ID + "/context" },
 			body: `{"fields":{"timeline":"this quarter"}}`},
 		{name: "CompleteActivity", kind: "won", method: "POST",
-			path: func(f fixture) string { return "/api/v1/handoffs/" + f.h.ID + "/activities/customer_introduction/complete" }},
+			path: func(f fixture) string {
+				return "/api/v1/handoffs/" + f.h.ID + "/activities/customer_introduction/complete"
+			}},
 		{name: "MeetingICS", kind: "meeting", method: "GET", path: func(f fixture) string { return "/api/v1/meetings/" + f.meeting + ".ics" }},
 		{name: "RescheduleMeeting", kind: "meeting", method: "POST", path: func(f fixture) string { return "/api/v1/meetings/" + f.meeting + "/reschedule" },
 			body: fmt.Sprintf(`{"starts_at":%q}`, t0.Add(96*time.Hour).Format(time.RFC3339))},
