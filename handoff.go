@@ -187,6 +187,10 @@ type HandoffFilter struct {
 	// email contains it (case-insensitive for ASCII; at most
 	// MaxSearchLen bytes).
 	Search string
+	// VisibleTo keeps the handoffs one of these users owns, backs up or
+	// sent: what a person may see. Nil does not filter; an empty, non-nil
+	// list matches nothing.
+	VisibleTo []string
 	// Cursor continues a previous page (opaque); Limit caps the page (1-500).
 	Cursor string
 	Limit  int

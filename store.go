@@ -109,6 +109,9 @@ type Tx interface {
 	// SettleMessage records a delivery attempt's result.
 	SettleMessage(ctx context.Context, m *Message) error
 	Messages(ctx context.Context, status string, limit int) ([]*Message, error)
+	// MessagesAbout lists, like Messages, the messages addressed to one of
+	// userIDs or about a handoff one of them owns, backs up or sent.
+	MessagesAbout(ctx context.Context, status string, userIDs []string, limit int) ([]*Message, error)
 
 	// Routing fairness state, updated in the same transaction as the pick.
 	PoolState(ctx context.Context, pool string) (PoolState, error)

@@ -113,7 +113,7 @@ func TestDemo(t *testing.T) {
 	})
 
 	t.Run("MetricsAreFull", func(t *testing.T) {
-		sum, err := svc.Summary(ctx, svc.Clock().Now().AddDate(0, 0, -8), svc.Clock().Now().Add(1))
+		sum, err := svc.Summary(ctx, baton.Principal{Name: "demo", Access: baton.AccessAdmin}, svc.Clock().Now().AddDate(0, 0, -8), svc.Clock().Now().Add(1))
 		if err != nil {
 			t.Fatal(err)
 		}

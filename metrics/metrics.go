@@ -5,6 +5,13 @@
 //
 // The population of a summary is the handoffs created in its window; their
 // later events count only up to the window's end.
+//
+// A summary or report for one person (Visible set) counts the handoffs any
+// of whose events in the window names an owner the person sees: a handoff
+// that passed through their team counts whole, with all its events, so
+// every figure stays a fold of complete histories. Events carry the owner
+// at the time, so a handoff reassigned away still counts for the team it
+// left.
 package metrics
 
 import (
@@ -48,6 +55,9 @@ type handoff struct {
 	touched             time.Time
 	breached            bool
 	reassigned, rejects bool
+	joins               int
+	// visible is whether an event named an owner the reader sees.
+	visible bool
 	// Paused time is not counted: pausedSince marks an open pause,
 	// paused sums closed ones, and the sums at acceptance and first touch
 	// are taken off those durations.
@@ -58,9 +68,12 @@ type handoff struct {
 
 // Aggregator folds events into a Summary. Feed it events in log order.
 type Aggregator struct {
+	// Visible, when set, keeps only the handoffs one of whose events names
+	// an owner it reports true for (see the package doc); nil keeps all.
+	Visible func(ownerID string) bool
+
 	from, to time.Time
 	byID     map[string]*handoff
-	joined   int
 }
 
 // NewAggregator starts a summary of the window [from, to).
@@ -89,6 +102,7 @@ func (a *Aggregator) Add(e *baton.Event) error {
 	if h == nil {
 		return nil // created before the window
 	}
+	h.visible = h.visible || seen(a.Visible, e.OwnerID)
 	if e.ToState != "" {
 		h.state = e.ToState
 	}
@@ -119,18 +133,22 @@ func (a *Aggregator) Add(e *baton.Event) error {
 	case baton.EventRejected:
 		h.rejects = true
 	case baton.EventSignalJoined:
-		a.joined++
+		h.joins++
 	}
 	return nil
 }
 
 // Summary returns the figures so far.
 func (a *Aggregator) Summary() Summary {
-	s := Summary{From: a.from, To: a.to, ByState: map[string]int{}, ByType: map[string]int{}, SignalsJoined: a.joined}
+	s := Summary{From: a.from, To: a.to, ByState: map[string]int{}, ByType: map[string]int{}}
 	var toAssign, toAccept, toTouch []time.Duration
 	var reassigned, rejected int
 	for _, h := range a.byID {
+		if a.Visible != nil && !h.visible {
+			continue
+		}
 		s.Handoffs++
+		s.SignalsJoined += h.joins
 		s.ByState[string(h.state)]++
 		s.ByType[h.typ]++
 		if !h.assigned.IsZero() {
@@ -160,6 +178,11 @@ func (a *Aggregator) Summary() Summary {
 		s.RejectionRate = round(float64(rejected) / n)
 	}
 	return s
+}
+
+// seen reports whether an event's owner makes its handoff visible.
+func seen(visible func(string) bool, ownerID string) bool {
+	return visible == nil || (ownerID != "" && visible(ownerID))
 }
 
 func summarise(ds []time.Duration) Durations {

@@ -93,6 +93,8 @@ type slaHandoff struct {
 	// acted is when the owner met the breached step; closed is when the
 	// handoff was cancelled or completed without meeting it.
 	acted, closed time.Time
+	// visible is whether an event named an owner the reader sees.
+	visible bool
 }
 
 // SLAAggregator folds events into an SLAReport. Feed it events in log
@@ -106,6 +108,10 @@ type slaHandoff struct {
 // acting runs the margin to the handoff's cancellation or, while it stays
 // open, to the window's end.
 type SLAAggregator struct {
+	// Visible, when set, keeps only the handoffs one of whose events names
+	// an owner it reports true for (see the package doc); nil keeps all.
+	Visible func(ownerID string) bool
+
 	from, to  time.Time
 	ownerTeam func(ownerID string) string
 	byID      map[string]*slaHandoff
@@ -141,6 +147,7 @@ func (a *SLAAggregator) Add(e *baton.Event) error {
 	if h == nil {
 		return nil // created before the window
 	}
+	h.visible = h.visible || seen(a.Visible, e.OwnerID)
 	switch e.Kind {
 	case baton.EventAssigned:
 		if e.OwnerID != "" {
@@ -209,6 +216,9 @@ func (a *SLAAggregator) Report() SLAReport {
 	total := &slaGroup{}
 	for _, id := range a.order {
 		h := a.byID[id]
+		if a.Visible != nil && !h.visible {
+			continue
+		}
 		owner := h.owner
 		if h.breached {
 			owner = h.breachOwner

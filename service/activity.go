@@ -85,6 +85,9 @@ func (s *Service) CompleteActivity(ctx context.Context, p baton.Principal, hando
 	var out *baton.Activity
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
 		h, err := tx.Handoff(ctx, handoffID)
+		if err == nil {
+			err = s.mayAct(ctx, tx, p, h, actEdit)
+		}
 		if err != nil {
 			return err
 		}

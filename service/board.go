@@ -72,7 +72,7 @@ func (s *Service) Board(ctx context.Context, p baton.Principal, q BoardQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	list, next, err := s.Handoffs(ctx, f)
+	list, next, err := s.HandoffsFor(ctx, p, f)
 	if err != nil {
 		return nil, err
 	}
@@ -95,9 +95,9 @@ func waitingSince(h *baton.Handoff) time.Time {
 	return h.UpdatedAt
 }
 
-// Team returns the people p manages with their loads, by name: for an
-// admin every active person, for a manager the active people who report to
-// them or share their team (themselves included). It returns EFORBIDDEN
+// Team returns the people p manages with their loads, by name: the active
+// people whose handoffs p sees (see access.go: for an admin everyone, for a
+// manager their reporting chain and their team, themselves included). It returns EFORBIDDEN
 // for a rep.
 func (s *Service) Team(ctx context.Context, p baton.Principal) ([]BoardMember, error) {
 	if !p.Can(baton.AccessManager) {
@@ -109,12 +109,16 @@ func (s *Service) Team(ctx context.Context, p baton.Principal) ([]BoardMember, e
 		if err != nil {
 			return err
 		}
+		sc, err := s.visible(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		var ids []string
 		for _, u := range r.Users() {
 			if !u.Active {
 				continue
 			}
-			if p.Can(baton.AccessAdmin) || u.ManagerID == p.UserID || u.ID == p.UserID || (p.Team != "" && u.Team == p.Team) {
+			if sc.has(u.ID) {
 				out = append(out, BoardMember{User: u})
 				ids = append(ids, u.ID)
 			}
@@ -175,7 +179,32 @@ func (s *Service) Dashboard(ctx context.Context, p baton.Principal, from, to tim
 	agg := metrics.NewDashboardAggregator(from, to)
 	var d metrics.Dashboard
 	err := s.store.View(ctx, func(tx baton.Tx) error {
-		if err := tx.EventsBetween(ctx, from, to, agg.Add); err != nil {
+		sc, err := s.visible(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		add := agg.Add
+		if sc != nil {
+			// A handoff counts, whole, when any of its events in the window
+			// names an owner p sees (as for Summary): one pass finds them,
+			// the second folds only their events.
+			seen := map[string]bool{}
+			if err := tx.EventsBetween(ctx, from, to, func(e *baton.Event) error {
+				if e.OwnerID != "" && sc.has(e.OwnerID) {
+					seen[e.HandoffID] = true
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			add = func(e *baton.Event) error {
+				if !seen[e.HandoffID] {
+					return nil
+				}
+				return agg.Add(e)
+			}
+		}
+		if err := tx.EventsBetween(ctx, from, to, add); err != nil {
 			return err
 		}
 		r, err := s.users(ctx, tx)

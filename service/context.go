@@ -113,6 +113,9 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 	var out *baton.Handoff
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
 		h, err := tx.Handoff(ctx, id)
+		if err == nil {
+			err = s.mayAct(ctx, tx, p, h, actEdit)
+		}
 		if err != nil {
 			return err
 		}

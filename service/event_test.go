@@ -177,7 +177,7 @@ func TestSummaryOverAStoredLog(t *testing.T) {
 		t.Fatalf("c: got owner %s, want the backup %s", got, c.BackupID)
 	}
 
-	got, err := e.svc.Summary(e.ctx, t0, t0.Add(time.Hour))
+	got, err := e.svc.Summary(e.ctx, e.admin, t0, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,8 @@ type CommandInput struct {
 
 // Act runs a command on a handoff for principal p. It returns ECONFLICT
 // when the handoff's state does not allow the command, EFORBIDDEN when p's
-// role does not, EINVALID for bad input and ENOTFOUND for an unknown id.
+// access or relation to the handoff does not (access.go), EINVALID for bad
+// input and ENOTFOUND for an unknown id.
 func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd baton.Command, in CommandInput) (*baton.Handoff, error) {
 	if (cmd == baton.CmdReassign || cmd == baton.CmdCancel) && !p.Can(baton.TokenManager) {
 		return nil, baton.Errorf(baton.EFORBIDDEN, "%s needs a manager or admin token", cmd)
@@ -112,6 +113,9 @@ func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd bat
 		learned = nil
 		h, err := tx.Handoff(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := s.mayAct(ctx, tx, p, h, cmd); err != nil {
 			return err
 		}
 		if err := s.act(ctx, tx, h, p.Actor(), cmd, in); err != nil {

@@ -83,6 +83,9 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 			return err
 		}
 		h, err := tx.Handoff(ctx, m.HandoffID)
+		if err == nil {
+			err = s.mayAct(ctx, tx, p, h, actEdit)
+		}
 		if err != nil {
 			return err
 		}
@@ -126,7 +129,7 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 // the agenda, the attendees with titles, the handoff's key fields in the
 // description, the prospect's time zone, a stable UID and the SEQUENCE of
 // its last change (a cancelled meeting is a CANCEL).
-func (s *Service) MeetingICS(ctx context.Context, id string) ([]byte, error) {
+func (s *Service) MeetingICS(ctx context.Context, p baton.Principal, id string) ([]byte, error) {
 	var out []byte
 	err := s.store.View(ctx, func(tx baton.Tx) error {
 		m, err := tx.Meeting(ctx, id)
@@ -134,6 +137,9 @@ func (s *Service) MeetingICS(ctx context.Context, id string) ([]byte, error) {
 			return err
 		}
 		h, err := tx.Handoff(ctx, m.HandoffID)
+		if err == nil {
+			err = s.mayAct(ctx, tx, p, h, actSee)
+		}
 		if err != nil {
 			return err
 		}

@@ -168,9 +168,9 @@ const (
 	StalledBreached   = "breached"   // open with a breached clock
 )
 
-// Stalled lists open handoffs stalled in one way, longest waiting first,
-// each with how long it has waited (paused handoffs are not stalled).
-func (s *Service) Stalled(ctx context.Context, kind string, limit int) ([]*HandoffView, error) {
+// Stalled lists open handoffs p sees stalled in one way, longest waiting
+// first, each with how long it has waited (paused handoffs are not stalled).
+func (s *Service) Stalled(ctx context.Context, p baton.Principal, kind string, limit int) ([]*HandoffView, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -189,7 +189,7 @@ func (s *Service) Stalled(ctx context.Context, kind string, limit int) ([]*Hando
 	now := s.clock.Now()
 	var out []*HandoffView
 	for {
-		page, next, err := s.Handoffs(ctx, f)
+		page, next, err := s.HandoffsFor(ctx, p, f)
 		if err != nil {
 			return nil, err
 		}

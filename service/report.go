@@ -11,8 +11,9 @@ import (
 
 // SLAReport computes the missed-handoff review of handoffs created in
 // [from, to): breaches, breach rate and breach margins by handoff type,
-// tier, source, owner, team and segment. Owners are keyed by email and
-// grouped into their team on the current roster.
+// tier, source, owner, team and segment, counting the handoffs whose
+// events name an owner p sees. Owners are keyed by email and grouped into
+// their team on the current roster.
 //
 // A window ending in the future ends now: nothing later has happened, and a
 // breach nobody has acted on yet is late by the time until now, not until
@@ -20,7 +21,7 @@ import (
 //
 // It returns EINVALID naming "to" when to is not after from and "from" when
 // the window is longer than MaxMetricsWindow.
-func (s *Service) SLAReport(ctx context.Context, from, to time.Time) (metrics.SLAReport, error) {
+func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to time.Time) (metrics.SLAReport, error) {
 	if err := checkWindow(from, to); err != nil {
 		return metrics.SLAReport{}, err
 	}
@@ -39,6 +40,9 @@ func (s *Service) SLAReport(ctx context.Context, from, to time.Time) (metrics.SL
 			}
 			return ""
 		})
+		if agg.Visible, err = s.ownerFilter(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { return agg.Add(e) }); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func TestSLAReport(t *testing.T) {
 
 	t.Run("CountsBreachesAndMargins", func(t *testing.T) {
 		t.Parallel()
-		r, err := e.svc.SLAReport(e.ctx, t0, t0.Add(30*time.Minute))
+		r, err := e.svc.SLAReport(e.ctx, e.admin, t0, t0.Add(30*time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestSLAReport(t *testing.T) {
 	})
 	t.Run("WindowInTheFutureEndsNow", func(t *testing.T) {
 		t.Parallel()
-		r, err := e.svc.SLAReport(e.ctx, t0, t0.Add(7*24*time.Hour))
+		r, err := e.svc.SLAReport(e.ctx, e.admin, t0, t0.Add(7*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestSLAReport(t *testing.T) {
 	})
 	t.Run("LaterWindowIsEmpty", func(t *testing.T) {
 		t.Parallel()
-		r, err := e.svc.SLAReport(e.ctx, t0.Add(time.Minute), t0.Add(time.Hour))
+		r, err := e.svc.SLAReport(e.ctx, e.admin, t0.Add(time.Minute), t0.Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestSLAReport(t *testing.T) {
 			{t0, t0.Add(-time.Hour), "to"},
 			{t0.Add(-400 * 24 * time.Hour), t0, "from"},
 		} {
-			_, err := e.svc.SLAReport(e.ctx, tc.from, tc.to)
+			_, err := e.svc.SLAReport(e.ctx, e.admin, tc.from, tc.to)
 			var be *baton.Error
 			if baton.ErrorCode(err) != baton.EINVALID || !errors.As(err, &be) || len(be.Fields) != 1 || be.Fields[0].Field != tc.field {
 				t.Errorf("window %s..%s: got %v, want invalid %s", tc.from, tc.to, err, tc.field)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,8 +120,34 @@ func (tx *Tx) UpdateHandoff(ctx context.Context, h *baton.Handoff) error {
 
 // Handoffs lists handoffs newest first, one page at a time.
 func (tx *Tx) Handoffs(ctx context.Context, f baton.HandoffFilter) ([]*baton.Handoff, string, error) {
+	q, args, limit, err := handoffsQuery(f)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query(ctx, q, args...)
+	list, err := collect(rows, err, scanHandoff)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: list handoffs: %w", err)
+	}
+	var next string
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(ms(last.CreatedAt), 10) + ":" + last.ID))
+	}
+	return list, next, nil
+}
+
+// handoffsQuery is the query of a handoff list and the page size. It asks
+// for one row more than the page, to know whether another page follows.
+func handoffsQuery(f baton.HandoffFilter) (q string, args []any, limit int, err error) {
 	var where []string
-	var args []any
+	if f.VisibleTo != nil {
+		// Each term of the OR has its own index (owner_id, backup_id,
+		// sender_id), so SQLite unions index lookups rather than scanning.
+		c, a := visibleTo(f.VisibleTo)
+		where, args = append(where, c), append(args, a...)
+	}
 	if f.OwnerID != "" {
 		where, args = append(where, "owner_id = ?"), append(args, f.OwnerID)
 	}
@@ -136,39 +163,45 @@ func (tx *Tx) Handoffs(ctx context.Context, f baton.HandoffFilter) ([]*baton.Han
 	if f.Breached != nil {
 		where, args = append(where, "breached = ?"), append(args, *f.Breached)
 	}
-	where, args, err := filterWhere(f, where, args)
+	where, args, err = filterWhere(f, where, args)
 	if err != nil {
-		return nil, "", err
+		return "", nil, 0, err
 	}
 	if f.Cursor != "" {
 		created, id, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return nil, "", err
+			return "", nil, 0, err
 		}
 		where, args = append(where, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, created, created, id)
 	}
-	limit := f.Limit
+	limit = f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	q := `SELECT ` + handoffCols + ` FROM handoffs`
+	q = `SELECT ` + handoffCols + ` FROM handoffs`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := tx.query(ctx, q, args...)
-	list, err := collect(rows, err, scanHandoff)
-	if err != nil {
-		return nil, "", fmt.Errorf("sqlite: list handoffs: %w", err)
+	return q, append(args, limit+1), limit, nil
+}
+
+// visibleTo is the condition "owned, backed up or sent by one of ids" on
+// the handoffs table, with its arguments. No ids match nothing, and a blank
+// id matches nothing: it would match every handoff with no backup.
+func visibleTo(ids []string) (string, []any) {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "" })
+	if len(ids) == 0 {
+		return "0", nil
 	}
-	var next string
-	if len(list) > limit {
-		list = list[:limit]
-		last := list[limit-1]
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(ms(last.CreatedAt), 10) + ":" + last.ID))
+	in := "(?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	args := make([]any, 0, 3*len(ids))
+	for range 3 {
+		for _, id := range ids {
+			args = append(args, id)
+		}
 	}
-	return list, next, nil
+	return "(owner_id IN " + in + " OR backup_id IN " + in + " OR sender_id IN " + in + ")", args
 }
 
 func decodeCursor(c string) (int64, string, error) {

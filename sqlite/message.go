@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -22,6 +24,40 @@ func scanMessage(row scanner) (*baton.Message, error) {
 	m.Payload = json.RawMessage(payload)
 	m.NextAt, m.CreatedAt, m.SentAt = fromMS(next), fromMS(created), fromMS(sent)
 	return &m, nil
+}
+
+// MessagesAbout lists the messages with a status ("" for all) addressed to
+// one of userIDs or about a handoff one of them owns, backs up or sent,
+// newest first. No userIDs match nothing.
+func (tx *Tx) MessagesAbout(ctx context.Context, status string, userIDs []string, limit int) ([]*baton.Message, error) {
+	// A blank id is nobody: a blank recipient is ops, a blank backup none.
+	userIDs = slices.DeleteFunc(slices.Clone(userIDs), func(id string) bool { return id == "" })
+	if len(userIDs) == 0 {
+		return []*baton.Message{}, nil
+	}
+	q, args := messagesAboutQuery(status, userIDs, limit)
+	rows, err := tx.query(ctx, q, args...)
+	out, err := collect(rows, err, scanMessage)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list messages about %d people: %w", len(userIDs), err)
+	}
+	return out, nil
+}
+
+// messagesAboutQuery is MessagesAbout's query: the handoffs the people
+// see are looked up by index, then messages by handoff or recipient.
+func messagesAboutQuery(status string, userIDs []string, limit int) (string, []any) {
+	visible, args := visibleTo(userIDs)
+	in := "(?" + strings.Repeat(", ?", len(userIDs)-1) + ")"
+	for _, id := range userIDs {
+		args = append(args, id)
+	}
+	q := `SELECT ` + messageCols + ` FROM messages WHERE (handoff_id IN (SELECT id FROM handoffs WHERE ` + visible + `) OR recipient_id IN ` + in + `)`
+	if status != "" {
+		q += ` AND status = ?`
+		args = append(args, status)
+	}
+	return q + ` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit)
 }
 
 // EnqueueMessage queues an outbound message.

@@ -43,7 +43,9 @@ func (s *Server) postSignal(w http.ResponseWriter, r *http.Request, _ baton.Prin
 	return nil
 }
 
-func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+// listHandoffs lists the handoffs the principal sees (owned, backed up or
+// sent by them, their reports or their team; everything for an admin).
+func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	q := r.URL.Query()
 	f := baton.HandoffFilter{OwnerID: q.Get("owner"), Type: q.Get("type"), Cursor: q.Get("cursor")}
 	var v baton.Validation
@@ -93,14 +95,14 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, _ baton.Pr
 		return err
 	}
 	if stalled != "" {
-		list, err := s.svc.Stalled(r.Context(), stalled, f.Limit)
+		list, err := s.svc.Stalled(r.Context(), p, stalled, f.Limit)
 		if err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"handoffs": list})
 		return nil
 	}
-	list, next, err := s.svc.Handoffs(r.Context(), f)
+	list, next, err := s.svc.HandoffsFor(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
@@ -137,8 +139,8 @@ func (s *Server) completeActivity(w http.ResponseWriter, r *http.Request, p bato
 	return nil
 }
 
-func (s *Server) getHandoff(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
-	v, err := s.svc.Handoff(r.Context(), r.PathValue("id"))
+func (s *Server) getHandoff(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	v, err := s.svc.HandoffFor(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -172,7 +174,7 @@ func (s *Server) postCommand(w http.ResponseWriter, r *http.Request, p baton.Pri
 	return nil
 }
 
-func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	status := r.URL.Query().Get("status")
 	switch status {
 	case "", baton.MessagePending, baton.MessageSent, baton.MessageFailed:
@@ -183,7 +185,7 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, _ baton.Prin
 	if err != nil {
 		return err
 	}
-	msgs, err := s.svc.Messages(r.Context(), status, limit)
+	msgs, err := s.svc.MessagesFor(r.Context(), p, status, limit)
 	if err != nil {
 		return err
 	}
@@ -203,13 +205,13 @@ func limitParam(r *http.Request, def int) (int, error) {
 	return n, nil
 }
 
-func (s *Server) metricsSummary(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+func (s *Server) metricsSummary(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	var v baton.Validation
 	from, to := s.window(r.URL.Query(), &v, 30*24*time.Hour)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	sum, err := s.svc.Summary(r.Context(), from, to)
+	sum, err := s.svc.Summary(r.Context(), p, from, to)
 	if err != nil {
 		return err
 	}
@@ -337,8 +339,8 @@ func (s *Server) patchContext(w http.ResponseWriter, r *http.Request, p baton.Pr
 	return nil
 }
 
-func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
-	b, err := s.svc.Brief(r.Context(), r.PathValue("id"))
+func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	b, err := s.svc.BriefFor(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -48,9 +48,9 @@ func TestStalledPauseAndActivitiesOverHTTP(t *testing.T) {
 			t.Fatalf("got %d activities, want the four closed-won ones", len(full.Activities))
 		}
 		path := "/api/v1/handoffs/" + won.ID + "/activities/customer_introduction/complete"
-		call[map[string]any](t, s, "POST", path, s.rep, map[string]string{"note": "intro sent"}, http.StatusOK)
-		wantError(t, s.do(t, "POST", path, s.rep, ""), http.StatusConflict, baton.ECONFLICT)
-		wantError(t, s.do(t, "POST", "/api/v1/handoffs/"+won.ID+"/activities/nope/complete", s.rep, ""), http.StatusNotFound, baton.ENOTFOUND)
+		call[map[string]any](t, s, "POST", path, s.admin, map[string]string{"note": "intro sent"}, http.StatusOK)
+		wantError(t, s.do(t, "POST", path, s.admin, ""), http.StatusConflict, baton.ECONFLICT)
+		wantError(t, s.do(t, "POST", "/api/v1/handoffs/"+won.ID+"/activities/nope/complete", s.admin, ""), http.StatusNotFound, baton.ENOTFOUND)
 	})
 }
 

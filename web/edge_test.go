@@ -168,7 +168,7 @@ func TestSLAReportCSVNeutralisesFormulas(t *testing.T) {
 		s.ingest(t, with2(exampleSignal(id), "source", source))
 	}
 	s.clock.Add(time.Minute)
-	r := s.do(t, "GET", "/api/v1/reports/sla?format=csv", s.rep, "")
+	r := s.do(t, "GET", "/api/v1/reports/sla?format=csv", s.admin, "")
 	if r.status != http.StatusOK {
 		t.Fatalf("got %s, want 200", r)
 	}

@@ -108,11 +108,11 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, p baton.Pri
 // handoffData gathers the handoff page for p.
 func (s *Server) handoffData(r *http.Request, p baton.Principal, id string) (*handoffData, error) {
 	ctx := r.Context()
-	v, err := s.svc.Handoff(ctx, id)
+	v, err := s.svc.HandoffFor(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.svc.Brief(ctx, v.ID)
+	b, err := s.svc.BriefFor(ctx, p, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +353,7 @@ func (s *Server) postContextForm(w http.ResponseWriter, r *http.Request, p baton
 		s.actionFailed(w, r, p, id, "context", err)
 		return
 	}
-	v, err := s.svc.Handoff(r.Context(), id)
+	v, err := s.svc.HandoffFor(r.Context(), p, id)
 	if err != nil {
 		s.pageError(w, r, p, err)
 		return
@@ -450,7 +450,7 @@ func (s *Server) meetingFile(w http.ResponseWriter, r *http.Request, p baton.Pri
 		s.pageError(w, r, p, baton.Errorf(baton.ENOTFOUND, "no such file"))
 		return
 	}
-	b, err := s.svc.MeetingICS(r.Context(), id)
+	b, err := s.svc.MeetingICS(r.Context(), p, id)
 	if err != nil {
 		s.pageError(w, r, p, err)
 		return

@@ -9,12 +9,12 @@ import (
 )
 
 // meetingICS serves GET /api/v1/meetings/{id}.ics.
-func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok {
 		return baton.Errorf(baton.ENOTFOUND, "no such endpoint: GET %s (use /api/v1/meetings/{id}.ics)", r.URL.Path)
 	}
-	b, err := s.svc.MeetingICS(r.Context(), id)
+	b, err := s.svc.MeetingICS(r.Context(), p, id)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,9 @@ const slaReportWindow = 7 * 24 * time.Hour
 var slaCSVHeader = []string{"dimension", "key", "handoffs", "breached", "breach_rate", "median_margin_seconds", "p90_margin_seconds"}
 
 // slaReport serves GET /api/v1/reports/sla?from=&to=&format=json|csv. The
-// window defaults to the seven days ending at to, and to to now.
-func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+// window defaults to the seven days ending at to, and to to now. It counts
+// the handoffs the principal sees.
+func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	q := r.URL.Query()
 	var v baton.Validation
 	from, to := s.window(q, &v, slaReportWindow)
@@ -35,7 +36,7 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, _ baton.Princ
 	if err := v.Err(); err != nil {
 		return err
 	}
-	report, err := s.svc.SLAReport(r.Context(), from, to)
+	report, err := s.svc.SLAReport(r.Context(), p, from, to)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func TestSLAReport(t *testing.T) {
 
 	t.Run("JSONOfTheLastSevenDays", func(t *testing.T) {
 		t.Parallel()
-		got := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla", s.rep, nil, http.StatusOK)
+		got := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla", s.admin, nil, http.StatusOK)
 		if diff := cmp.Diff(wantTotal, got.Total); diff != "" {
 			t.Errorf("total (-want +got):\n%s", diff)
 		}
@@ -53,18 +53,18 @@ func TestSLAReport(t *testing.T) {
 	})
 	t.Run("JSONOfAnExplicitWindow", func(t *testing.T) {
 		t.Parallel()
-		got := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla?from=2026-11-23&to=2026-11-24&format=json", s.rep, nil, http.StatusOK)
+		got := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla?from=2026-11-23&to=2026-11-24&format=json", s.admin, nil, http.StatusOK)
 		if got.Total.Handoffs != 2 || got.Total.Breached != 1 {
 			t.Errorf("got %+v, want 1 of 2 breached", got.Total)
 		}
-		empty := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla?from=2026-11-16&to=2026-11-23", s.rep, nil, http.StatusOK)
+		empty := call[metrics.SLAReport](t, s, "GET", "/api/v1/reports/sla?from=2026-11-16&to=2026-11-23", s.admin, nil, http.StatusOK)
 		if empty.Total.Handoffs != 0 || empty.ByType == nil || len(empty.ByType) != 0 {
 			t.Errorf("got %+v by type %v, want no handoffs and empty groups the week before", empty.Total, empty.ByType)
 		}
 	})
 	t.Run("CSV", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, "GET", "/api/v1/reports/sla?format=csv", s.rep, "")
+		r := s.do(t, "GET", "/api/v1/reports/sla?format=csv", s.admin, "")
 		if r.status != http.StatusOK {
 			t.Fatalf("got %s, want 200", r)
 		}

@@ -240,7 +240,7 @@ func (s *stack) act(t testing.TB, token, id, cmd string, in any) *service.Handof
 
 func (s *stack) handoff(t testing.TB, id string) *service.HandoffView {
 	t.Helper()
-	return call[handoffReply](t, s, "GET", "/api/v1/handoffs/"+id, s.rep, nil, http.StatusOK).Handoff
+	return call[handoffReply](t, s, "GET", "/api/v1/handoffs/"+id, s.admin, nil, http.StatusOK).Handoff
 }
 
 // advance moves the clock and fires every timer due by then.
@@ -832,7 +832,7 @@ func TestMetricsSummary(t *testing.T) {
 	}
 	t.Run("CountsHandoffsInDefaultWindow", func(t *testing.T) {
 		t.Parallel()
-		got := call[summary](t, s, "GET", "/api/v1/metrics/summary", s.rep, nil, http.StatusOK)
+		got := call[summary](t, s, "GET", "/api/v1/metrics/summary", s.admin, nil, http.StatusOK)
 		if got.Handoffs != 2 || got.TimeToAssignment.Count != 2 || got.TimeToAssignment.MedianSeconds != 90 {
 			t.Errorf("got %+v, want 2 handoffs assigned in a median of 90s", got)
 		}
