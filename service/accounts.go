@@ -138,7 +138,7 @@ func (s *Service) matchAccount(ctx context.Context, tx baton.Tx, sig *baton.Sign
 				return a, baton.Step{Step: "account_match", Subject: a.Name, Result: "matched",
 					Reason: fmt.Sprintf("%s: %s (confidence %.2f)", m.Method, m.Detail, m.Confidence)}, "", nil
 			} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-				return nil, how, "", err
+				return nil, how, "", fmt.Errorf("service: account match: account %s: %w", m.AccountID, err)
 			}
 		}
 	}

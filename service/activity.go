@@ -41,7 +41,11 @@ func (s *Service) startActivities(ctx context.Context, tx baton.Tx, pb *playbook
 				owner = h.BackupID
 			}
 		case "manager":
-			if m, err := s.managerOf(ctx, tx, h.OwnerID); err == nil && m != "" {
+			m, err := s.managerOf(ctx, tx, h.OwnerID)
+			if err != nil {
+				return fmt.Errorf("service: activity %s: manager of %s: %w", spec.Name, h.OwnerID, err)
+			}
+			if m != "" {
 				owner = m
 			}
 		}

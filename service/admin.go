@@ -3,6 +3,7 @@ package service
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -80,6 +81,8 @@ func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Acco
 		if a.Domain != "" {
 			if prev, err := tx.AccountByDomain(ctx, a.Domain); err == nil {
 				a.ID, a.CreatedAt = prev.ID, prev.CreatedAt
+			} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+				return fmt.Errorf("service: put account: domain %s: %w", a.Domain, err)
 			}
 		}
 		if a.ID == "" {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -103,7 +104,7 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 	if sig, err := tx.Signal(ctx, h.SignalID); err == nil {
 		in.Signal = brief.Signal{Type: sig.Type, Source: sig.Source, Campaign: sig.Campaign, Message: sig.Message}
 	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-		return in, err
+		return in, fmt.Errorf("service: brief: signal %s: %w", h.SignalID, err)
 	}
 	if h.MeetingID != "" {
 		m, err := tx.Meeting(ctx, h.MeetingID)
@@ -118,7 +119,7 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		if it, err := tx.IntakeForHandoff(ctx, h.ID); err == nil {
 			in.IntakeSent, in.IntakeAnswered = true, !it.AnsweredAt.IsZero()
 		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-			return in, err
+			return in, fmt.Errorf("service: brief: intake of %s: %w", h.ID, err)
 		}
 	}
 	return in, nil

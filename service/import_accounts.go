@@ -79,7 +79,7 @@ func (s *Service) importAccounts(ctx context.Context, tx baton.Tx, t *csvin.Tabl
 			if err == nil {
 				prev = a
 			} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-				return nil, err
+				return nil, fmt.Errorf("service: import accounts: row %d: domain %s: %w", row, domain, err)
 			}
 		case raw == "" && name != "":
 			if first, dup := nameRows[strings.ToLower(name)]; dup {

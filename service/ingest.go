@@ -72,7 +72,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		}
 		return res, nil
 	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-		return nil, err
+		return nil, fmt.Errorf("service: ingest: duplicate check %s: %w", sig.ExternalID, err)
 	}
 
 	account, matched, err := s.upsertAccount(ctx, tx, sig, now)
@@ -133,6 +133,8 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	if sig.Sender != "" {
 		if u, err := tx.UserByEmail(ctx, sig.Sender); err == nil {
 			h.SenderID = u.ID
+		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+			return nil, fmt.Errorf("service: ingest: sender %s: %w", sig.Sender, err)
 		}
 	}
 	var meeting *baton.Meeting

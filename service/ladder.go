@@ -186,7 +186,11 @@ func (s *Service) ladderStep(ctx context.Context, tx baton.Tx, pb *playbook.Play
 		}
 		target := h.BackupID
 		if target != "" {
-			if u, err := tx.User(ctx, target); err != nil || !u.Active || u.Paused || u.Away(now) {
+			u, err := tx.User(ctx, target)
+			if err != nil && baton.ErrorCode(err) != baton.ENOTFOUND {
+				return false, fmt.Errorf("service: ladder: backup %s: %w", target, err)
+			}
+			if err != nil || !u.Active || u.Paused || u.Away(now) {
 				target = "" // backup unavailable: re-route without the owner
 			}
 		}
@@ -197,10 +201,11 @@ func (s *Service) ladderStep(ctx context.Context, tx baton.Tx, pb *playbook.Play
 		return true, s.reassign(ctx, tx, pb, h, ev, target, now)
 
 	case playbook.ActionAlertOps:
-		recipient := ""
-		if r, err := s.users(ctx, tx); err == nil {
-			recipient = ladderRecipient(pb, r, h, playbook.ActionAlertOps)
+		r, err := s.users(ctx, tx)
+		if err != nil {
+			return false, fmt.Errorf("service: ladder: alert ops: %w", err)
 		}
+		recipient := ladderRecipient(pb, r, h, playbook.ActionAlertOps)
 		if err := s.event(ctx, tx, h, baton.EventEscalated, now, "still not accepted: the ops lead was alerted"+again); err != nil {
 			return false, err
 		}

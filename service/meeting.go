@@ -244,6 +244,11 @@ func plain(v any) string {
 			return fmt.Sprintf("%s %.0f–%.0f", cur, lo, hi)
 		}
 	}
-	b, _ := json.Marshal(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		// A value decoded from stored JSON always encodes; should one not,
+		// the invite still shows it, in Go's own notation.
+		return fmt.Sprint(v)
+	}
 	return string(b)
 }

@@ -10,6 +10,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 
@@ -81,9 +82,11 @@ func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
 	}
 	var version int64
 	if b, err := tx.Setting(ctx, rosterKey); err == nil {
-		json.Unmarshal(b, &version)
+		if err := json.Unmarshal(b, &version); err != nil {
+			return nil, fmt.Errorf("service: roster version: %w", err)
+		}
 	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
-		return nil, err
+		return nil, fmt.Errorf("service: roster version: %w", err)
 	}
 	if r := s.roster.Load(); r != nil && r.version == version {
 		s.checked.Store(&checkedRoster{tx: tx, r: r})
@@ -105,9 +108,16 @@ func (s *Service) users(ctx context.Context, tx baton.Tx) (*roster, error) {
 func (s *Service) bumpRoster(ctx context.Context, tx baton.Tx) error {
 	var version int64
 	if b, err := tx.Setting(ctx, rosterKey); err == nil {
-		json.Unmarshal(b, &version)
+		if err := json.Unmarshal(b, &version); err != nil {
+			return fmt.Errorf("service: bump roster version: %w", err)
+		}
+	} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+		return fmt.Errorf("service: bump roster version: %w", err)
 	}
-	b, _ := json.Marshal(version + 1)
+	b, err := json.Marshal(version + 1)
+	if err != nil {
+		return fmt.Errorf("service: bump roster version: %w", err)
+	}
 	s.roster.Store(nil)
 	return tx.PutSetting(ctx, rosterKey, b)
 }

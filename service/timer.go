@@ -89,8 +89,10 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 		}
 		recipient := ""
 		if h.SenderID != "" {
-			if u, err := tx.User(ctx, h.SenderID); err == nil && u.ManagerID != "" {
+			if u, err := tx.User(ctx, h.SenderID); err == nil {
 				recipient = u.ManagerID
+			} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+				return false, fmt.Errorf("service: fix overdue: sender %s: %w", h.SenderID, err)
 			}
 		}
 		return true, s.notify(ctx, tx, h, baton.MsgFixOver, recipient, now, "A returned handoff was not fixed by its fix-by deadline.")
@@ -113,6 +115,8 @@ func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now
 	if h.OwnerID != "" {
 		if u, err := tx.User(ctx, h.OwnerID); err == nil {
 			manager = u.ManagerID
+		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
+			return fmt.Errorf("service: breach: owner %s: %w", h.OwnerID, err)
 		}
 	}
 	return s.notify(ctx, tx, h, baton.MsgBreach, manager, now,
