@@ -169,7 +169,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 
 	// Restart an hour later: every first-generation timer is overdue.
 	s2 := start(t, db, "BATON_CLOCK_OFFSET=1h")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	// The running server owns the file: read it read-only beside it.
 	store, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})

@@ -28,8 +28,8 @@ func routeSimulate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	signals := fs.String("signals", "", "signals CSV; default: the stored signals of the last --days days")
 	days := fs.Int("days", 7, "days of stored signals to replay when --signals is not given")
 	asJSON := fs.Bool("json", false, "print the full report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	if *candidate == "" {
 		return usageError{"usage: baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]"}

@@ -31,8 +31,8 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		user := fs.String("user", "", "email of the user the token acts as (required)")
 		name := fs.String("name", "api", "what the token is for, e.g. ci or crm-sync")
 		expires := fs.String("expires", "", "lifetime, e.g. 90d or 12h; empty never expires")
-		if err := fs.Parse(args[1:]); err != nil {
-			return usageError{err.Error()}
+		if err := parseFlags(fs, args[1:], stdout); err != nil {
+			return err
 		}
 		if *user == "" || fs.NArg() > 0 {
 			return usageError{tokenUsage}
@@ -58,8 +58,8 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	case "list":
 		user := fs.String("user", "", "only this user's tokens (email)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return usageError{err.Error()}
+		if err := parseFlags(fs, args[1:], stdout); err != nil {
+			return err
 		}
 		svc, closeDB, err := openService(ctx, *path, playbook.Default())
 		if err != nil {
@@ -96,8 +96,8 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return tw.Flush()
 	case "revoke":
-		if err := fs.Parse(args[1:]); err != nil {
-			return usageError{err.Error()}
+		if err := parseFlags(fs, args[1:], stdout); err != nil {
+			return err
 		}
 		if fs.NArg() != 1 {
 			return usageError{"usage: baton token revoke --db PATH ID"}

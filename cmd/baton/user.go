@@ -29,8 +29,8 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	team := fs.String("team", "", "team; default: revops for admins, leadership for managers, ae for reps")
 	tz := fs.String("timezone", "UTC", "IANA time zone of a new user")
 	pwStdin := fs.Bool("password-stdin", false, "read a password (first line of standard input)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return usageError{err.Error()}
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
+		return err
 	}
 	if *email == "" || !baton.ValidAccess(*access) || fs.NArg() > 0 {
 		return usageError{userUsage}

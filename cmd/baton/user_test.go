@@ -24,6 +24,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 		return out.String()
 	}
 
+	runOK(t, "migrate", "--db", db)
 	cmd := batonCmd(t, nil, "user", "add", "--db", db, "--email", "Ann@T.example", "--name", "Ann Admin", "--role", "admin", "--password-stdin")
 	cmd.Stdin = strings.NewReader("ann-long-password\n")
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "added ann@t.example (Ann Admin, admin, team revops)") {
