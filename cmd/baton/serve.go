@@ -177,6 +177,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	}
 	svc := service.New(db, clock, pb, log)
 	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
+	if err := startupPlaybook(ctx, svc, cfg.Playbook, log); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		res, err := demo.Load(ctx, svc, sim)
 		if err != nil {
@@ -252,4 +255,30 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		err = nil
 	}
 	return err
+}
+
+// startupPlaybook settles the playbook in force at start-up: a --playbook
+// file wins and is recorded as a new published version (unless the newest
+// already has the same YAML); without one, the newest version published
+// from the admin pages is put in force, and with none the embedded default
+// stays.
+func startupPlaybook(ctx context.Context, svc *service.Service, file string, log *slog.Logger) error {
+	if file != "" {
+		v, err := svc.RecordStartupPlaybook(ctx, "--playbook "+file)
+		if err != nil {
+			return err
+		}
+		log.Info("playbook", "file", file, "version", v.Version)
+		return nil
+	}
+	pb, v, err := svc.PublishedPlaybook(ctx)
+	switch {
+	case baton.ErrorCode(err) == baton.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	}
+	svc.SetPlaybook(pb)
+	log.Info("playbook", "version", v.Version, "published_at", v.CreatedAt)
+	return nil
 }
