@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/browsertest"
 )
 
@@ -24,6 +26,15 @@ func TestAdminInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ingest(t, exampleSignal("seen")) // a signal for the simulation
+	// A failed message, for the outbox's first tab.
+	claimed, err := s.svc.ClaimMessages(context.Background(), time.Minute, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("got %d messages (%v), want 1", len(claimed), err)
+	}
+	claimed[0].Status, claimed[0].Attempts, claimed[0].LastError = baton.MessageFailed, 8, "webhook answered 502 Bad Gateway"
+	if err := s.svc.SettleMessage(context.Background(), claimed[0]); err != nil {
+		t.Fatal(err)
+	}
 	signIn := func(t *testing.T, p *browsertest.Page) {
 		t.Helper()
 		if got := p.Navigate(s.srv.URL + "/login"); got != http.StatusOK {

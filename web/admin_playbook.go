@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,8 +41,16 @@ type playbookView struct {
 	// Sim is the draft's simulation over the last Days days.
 	Sim     *service.SimResult
 	Changed []service.SimDecision
+	Shares  []shareRow
 	// Versions, newest first.
 	Versions []versionRow
+}
+
+// shareRow is how many of the simulated signals one owner gets now and
+// with the draft.
+type shareRow struct {
+	Owner      string
+	Now, Draft int
 }
 
 // problemRow is one playbook problem.
@@ -203,6 +212,15 @@ func (s *Server) postPlaybook(w http.ResponseWriter, r *http.Request, p baton.Pr
 		if v.Sim, err = s.svc.Simulate(ctx, pb, signals); err != nil {
 			return err
 		}
+		for owner, n := range v.Sim.CurrentShares {
+			v.Shares = append(v.Shares, shareRow{Owner: owner, Now: n, Draft: v.Sim.Shares[owner]})
+		}
+		for owner, n := range v.Sim.Shares {
+			if _, ok := v.Sim.CurrentShares[owner]; !ok {
+				v.Shares = append(v.Shares, shareRow{Owner: owner, Draft: n})
+			}
+		}
+		slices.SortFunc(v.Shares, func(a, b shareRow) int { return strings.Compare(a.Owner, b.Owner) })
 		for _, d := range v.Sim.Decisions {
 			if d.Changed && len(v.Changed) < maxSimulatedShown {
 				v.Changed = append(v.Changed, d)

@@ -476,8 +476,6 @@ func TestPlaybookPage(t *testing.T) {
 	})
 }
 
-
-
 func TestOutboxPage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
