@@ -112,6 +112,17 @@ type Tx interface {
 	// MessagesAbout lists, like Messages, the messages addressed to one of
 	// userIDs or about a handoff one of them owns, backs up or sent.
 	MessagesAbout(ctx context.Context, status string, userIDs []string, limit int) ([]*Message, error)
+	// Message returns one message, or ENOTFOUND.
+	Message(ctx context.Context, id string) (*Message, error)
+	// MessagesPage lists messages with a status (all when empty), newest
+	// first, skipping offset of them.
+	MessagesPage(ctx context.Context, status string, offset, limit int) ([]*Message, error)
+	// MessageCounts counts messages by status.
+	MessageCounts(ctx context.Context) (map[string]int, error)
+	// RetryMessage makes a failed message pending again, due at now, with
+	// its attempts reset; ENOTFOUND when no such message, ECONFLICT when it
+	// is not failed.
+	RetryMessage(ctx context.Context, id string, now time.Time) error
 
 	// Routing fairness state, updated in the same transaction as the pick.
 	PoolState(ctx context.Context, pool string) (PoolState, error)
@@ -158,6 +169,13 @@ type Tx interface {
 	SignInFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearSignInFailures(ctx context.Context, key string) error
 
+	// Published playbooks. InsertPlaybookVersion stores v with the next
+	// version number (set on v); PlaybookVersions lists them newest first;
+	// PlaybookVersion returns one by number, or ENOTFOUND.
+	InsertPlaybookVersion(ctx context.Context, v *PlaybookVersion) error
+	PlaybookVersions(ctx context.Context, limit int) ([]*PlaybookVersion, error)
+	PlaybookVersion(ctx context.Context, version int) (*PlaybookVersion, error)
+
 	// Key-value settings (e.g. the learned objection model).
 	Setting(ctx context.Context, key string) ([]byte, error)
 	PutSetting(ctx context.Context, key string, value []byte) error
@@ -179,4 +197,18 @@ type PoolMember struct {
 // Load is how much a user already holds, for caps and least-loaded routing.
 type Load struct {
 	Open, Today, Month int
+}
+
+// PlaybookVersion is one published playbook: its YAML, who published it and
+// when. Versions count publications from 1; the newest is in force.
+type PlaybookVersion struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	YAML    string `json:"yaml"`
+	// AuthorID is the user who published it; empty for one given at
+	// start-up with --playbook.
+	AuthorID  string    `json:"author_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	// Note says why: free text, or "rollback to version N".
+	Note string `json:"note,omitempty"`
 }

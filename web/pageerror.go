@@ -2,6 +2,7 @@ package web
 
 import (
 	"embed"
+	"errors"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -46,13 +47,21 @@ type errorPage struct {
 // p may be the zero principal (not signed in): the page then has no
 // navigation.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, p baton.Principal, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	e := errorPage{page: newPage(p, s.svc.Clock().Now(), "", "")}
-	switch baton.ErrorCode(err) {
-	case baton.ENOTFOUND:
+	var bad errBadRequest
+	switch code := baton.ErrorCode(err); {
+	case errors.As(err, &bad):
+		e.Status, e.Heading, e.Message = http.StatusBadRequest, "That did not work", baton.ErrorMessage(err)
+	case code == baton.EINVALID || code == baton.ECONFLICT || code == baton.EUNAUTHORIZED:
+		e.Status, e.Heading, e.Message = statuses[code], "That did not work", baton.ErrorMessage(err)
+	case code == baton.ENOTFOUND:
 		e.Status, e.Heading, e.Message = http.StatusNotFound, "Not found", "There is nothing here: the link may be wrong, or the handoff may have been removed."
-	case baton.EFORBIDDEN:
+	case code == baton.EFORBIDDEN:
 		e.Status, e.Heading, e.Message = http.StatusForbidden, "Not yours to do", baton.ErrorMessage(err)
-	case baton.EUNAVAILABLE:
+	case code == baton.EUNAVAILABLE:
 		w.Header().Set("Retry-After", retryAfter)
 		e.Status, e.Heading, e.Message = http.StatusServiceUnavailable, "Busy for a moment", "Baton could not save just now. Please try again in a few seconds."
 	default:

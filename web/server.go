@@ -111,6 +111,27 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /dashboard", s.authPage(s.dashboardPage))
 	s.mux.Handle("GET /dashboard/{chart}", s.authPage(s.dashboardCSV))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
+
+	// RevOps pages: admins only (403 for others); tokens of one's own for
+	// everyone signed in.
+	s.mux.Handle("GET /admin/team", s.adminRoute(s.teamPage))
+	s.mux.Handle("POST /admin/team/invite", s.adminRoute(s.invite))
+	s.mux.Handle("POST /admin/team/import", s.adminRoute(s.importTeam))
+	s.mux.Handle("GET /admin/team/{id}", s.adminRoute(s.userPage))
+	s.mux.Handle("POST /admin/team/{id}", s.adminRoute(s.saveUser))
+	s.mux.Handle("POST /admin/team/{id}/active", s.adminRoute(s.setActive))
+	s.mux.Handle("POST /admin/team/{id}/reset", s.adminRoute(s.issueReset))
+	s.mux.Handle("GET /admin/tokens", s.adminRoute(s.tokensPage(true)))
+	s.mux.Handle("POST /admin/tokens", s.adminRoute(s.createToken(true)))
+	s.mux.Handle("POST /admin/tokens/{id}/revoke", s.adminRoute(s.revokeToken(true)))
+	s.mux.Handle("GET /account/tokens", s.accountRoute(s.tokensPage(false)))
+	s.mux.Handle("POST /account/tokens", s.accountRoute(s.createToken(false)))
+	s.mux.Handle("POST /account/tokens/{id}/revoke", s.accountRoute(s.revokeToken(false)))
+	s.mux.Handle("GET /admin/playbook", s.adminRoute(s.playbookPage))
+	s.mux.Handle("POST /admin/playbook", s.adminRoute(s.postPlaybook))
+	s.mux.Handle("POST /admin/playbook/rollback", s.adminRoute(s.rollbackPlaybook))
+	s.mux.Handle("GET /admin/outbox", s.adminRoute(s.outboxPage))
+	s.mux.Handle("POST /admin/outbox/{id}/retry", s.adminRoute(s.retryMessage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 }
 

@@ -33,7 +33,7 @@ import (
 type Config struct {
 	Addr          string // listen address (BATON_ADDR, default 127.0.0.1:8080)
 	DB            string // SQLite file (BATON_DB, default ./baton.db)
-	Playbook      string // playbook YAML; empty uses the embedded default (BATON_PLAYBOOK)
+	Playbook      string // playbook YAML, recorded as a version; empty uses the newest published version, else the embedded default (BATON_PLAYBOOK)
 	Demo          bool   // load the demo team and a week of signals into an empty database
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
 	WebhookSecret string // signing secret, whsec_<base64> or raw: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("BATON_ADDR", "127.0.0.1:8080"), "listen address (env BATON_ADDR)")
 	fs.StringVar(&cfg.DB, "db", env("BATON_DB", "./baton.db"), "SQLite database file (env BATON_DB)")
-	fs.StringVar(&cfg.Playbook, "playbook", env("BATON_PLAYBOOK", ""), "playbook YAML file; default: the embedded playbook (env BATON_PLAYBOOK)")
+	fs.StringVar(&cfg.Playbook, "playbook", env("BATON_PLAYBOOK", ""), "playbook YAML file, recorded as a new published version; default: the newest version published from /admin/playbook, else the embedded playbook (env BATON_PLAYBOOK)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load a demo team and a week of signals into an empty database")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
 	secretFile := fs.String("webhook-secret-file", env("BATON_WEBHOOK_SECRET_FILE", ""), "file holding the HMAC-SHA256 key for webhook signatures; or set BATON_WEBHOOK_SECRET (never on the command line)")
@@ -177,6 +177,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	}
 	svc := service.New(db, clock, pb, log)
 	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
+	if err := startupPlaybook(ctx, svc, cfg.Playbook, log); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		res, err := demo.Load(ctx, svc, sim)
 		if err != nil {
@@ -252,4 +255,30 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		err = nil
 	}
 	return err
+}
+
+// startupPlaybook settles the playbook in force at start-up: a --playbook
+// file wins and is recorded as a new published version (unless the newest
+// already has the same YAML); without one, the newest version published
+// from the admin pages is put in force, and with none the embedded default
+// stays.
+func startupPlaybook(ctx context.Context, svc *service.Service, file string, log *slog.Logger) error {
+	if file != "" {
+		v, err := svc.RecordStartupPlaybook(ctx, "--playbook "+file)
+		if err != nil {
+			return err
+		}
+		log.Info("playbook", "file", file, "version", v.Version)
+		return nil
+	}
+	pb, v, err := svc.PublishedPlaybook(ctx)
+	switch {
+	case baton.ErrorCode(err) == baton.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	}
+	svc.SetPlaybook(pb)
+	log.Info("playbook", "version", v.Version, "published_at", v.CreatedAt)
+	return nil
 }
