@@ -1,6 +1,7 @@
 package baton
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +52,13 @@ type User struct {
 	// AwayFrom and AwayUntil bound an out-of-office window; zero means none.
 	AwayFrom  time.Time `json:"away_from,omitzero"`
 	AwayUntil time.Time `json:"away_until,omitzero"`
+	// Channels are where the person wants notifications (ChannelEmail,
+	// ChannelSlack, ChannelWebhook), in any order; empty accepts whatever
+	// the playbook and the message's urgency choose.
+	Channels []string `json:"channels,omitempty"`
+	// SlackID is the person's Slack member id (U…), where Slack messages
+	// go as direct messages; empty means no Slack.
+	SlackID   string    `json:"slack_id,omitempty"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -101,8 +109,19 @@ func (u *User) Validate() error {
 	if u.MonthlyCap < 0 || u.MonthlyCap > 1_000_000 {
 		v.Add("monthly_cap", "must be between 0 and 1000000")
 	}
+	for _, c := range u.Channels {
+		if !slices.Contains(NotifyChannels, c) {
+			v.Add("channels", "%q is not a channel: use %s", c, strings.Join(NotifyChannels, ", "))
+		}
+	}
+	if u.SlackID != "" && !slackIDRE.MatchString(u.SlackID) {
+		v.Add("slack_id", "is not a Slack member id (U or W followed by letters and digits)")
+	}
 	if !u.AwayUntil.IsZero() && !u.AwayFrom.IsZero() && !u.AwayUntil.After(u.AwayFrom) {
 		v.Add("away_until", "must be after away_from")
 	}
 	return v.Err()
 }
+
+// slackIDRE matches a Slack member id such as U024BE7LH.
+var slackIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
