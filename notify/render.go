@@ -47,7 +47,8 @@ type Rendered struct {
 	// Subject is an email's subject.
 	Subject string
 	// Text is an email's plain-text body, or a Slack message's text
-	// fallback (shown in notifications; mrkdwn-escaped).
+	// fallback (shown in notifications), as plain text: slack.Client.Post
+	// escapes it for mrkdwn. Blocks are escaped here.
 	Text string
 	// HTML is an email's HTML body.
 	HTML string
@@ -272,7 +273,7 @@ func (v *view) slack() (string, []slack.Block) {
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.Actions(buttons...))
 	}
-	return esc(text), blocks
+	return text, blocks
 }
 
 // When shows t in loc for a reader at now: "14:05 CET (in 5 min)" today,

@@ -102,6 +102,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
+	s.mux.HandleFunc("GET /act/{token}", s.oneClickPage)
+	s.mux.HandleFunc("POST /act/{token}", s.useOneClick)
 }
 
 // ServeHTTP makes Server an http.Handler. It gives the request its id
