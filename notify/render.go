@@ -106,6 +106,9 @@ type view struct {
 	Type     string
 	Tier     string
 	Deadline string
+	// DeadlineLine is Deadline starting with a capital, for a line of its
+	// own.
+	DeadlineLine string
 	// Facts are the kind's own lines (how late, time left, the gaps, the
 	// meeting).
 	Facts   []string
@@ -150,6 +153,9 @@ func newView(n baton.Notice, r Recipient) *view {
 	}
 	if n.Deadline != nil && !n.Deadline.At.IsZero() {
 		v.Deadline = n.Deadline.Label + " " + When(n.Deadline.At, now, loc)
+	}
+	if v.Deadline != "" {
+		v.DeadlineLine = strings.ToUpper(v.Deadline[:1]) + v.Deadline[1:]
 	}
 	typ := strings.ToLower(v.Type)
 	switch n.Kind {
