@@ -258,7 +258,7 @@ func (v *view) slack() (string, []slack.Block) {
 		fields = append(fields, "*Tier*\n"+esc(v.Tier))
 	}
 	if v.Deadline != "" {
-		fields = append(fields, "*Deadline*\n"+esc(v.Deadline))
+		fields = append(fields, "*Deadline*\n"+esc(v.DeadlineLine))
 	}
 	blocks := []slack.Block{slack.Section(strings.Join(lines, "\n"), fields...)}
 	ctx := "Context complete"
