@@ -1,6 +1,7 @@
 package baton
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -55,7 +56,7 @@ type User struct {
 	// Channels are where the person wants notifications (ChannelEmail,
 	// ChannelSlack, ChannelWebhook), in any order; empty accepts whatever
 	// the playbook and the message's urgency choose.
-	Channels []string `json:"channels,omitempty"`
+	Channels ChannelSet `json:"channels,omitempty"`
 	// SlackID is the person's Slack member id (U…), where Slack messages
 	// go as direct messages; empty means no Slack.
 	SlackID   string    `json:"slack_id,omitempty"`
@@ -125,3 +126,28 @@ func (u *User) Validate() error {
 
 // slackIDRE matches a Slack member id such as U024BE7LH.
 var slackIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+
+// ChannelSet is a person's notification channels. In JSON it is a list
+// (["email", "slack"]) or, as in a users CSV file, one string separated by
+// semicolons ("email;slack").
+type ChannelSet []string
+
+// UnmarshalJSON reads a list or a ';'-separated string.
+func (c *ChannelSet) UnmarshalJSON(b []byte) error {
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*c = list
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Errorf(EINVALID, "channels: want a list of channels or a ';'-separated string")
+	}
+	*c = nil
+	for _, ch := range strings.Split(s, ";") {
+		if ch = strings.ToLower(strings.TrimSpace(ch)); ch != "" {
+			*c = append(*c, ch)
+		}
+	}
+	return nil
+}

@@ -154,9 +154,9 @@ var LadderActions = []string{ActionRemindOwner, ActionAlertManager, ActionReassi
 // LadderStep is one rung of an escalation ladder: at a fraction of the
 // accept SLA ("50%") or an offset past its deadline ("after: 30m").
 type LadderStep struct {
-	At      string         `yaml:"at"`
-	After   baton.Duration `yaml:"after"`
-	Action  string         `yaml:"action"`
+	At     string         `yaml:"at"`
+	After  baton.Duration `yaml:"after"`
+	Action string         `yaml:"action"`
 	// Channel names the channels of the step's message, a name or a list
 	// ([slack, email]); empty follows Notifications, then urgency.
 	Channel ChannelList `yaml:"channel"`

@@ -238,3 +238,33 @@ func TestWeeklyReview(t *testing.T) {
 		t.Errorf("got %d reviews after two Mondays, want 4", len(got))
 	}
 }
+
+func TestImportUsersReadsChannelsAndSlackID(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	csv := "email,name,role,team,timezone,channels,slack_id\nnew@t.example,New Rep,sdr,sdr,Europe/Berlin,slack; email,U0NEW1\n"
+	if _, err := e.svc.ImportUsers(e.ctx, strings.NewReader(csv)); err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.svc.User(e.ctx, "new@t.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(u.Channels, ";") != "slack;email" || u.SlackID != "U0NEW1" {
+		t.Errorf("got channels %v slack id %q, want [slack email] U0NEW1", u.Channels, u.SlackID)
+	}
+	bad := "email,name,role,team,timezone,channels\nbad@t.example,Bad Rep,sdr,sdr,UTC,pager\n"
+	if _, err := e.svc.ImportUsers(e.ctx, strings.NewReader(bad)); baton.ErrorCode(err) != baton.EINVALID || !strings.Contains(baton.ErrorMessage(err)+errorFields(err), "channels") {
+		t.Errorf("unknown channel: got %v, want EINVALID naming channels", err)
+	}
+}
+
+func errorFields(err error) string {
+	var out []string
+	if e, ok := err.(*baton.Error); ok {
+		for _, f := range e.Fields {
+			out = append(out, f.Field+": "+f.Message)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -143,7 +143,7 @@ func (s *Service) sendReview(ctx context.Context, tx baton.Tx, u *baton.User, re
 		}
 	}
 	n := baton.Notice{Kind: baton.MsgWeeklyReview, At: now, Review: rv, URL: s.PublicURL() + "/dashboard",
-		Text: fmt.Sprintf("Weekly missed-handoff review: %d of %d handoffs breached their SLA.", rv.Breached, rv.Handoffs),
+		Text:      fmt.Sprintf("Weekly missed-handoff review: %d of %d handoffs breached their SLA.", rv.Breached, rv.Handoffs),
 		Recipient: baton.NoticeRecipient{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, TimeZone: u.TimeZone}}
 	b, err := jsonMarshal(n)
 	if err != nil {
