@@ -27,6 +27,8 @@ const (
 	MsgActLate   = "activity.overdue"
 	MsgOutcome   = "handoff.outcome_overdue"
 	MsgPreCall   = "meeting.pre_call_brief"
+	// MsgWeeklyReview is a manager's weekly missed-handoff review.
+	MsgWeeklyReview = "report.weekly_review"
 )
 
 // Message is one queued outbound notification, written with the state change
@@ -56,6 +58,10 @@ const (
 	// channel.
 	ChannelSlack = "slack"
 )
+
+// NotifyChannels lists the channels a person may prefer (User.Channels)
+// and a playbook may name, in the order they are tried.
+var NotifyChannels = []string{ChannelSlack, ChannelEmail, ChannelWebhook}
 
 // DeliveryResult is the outcome of one attempt to deliver a Message on its
 // channel, as every channel adapter reports it to the worker. Err is nil

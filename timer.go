@@ -12,6 +12,10 @@ const (
 	TimerActivityRemind = "activity_reminder" // half an activity's SLA (Ref: the activity)
 	TimerActivityDue    = "activity_due"      // an activity's deadline (Ref: the activity)
 	TimerPreCall        = "pre_call"          // the owner's brief before a meeting (Ref: the meeting)
+	// TimerWeekly sends a manager the weekly missed-handoff review; it has
+	// no handoff (Ref: the manager's user id) and its id is
+	// WeeklyTimerID, one per manager and week.
+	TimerWeekly = "weekly_review"
 )
 
 // Timer statuses.

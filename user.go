@@ -1,6 +1,8 @@
 package baton
 
 import (
+	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +53,13 @@ type User struct {
 	// AwayFrom and AwayUntil bound an out-of-office window; zero means none.
 	AwayFrom  time.Time `json:"away_from,omitzero"`
 	AwayUntil time.Time `json:"away_until,omitzero"`
+	// Channels are where the person wants notifications (ChannelEmail,
+	// ChannelSlack, ChannelWebhook), in any order; empty accepts whatever
+	// the playbook and the message's urgency choose.
+	Channels ChannelSet `json:"channels,omitempty"`
+	// SlackID is the person's Slack member id (U…), where Slack messages
+	// go as direct messages; empty means no Slack.
+	SlackID   string    `json:"slack_id,omitempty"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -101,8 +110,44 @@ func (u *User) Validate() error {
 	if u.MonthlyCap < 0 || u.MonthlyCap > 1_000_000 {
 		v.Add("monthly_cap", "must be between 0 and 1000000")
 	}
+	for _, c := range u.Channels {
+		if !slices.Contains(NotifyChannels, c) {
+			v.Add("channels", "%q is not a channel: use %s", c, strings.Join(NotifyChannels, ", "))
+		}
+	}
+	if u.SlackID != "" && !slackIDRE.MatchString(u.SlackID) {
+		v.Add("slack_id", "is not a Slack member id (U or W followed by letters and digits)")
+	}
 	if !u.AwayUntil.IsZero() && !u.AwayFrom.IsZero() && !u.AwayUntil.After(u.AwayFrom) {
 		v.Add("away_until", "must be after away_from")
 	}
 	return v.Err()
+}
+
+// slackIDRE matches a Slack member id such as U024BE7LH.
+var slackIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+
+// ChannelSet is a person's notification channels. In JSON it is a list
+// (["email", "slack"]) or, as in a users CSV file, one string separated by
+// semicolons ("email;slack").
+type ChannelSet []string
+
+// UnmarshalJSON reads a list or a ';'-separated string.
+func (c *ChannelSet) UnmarshalJSON(b []byte) error {
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*c = list
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Errorf(EINVALID, "channels: want a list of channels or a ';'-separated string")
+	}
+	*c = nil
+	for _, ch := range strings.Split(s, ";") {
+		if ch = strings.ToLower(strings.TrimSpace(ch)); ch != "" {
+			*c = append(*c, ch)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package baton_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +65,17 @@ func TestUserValidate(t *testing.T) {
 				t.Errorf("fields (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestChannelSetReadsListOrSemicolons(t *testing.T) {
+	for _, in := range []string{`{"channels":["email","slack"]}`, `{"channels":"email; Slack"}`} {
+		var u baton.User
+		if err := json.Unmarshal([]byte(in), &u); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if len(u.Channels) != 2 || u.Channels[0] != "email" || u.Channels[1] != "slack" {
+			t.Errorf("%s: got %v, want [email slack]", in, u.Channels)
+		}
 	}
 }

@@ -182,3 +182,25 @@ func positions(root *yaml.Node) map[string][2]int {
 	}
 	return out
 }
+
+// ChannelList is a list of notification channels; in YAML a single name
+// ("slack") or a list ([slack, email]).
+type ChannelList []string
+
+// UnmarshalYAML reads a channel name or a list of them.
+func (c *ChannelList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if n.Value == "" {
+			*c = nil
+			return nil
+		}
+		*c = ChannelList{n.Value}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*c = list
+	return nil
+}

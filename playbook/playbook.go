@@ -85,6 +85,10 @@ type Playbook struct {
 	Tiers        []Tier        `yaml:"tiers"`
 	HandoffTypes []HandoffType `yaml:"handoff_types"`
 	Routing      Routing       `yaml:"routing"`
+	// Notifications names the channels of each message kind sent to the
+	// team (e.g. handoff.assigned: [email, slack]); a kind not named goes
+	// by urgency (see package notify).
+	Notifications map[string]ChannelList `yaml:"notifications"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
@@ -150,10 +154,12 @@ var LadderActions = []string{ActionRemindOwner, ActionAlertManager, ActionReassi
 // LadderStep is one rung of an escalation ladder: at a fraction of the
 // accept SLA ("50%") or an offset past its deadline ("after: 30m").
 type LadderStep struct {
-	At      string         `yaml:"at"`
-	After   baton.Duration `yaml:"after"`
-	Action  string         `yaml:"action"`
-	Channel string         `yaml:"channel"`
+	At     string         `yaml:"at"`
+	After  baton.Duration `yaml:"after"`
+	Action string         `yaml:"action"`
+	// Channel names the channels of the step's message, a name or a list
+	// ([slack, email]); empty follows Notifications, then urgency.
+	Channel ChannelList `yaml:"channel"`
 	// Repeat is how often the last rung repeats while the handoff is still
 	// not accepted: a duration of the tier's SLA time ("4h"; "1d" is one
 	// working day on a business clock) or "off". Only the last step takes

@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,32 @@ func (pb *Playbook) validateTiers(v *validator) {
 		}
 		validateLadder(v, p, t)
 	}
+	pb.validateNotifications(v)
+}
+
+// NotificationKinds lists the message kinds the playbook's notifications
+// map may name: the ones sent to people on the team.
+var NotificationKinds = []string{baton.MsgAssigned, baton.MsgReminder, baton.MsgBreach, baton.MsgReturned, baton.MsgFixOver,
+	baton.MsgJoined, baton.MsgFellBack, baton.MsgReassign, baton.MsgEscalated, baton.MsgActivity, baton.MsgActLate,
+	baton.MsgOutcome, baton.MsgPreCall, baton.MsgWeeklyReview}
+
+// validateNotifications checks the notifications map: known kinds, known
+// channels, at least one channel each.
+func (pb *Playbook) validateNotifications(v *validator) {
+	for _, kind := range slices.Sorted(maps.Keys(pb.Notifications)) {
+		chs, p := pb.Notifications[kind], "notifications."+kind
+		if !slices.Contains(NotificationKinds, kind) {
+			v.add(p, "unknown message kind %q (expected one of %s)", kind, strings.Join(NotificationKinds, ", "))
+		}
+		if len(chs) == 0 {
+			v.add(p, "%s: name at least one channel (%s)", kind, strings.Join(baton.NotifyChannels, ", "))
+		}
+		for _, c := range chs {
+			if !slices.Contains(baton.NotifyChannels, c) {
+				v.add(p, "%s: unknown channel %q (expected one of %s)", kind, c, strings.Join(baton.NotifyChannels, ", "))
+			}
+		}
+	}
 }
 
 // validateLadder parses a tier's ladder, filling the default when empty.
@@ -80,10 +107,10 @@ func validateLadder(v *validator, p string, t *Tier) {
 		if !slices.Contains(LadderActions, st.Action) {
 			v.add(sp+".action", "tier %q: unknown action %q (expected one of %s)", t.Name, st.Action, strings.Join(LadderActions, ", "))
 		}
-		if st.Channel == "" {
-			st.Channel = baton.ChannelWebhook
-		} else if st.Channel != baton.ChannelWebhook {
-			v.add(sp+".channel", "tier %q: unknown channel %q (expected webhook)", t.Name, st.Channel)
+		for _, c := range st.Channel {
+			if !slices.Contains(baton.NotifyChannels, c) {
+				v.add(sp+".channel", "tier %q: unknown channel %q (expected one of %s)", t.Name, c, strings.Join(baton.NotifyChannels, ", "))
+			}
 		}
 		validateRepeat(v, sp, t, st, j == len(t.Ladder)-1)
 	}

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,33 +49,16 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		fmt.Sprintf("New %s handoff for you: accept by %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
 }
 
-// notify queues one outbound message about h for a recipient ("" for ops).
+// notify queues a notification about h for a recipient ("" for the
+// fallback team): one outbox row per channel chosen for them, each carrying
+// a baton.Notice (see raise).
 func (s *Service) notify(ctx context.Context, tx baton.Tx, h *baton.Handoff, kind, recipientID string, now time.Time, text string) error {
-	payload := map[string]any{
-		"kind": kind, "at": now, "text": text,
-		"handoff": map[string]any{
-			"id": h.ID, "type": h.Type, "state": h.State, "tier": h.Tier, "owner_id": h.OwnerID, "backup_id": h.BackupID,
-			"account_id": h.AccountID, "contact_id": h.ContactID, "accept_by": h.AcceptBy, "first_touch_by": h.FirstTouchBy,
-			"breached": h.Breached, "generation": h.Generation,
-		},
-	}
-	if recipientID != "" {
-		r, err := s.users(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if u := r.User(recipientID); u != nil {
-			payload["recipient"] = map[string]string{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role}
-		}
-	} else {
-		payload["recipient"] = map[string]string{"team": s.Playbook().Routing.FallbackTeam}
-	}
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("service: encode message: %w", err)
-	}
-	return tx.EnqueueMessage(ctx, &baton.Message{ID: newID(), HandoffID: h.ID, Kind: kind, Channel: baton.ChannelWebhook,
-		RecipientID: recipientID, Payload: b, CreatedAt: now})
+	return s.raise(ctx, tx, h, note{kind: kind, recipient: recipientID, text: text}, now)
+}
+
+// notifyStep is notify for a ladder step, on the channels the step names.
+func (s *Service) notifyStep(ctx context.Context, tx baton.Tx, h *baton.Handoff, step playbook.LadderStep, kind, recipientID string, now time.Time, text string) error {
+	return s.raise(ctx, tx, h, note{kind: kind, recipient: recipientID, text: text, channels: step.Channel}, now)
 }
 
 // CommandInput carries the arguments of a handoff command; each command

@@ -64,7 +64,7 @@ var (
 	userColumns = csvin.Columns{
 		Required: []string{"email", "name", "role", "team", "timezone"},
 		Optional: []string{"territory", "weight", "capacity", "daily_cap", "monthly_cap", "working_hours",
-			"away_from", "away_until", "manager", "backup", "active", "paused"},
+			"away_from", "away_until", "manager", "backup", "active", "paused", "channels", "slack_id"},
 	}
 	accountColumns = csvin.Columns{
 		Required: []string{"name"},

@@ -390,7 +390,7 @@ func TestImportUsers(t *testing.T) {
 	})
 }
 
-const knownUserColumns = "email, name, role, team, timezone, territory, weight, capacity, daily_cap, monthly_cap, working_hours, away_from, away_until, manager, backup, active, paused"
+const knownUserColumns = "email, name, role, team, timezone, territory, weight, capacity, daily_cap, monthly_cap, working_hours, away_from, away_until, manager, backup, active, paused, channels, slack_id"
 
 // withTestdataUsers is a service with the users of testdata/users.csv.
 func withTestdataUsers(t *testing.T) (*env, map[string]*baton.User) {

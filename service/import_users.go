@@ -165,6 +165,10 @@ func parseUser(rec csvin.Record, known map[string]*baton.User, errs *csvin.Error
 	p.Text("working_hours", &u.WorkingHours, baton.MaxShortText)
 	p.Bool("active", &u.Active, true)
 	p.Bool("paused", &u.Paused, false)
+	p.Text("slack_id", &u.SlackID, 0)
+	if raw, has := rec.Cell("channels"); has {
+		u.Channels = splitChannels(raw)
+	}
 	ur.manager, ur.hasManager = p.Email("manager")
 	ur.backup, ur.hasBackup = p.Email("backup")
 
@@ -191,4 +195,16 @@ func parseUser(rec csvin.Record, known map[string]*baton.User, errs *csvin.Error
 		}
 	}
 	return ur
+}
+
+// splitChannels reads a users file's channels cell: names separated by
+// ';' (or ','), blanks dropped, lowercased. User.Validate checks them.
+func splitChannels(raw string) []string {
+	var out []string
+	for _, c := range strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' }) {
+		if c = strings.ToLower(strings.TrimSpace(c)); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

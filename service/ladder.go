@@ -149,18 +149,18 @@ func (s *Service) ladderStep(ctx context.Context, tx baton.Tx, pb *playbook.Play
 			if err := s.event(ctx, tx, h, baton.EventReminded, now, "still not accepted"+again); err != nil {
 				return false, err
 			}
-			return true, s.notify(ctx, tx, h, baton.MsgReminder, h.OwnerID, now,
+			return true, s.notifyStep(ctx, tx, h, step, baton.MsgReminder, h.OwnerID, now,
 				fmt.Sprintf("Reminder%s: this %s handoff is still not accepted; its deadline was %s.", again, h.Type, h.AcceptBy.Format(time.RFC3339)))
 		}
 		if err := s.event(ctx, tx, h, baton.EventReminded, now, fmt.Sprintf("%s of the accept SLA has passed; accept by %s", step.At, h.AcceptBy.Format(time.RFC3339))); err != nil {
 			return false, err
 		}
-		return true, s.notify(ctx, tx, h, baton.MsgReminder, h.OwnerID, now,
+		return true, s.notifyStep(ctx, tx, h, step, baton.MsgReminder, h.OwnerID, now,
 			fmt.Sprintf("Reminder: %s of your time to accept this %s handoff has passed (accept by %s).", step.At, h.Type, h.AcceptBy.Format(time.RFC3339)))
 
 	case playbook.ActionAlertManager:
 		if !now.Before(h.AcceptBy) && repeat == 0 {
-			return true, s.breach(ctx, tx, h, now, "accept", h.AcceptBy)
+			return true, s.breach(ctx, tx, h, now, "accept", h.AcceptBy, step.Channel...)
 		}
 		manager, err := s.managerOf(ctx, tx, h.OwnerID)
 		if err != nil {
@@ -170,13 +170,13 @@ func (s *Service) ladderStep(ctx context.Context, tx baton.Tx, pb *playbook.Play
 			if err := s.event(ctx, tx, h, baton.EventEscalated, now, "still not accepted: the owner's manager was alerted again"+again); err != nil {
 				return false, err
 			}
-			return true, s.notify(ctx, tx, h, baton.MsgEscalated, manager, now,
+			return true, s.notifyStep(ctx, tx, h, step, baton.MsgEscalated, manager, now,
 				fmt.Sprintf("Escalation%s: a %s handoff is still not accepted, %s past its deadline.", again, h.Type, now.Sub(h.AcceptBy).Round(time.Minute)))
 		}
 		if err := s.event(ctx, tx, h, baton.EventEscalated, now, "not yet accepted: the owner's manager was alerted"); err != nil {
 			return false, err
 		}
-		return true, s.notify(ctx, tx, h, baton.MsgEscalated, manager, now, fmt.Sprintf("A %s handoff is not yet accepted; its deadline is %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
+		return true, s.notifyStep(ctx, tx, h, step, baton.MsgEscalated, manager, now, fmt.Sprintf("A %s handoff is not yet accepted; its deadline is %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
 
 	case playbook.ActionReassignBackup:
 		ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventReassigned, At: now, Actor: baton.ActorClock, FromState: h.State,
@@ -209,7 +209,7 @@ func (s *Service) ladderStep(ctx context.Context, tx baton.Tx, pb *playbook.Play
 		if err := s.event(ctx, tx, h, baton.EventEscalated, now, "still not accepted: the ops lead was alerted"+again); err != nil {
 			return false, err
 		}
-		return true, s.notify(ctx, tx, h, baton.MsgEscalated, recipient, now,
+		return true, s.notifyStep(ctx, tx, h, step, baton.MsgEscalated, recipient, now,
 			fmt.Sprintf("Escalation%s: a %s handoff is still not accepted, %s past its deadline.", again, h.Type, now.Sub(h.AcceptBy).Round(time.Minute)))
 
 	case playbook.ActionRaisePriority:

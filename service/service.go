@@ -28,6 +28,10 @@ type Service struct {
 	pb    atomic.Pointer[playbook.Playbook]
 	// publicURL is where links sent outside point (SetPublicURL).
 	publicURL atomic.Pointer[string]
+	// channels are the channels Baton delivers on (SetChannels).
+	channels atomic.Pointer[[]string]
+	// actionKey signs one-click links (oneclick.go), loaded once.
+	actionKey atomic.Pointer[[]byte]
 	// sessions bounds browser sessions (SetSessionLimits).
 	sessions atomic.Pointer[SessionLimits]
 

@@ -25,13 +25,18 @@ func (s *Service) ClaimTimers(ctx context.Context, lease time.Duration, limit in
 // writes the step's events, state and messages with the timer's completion.
 // Firing a timer that already fired is a no-op, so a worker may retry it.
 func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err error) {
+	var weekly *baton.Timer
 	err = s.store.Update(ctx, func(tx baton.Tx) error {
-		fired = false
+		fired, weekly = false, nil
 		t, err := tx.Timer(ctx, id)
 		if err != nil {
 			return err
 		}
 		if t.Status != baton.TimerPending {
+			return nil
+		}
+		if t.Kind == baton.TimerWeekly {
+			weekly = t // a manager's, not a handoff's: see weekly.go
 			return nil
 		}
 		now := s.clock.Now()
@@ -53,6 +58,9 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 		}
 		return tx.FinishTimer(ctx, t.ID, status, now)
 	})
+	if err == nil && weekly != nil {
+		return s.fireWeekly(ctx, weekly)
+	}
 	return fired, err
 }
 
@@ -102,7 +110,8 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 
 // breach flags h, logs the breach and alerts the owner's manager (ops when
 // the owner has none).
-func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now time.Time, step string, deadline time.Time) error {
+// channels are the ladder step's, if it named any.
+func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now time.Time, step string, deadline time.Time, channels ...string) error {
 	h.Breached, h.UpdatedAt = true, now
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
 		return err
@@ -119,8 +128,8 @@ func (s *Service) breach(ctx context.Context, tx baton.Tx, h *baton.Handoff, now
 			return fmt.Errorf("service: breach: owner %s: %w", h.OwnerID, err)
 		}
 	}
-	return s.notify(ctx, tx, h, baton.MsgBreach, manager, now,
-		fmt.Sprintf("SLA breached: the %s deadline of a %s handoff passed at %s.", step, h.Type, deadline.Format(time.RFC3339)))
+	return s.raise(ctx, tx, h, note{kind: baton.MsgBreach, recipient: manager, channels: channels, deadline: deadline, step: step,
+		text: fmt.Sprintf("SLA breached: the %s deadline of a %s handoff passed at %s.", step, h.Type, deadline.Format(time.RFC3339))}, now)
 }
 
 func (s *Service) event(ctx context.Context, tx baton.Tx, h *baton.Handoff, kind string, now time.Time, reason string) error {

@@ -13,14 +13,19 @@ import (
 )
 
 const userCols = `id, email, name, role, team, territory, timezone, manager_id, backup_id, capacity, weight, away_from, away_until, active,
-	created_at, updated_at, working_hours, paused, daily_cap, monthly_cap, access`
+	created_at, updated_at, working_hours, paused, daily_cap, monthly_cap, access, channels, slack_id`
 
 func scanUser(row scanner) (*baton.User, error) {
 	var u baton.User
 	var awayFrom, awayUntil, created, updated int64
+	var channels string
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Team, &u.Territory, &u.TimeZone, &u.ManagerID, &u.BackupID,
-		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated, &u.WorkingHours, &u.Paused, &u.DailyCap, &u.MonthlyCap, &u.Access); err != nil {
+		&u.Capacity, &u.Weight, &awayFrom, &awayUntil, &u.Active, &created, &updated, &u.WorkingHours, &u.Paused, &u.DailyCap, &u.MonthlyCap, &u.Access,
+		&channels, &u.SlackID); err != nil {
 		return nil, err
+	}
+	if channels != "" {
+		u.Channels = strings.Split(channels, ";")
 	}
 	u.AwayFrom, u.AwayUntil = fromMS(awayFrom), fromMS(awayUntil)
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
@@ -57,14 +62,16 @@ func (tx *Tx) Users(ctx context.Context) ([]*baton.User, error) {
 
 // PutUser inserts or replaces a user.
 func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
-	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, team = excluded.team,
 		territory = excluded.territory, timezone = excluded.timezone, manager_id = excluded.manager_id, backup_id = excluded.backup_id,
 		capacity = excluded.capacity, weight = excluded.weight, away_from = excluded.away_from, away_until = excluded.away_until,
 		active = excluded.active, updated_at = excluded.updated_at, working_hours = excluded.working_hours, paused = excluded.paused,
-		daily_cap = excluded.daily_cap, monthly_cap = excluded.monthly_cap, access = excluded.access`,
+		daily_cap = excluded.daily_cap, monthly_cap = excluded.monthly_cap, access = excluded.access,
+		channels = excluded.channels, slack_id = excluded.slack_id`,
 		u.ID, u.Email, u.Name, u.Role, u.Team, u.Territory, u.TimeZone, u.ManagerID, u.BackupID, u.Capacity, u.Weight,
-		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt), u.WorkingHours, u.Paused, u.DailyCap, u.MonthlyCap, cmp.Or(u.Access, baton.AccessFor(u.Role)))
+		ms(u.AwayFrom), ms(u.AwayUntil), u.Active, ms(u.CreatedAt), ms(u.UpdatedAt), u.WorkingHours, u.Paused, u.DailyCap, u.MonthlyCap, cmp.Or(u.Access, baton.AccessFor(u.Role)),
+		strings.Join(u.Channels, ";"), u.SlackID)
 	if err != nil {
 		return fmt.Errorf("sqlite: put user %s: %w", u.Email, err)
 	}

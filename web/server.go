@@ -133,6 +133,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /admin/outbox", s.adminRoute(s.outboxPage))
 	s.mux.Handle("POST /admin/outbox/{id}/retry", s.adminRoute(s.retryMessage))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
+	s.mux.HandleFunc("GET /act/{token}", s.oneClickPage)
+	s.mux.HandleFunc("POST /act/{token}", s.useOneClick)
 }
 
 // ServeHTTP makes Server an http.Handler. It gives the request its id

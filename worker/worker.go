@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/email"
 	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/slack"
 	"github.com/batonhq/baton/webhook"
 )
 
@@ -149,6 +151,58 @@ type Webhook struct {
 func (w *Webhook) Deliver(ctx context.Context, m *baton.Message, now time.Time) baton.DeliveryResult {
 	msg := webhook.Message{ID: m.ID, Type: m.Kind, Time: m.CreatedAt, Data: m.Payload}
 	return w.Sender.Deliver(ctx, w.URL, msg, now).DeliveryResult
+}
+
+// Email is the Deliverer of the email channel: it renders the message's
+// notice for its recipient (package notify, in their time zone, with
+// their one-click Accept link) and sends it to their address.
+type Email struct {
+	Service *service.Service
+	Sender  *email.Sender
+}
+
+// Deliver renders and sends m.
+func (d *Email) Deliver(ctx context.Context, m *baton.Message, now time.Time) baton.DeliveryResult {
+	r, to, err := d.Service.RenderMessage(ctx, m, now)
+	if err != nil {
+		return renderFailed(err)
+	}
+	addr := to.Email
+	if to.Name != "" {
+		addr = fmt.Sprintf("%q <%s>", to.Name, to.Email)
+	}
+	return d.Sender.Send(ctx, email.Message{ID: m.ID, To: addr, Subject: r.Subject, Text: r.Text, HTML: r.HTML}, now)
+}
+
+// Slack is the Deliverer of the Slack channel: it renders the message's
+// notice as Block Kit and posts it to the recipient as a direct message
+// (to their Slack member id; an incoming webhook posts to its channel).
+type Slack struct {
+	Service *service.Service
+	Client  *slack.Client
+}
+
+// Deliver renders and posts m.
+func (d *Slack) Deliver(ctx context.Context, m *baton.Message, now time.Time) baton.DeliveryResult {
+	r, to, err := d.Service.RenderMessage(ctx, m, now)
+	if err != nil {
+		return renderFailed(err)
+	}
+	if to.SlackID == "" && d.Client.WebhookURL == "" {
+		return baton.DeliveryResult{Err: fmt.Errorf("outbox: deliver %s: the recipient has no Slack member id", m.ID)}
+	}
+	return d.Client.Post(ctx, slack.Message{ID: m.ID, Channel: to.SlackID, Text: r.Text, Blocks: r.Blocks})
+}
+
+// renderFailed classifies a failure to render: a message that is not a
+// notice to a known person never will be (permanent); anything else, such
+// as a busy database, may pass on a later attempt.
+func renderFailed(err error) baton.DeliveryResult {
+	switch baton.ErrorCode(err) {
+	case baton.EINVALID, baton.ENOTFOUND:
+		return baton.DeliveryResult{Err: err}
+	}
+	return baton.DeliveryResult{Err: err, Retryable: true}
 }
 
 // Outbox delivers queued messages, each on its channel.

@@ -8,8 +8,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/email"
+	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/slack"
+	"github.com/batonhq/baton/worker"
 )
 
 // Channels are the email and Slack senders serve builds from its flags and
@@ -142,4 +145,33 @@ func secret(envName, fromEnv, flagName, file string) (string, error) {
 		return "", fmt.Errorf("%s: %s is empty", flagName, file)
 	}
 	return s, nil
+}
+
+// deliverers returns the outbox's deliverers of the configured channels,
+// webhook included (a nil webhook when its URL is not set). Email and
+// Slack render each message through package notify when they deliver it.
+func (ch Channels) deliverers(svc *service.Service, hook worker.Deliverer) map[string]worker.Deliverer {
+	out := map[string]worker.Deliverer{}
+	if hook != nil {
+		out[baton.ChannelWebhook] = hook
+	}
+	if ch.Email != nil {
+		out[baton.ChannelEmail] = &worker.Email{Service: svc, Sender: ch.Email}
+	}
+	if ch.Slack != nil {
+		out[baton.ChannelSlack] = &worker.Slack{Service: svc, Client: ch.Slack}
+	}
+	return out
+}
+
+// names lists the channels of a deliverers map, in baton.NotifyChannels
+// order, for Service.SetChannels.
+func names(d map[string]worker.Deliverer) []string {
+	var out []string
+	for _, c := range baton.NotifyChannels {
+		if _, ok := d[c]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -192,6 +192,12 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		}
 	}
 	svc.SetSessionLimits(service.SessionLimits{Idle: cfg.Auth.SessionIdle, Max: cfg.Auth.SessionMax})
+	if chs := names(cfg.Channels.deliverers(svc, webhookIf(cfg.WebhookURL))); len(chs) > 0 {
+		svc.SetChannels(chs...)
+	}
+	if err := svc.ScheduleWeeklyReviews(ctx); err != nil {
+		return fmt.Errorf("weekly reviews: %w", err)
+	}
 
 	srv, err := web.New(svc, log)
 	if err != nil {
@@ -219,13 +225,15 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		defer wg.Done()
 		(&worker.Timers{Service: svc, Log: log}).Run(ctx)
 	}()
+	var hook worker.Deliverer
 	if cfg.WebhookURL != "" {
+		key, _ := webhook.ParseSecret(cfg.WebhookSecret) // checked above
+		hook = &worker.Webhook{Sender: &webhook.Sender{Client: &http.Client{}, Secret: key}, URL: cfg.WebhookURL}
+	}
+	if channels := cfg.Channels.deliverers(svc, hook); len(channels) > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			key, _ := webhook.ParseSecret(cfg.WebhookSecret) // checked above
-			sender := &webhook.Sender{Client: &http.Client{}, Secret: key}
-			channels := map[string]worker.Deliverer{baton.ChannelWebhook: &worker.Webhook{Sender: sender, URL: cfg.WebhookURL}}
 			(&worker.Outbox{Service: svc, Channels: channels, Log: log}).Run(ctx)
 		}()
 	}
@@ -281,4 +289,13 @@ func startupPlaybook(ctx context.Context, svc *service.Service, file string, log
 	svc.SetPlaybook(pb)
 	log.Info("playbook", "version", v.Version, "published_at", v.CreatedAt)
 	return nil
+}
+
+// webhookIf stands for the webhook channel when its URL is set, for
+// naming the configured channels.
+func webhookIf(url string) worker.Deliverer {
+	if url == "" {
+		return nil
+	}
+	return &worker.Webhook{URL: url}
 }
