@@ -12,6 +12,7 @@ const (
 	TimerActivityRemind = "activity_reminder" // half an activity's SLA (Ref: the activity)
 	TimerActivityDue    = "activity_due"      // an activity's deadline (Ref: the activity)
 	TimerPreCall        = "pre_call"          // the owner's brief before a meeting (Ref: the meeting)
+	TimerProspectRemind = "prospect_reminder" // a reminder to the prospect before a meeting (Ref: the meeting, Step: lead in minutes)
 )
 
 // Timer statuses.
