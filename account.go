@@ -62,4 +62,8 @@ type Contact struct {
 	TimeZone  string    `json:"timezone,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// BouncedAt is when mail to Email bounced permanently (an SMTP 5xx to
+	// RCPT TO); from then on nothing more is sent to the contact. Zero when
+	// it never bounced.
+	BouncedAt time.Time `json:"bounced_at,omitzero"`
 }

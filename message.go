@@ -29,6 +29,15 @@ const (
 	MsgPreCall   = "meeting.pre_call_brief"
 	// MsgWeeklyReview is a manager's weekly missed-handoff review.
 	MsgWeeklyReview = "report.weekly_review"
+
+	// Messages to the prospect (and the owner's copy of their invite),
+	// delivered by email and rendered by package prospect: every kind
+	// starts with "prospect.".
+	MsgProspectConfirmation = "prospect.confirmation" // a meeting booked or moved, with its invite
+	MsgProspectCancellation = "prospect.cancellation" // a meeting cancelled, with its CANCEL
+	MsgProspectReminder     = "prospect.reminder"     // before a meeting
+	MsgProspectNoShow       = "prospect.no_show"      // a missed meeting: an offer to rebook
+	MsgProspectOwnerInvite  = "prospect.owner_invite" // the owner's calendar copy, with the brief
 )
 
 // Message is one queued outbound notification, written with the state change

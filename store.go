@@ -175,6 +175,23 @@ type Tx interface {
 	InsertPlaybookVersion(ctx context.Context, v *PlaybookVersion) error
 	PlaybookVersions(ctx context.Context, limit int) ([]*PlaybookVersion, error)
 	PlaybookVersion(ctx context.Context, version int) (*PlaybookVersion, error)
+	// Prospect deliverability and show rate (see package prospect).
+	// MarkContactBounced records that mail to a contact bounced at at; an
+	// earlier mark is kept.
+	MarkContactBounced(ctx context.Context, contactID string, at time.Time) error
+	// ReserveProspectSend counts one more prospect email handed to the
+	// relay from mailbox on day's UTC date, unless capacity are counted
+	// already; false means the day is full and nothing was counted.
+	ReserveProspectSend(ctx context.Context, mailbox string, day time.Time, capacity int) (bool, error)
+	// RecordProspectBounce counts one bounce of mail from mailbox on day's
+	// UTC date.
+	RecordProspectBounce(ctx context.Context, mailbox string, day time.Time) error
+	// ProspectSendDays returns the counts of every mailbox and UTC date
+	// with from <= date < to, oldest first.
+	ProspectSendDays(ctx context.Context, from, to time.Time) ([]ProspectSendDay, error)
+	// MeetingOutcomes streams the held and no-show meetings starting in
+	// [from, to) to fn, in start order.
+	MeetingOutcomes(ctx context.Context, from, to time.Time, fn func(MeetingOutcome) error) error
 
 	// Key-value settings (e.g. the learned objection model).
 	Setting(ctx context.Context, key string) ([]byte, error)
@@ -211,4 +228,29 @@ type PlaybookVersion struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Note says why: free text, or "rollback to version N".
 	Note string `json:"note,omitempty"`
+}
+
+// ProspectSendDay is one sending mailbox's prospect email on one UTC date.
+type ProspectSendDay struct {
+	// Day is the UTC date, as 2006-01-02.
+	Day     string `json:"day"`
+	Mailbox string `json:"mailbox"`
+	// Sent counts emails handed to the relay (an attempt that failed and
+	// was retried counts again); Bounced counts permanent refusals of the
+	// recipient.
+	Sent    int `json:"sent"`
+	Bounced int `json:"bounced"`
+}
+
+// MeetingOutcome is a settled meeting as the show-rate report reads it.
+type MeetingOutcome struct {
+	MeetingID string
+	HandoffID string
+	StartsAt  time.Time
+	// Status is MeetingHeld or MeetingNoShow.
+	Status string
+	// Source is the source of the signal that opened the handoff.
+	Source string
+	// Reminded reports that at least one reminder reached the relay.
+	Reminded bool
 }

@@ -15,7 +15,8 @@ const (
 	// TimerWeekly sends a manager the weekly missed-handoff review; it has
 	// no handoff (Ref: the manager's user id) and its id is
 	// WeeklyTimerID, one per manager and week.
-	TimerWeekly = "weekly_review"
+	TimerWeekly         = "weekly_review"
+	TimerProspectRemind = "prospect_reminder" // a reminder to the prospect before a meeting (Ref: the meeting, Step: lead in minutes)
 )
 
 // Timer statuses.

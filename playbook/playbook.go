@@ -81,7 +81,9 @@ type Playbook struct {
 	// Intake is the short form sent to a prospect when a meeting is booked.
 	Intake Intake `yaml:"intake"`
 	// Briefs sets when the pre-call brief goes to the owner.
-	Briefs       Briefs        `yaml:"briefs"`
+	Briefs Briefs `yaml:"briefs"`
+	// Prospect is how Baton writes to prospects (prospect.go).
+	Prospect     Prospect      `yaml:"prospect"`
 	Tiers        []Tier        `yaml:"tiers"`
 	HandoffTypes []HandoffType `yaml:"handoff_types"`
 	Routing      Routing       `yaml:"routing"`

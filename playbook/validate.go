@@ -27,6 +27,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateRules(v)
 	pb.validateBriefs(v)
 	pb.validateIntake(v)
+	pb.validateProspect(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

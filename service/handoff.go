@@ -270,6 +270,9 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 				}
 			}
 		}
+		if err := s.prospectOutcome(ctx, tx, h, in.Outcome, now); err != nil {
+			return err
+		}
 		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
 			return err
 		}

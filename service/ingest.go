@@ -190,7 +190,11 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 			return nil, err
 		}
 	}
-	if err := s.createIntake(ctx, tx, pb, h, meeting, contact, now); err != nil {
+	link, err := s.createIntake(ctx, tx, pb, h, meeting, contact, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.prospectBooked(ctx, tx, pb, h, meeting, contact, link, now); err != nil {
 		return nil, err
 	}
 	if sc := scoreOf(pb, h); ht.Gate > 0 && sc.Score < ht.Gate {

@@ -152,25 +152,27 @@ func intakeHash(token string) (string, bool) {
 // contact, queues the message carrying its link and logs it on the handoff.
 // It does nothing when there is no meeting or contact, when no intake
 // question fits the handoff's template, or when the meeting has started.
-func (s *Service) createIntake(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, m *baton.Meeting, c *baton.Contact, now time.Time) error {
+// It returns the form's link ("" when none was created).
+func (s *Service) createIntake(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, m *baton.Meeting, c *baton.Contact, now time.Time) (string, error) {
 	if m == nil || c == nil || len(pb.Intake.Questions) == 0 {
-		return nil
+		return "", nil
 	}
 	qs := intakeQuestions(pb, pb.HandoffType(h.Type))
 	if len(qs) == 0 {
-		return nil
+		return "", nil
 	}
 	expires := now.Add(time.Duration(pb.Intake.Expires))
 	if m.StartsAt.Before(expires) {
 		expires = m.StartsAt
 	}
 	if !expires.After(now) {
-		return nil
+		return "", nil
 	}
 	token := newIntakeToken()
+	link := s.PublicURL() + "/intake/" + token
 	in := &baton.Intake{ID: newID(), HandoffID: h.ID, MeetingID: m.ID, TokenHash: baton.HashToken(token), CreatedAt: now, ExpiresAt: expires}
 	if err := tx.InsertIntake(ctx, in); err != nil {
-		return err
+		return "", err
 	}
 	fields := make([]string, len(qs))
 	for i, q := range qs {
@@ -181,16 +183,16 @@ func (s *Service) createIntake(ctx context.Context, tx baton.Tx, pb *playbook.Pl
 		"handoff":   map[string]any{"id": h.ID, "type": h.Type},
 		"meeting":   map[string]any{"id": m.ID, "starts_at": m.StartsAt, "timezone": m.TimeZone},
 		"recipient": map[string]string{"contact_id": c.ID, "email": c.Email, "name": c.Name},
-		"intake":    map[string]any{"id": in.ID, "url": s.PublicURL() + "/intake/" + token, "expires_at": expires, "questions": len(qs)},
+		"intake":    map[string]any{"id": in.ID, "url": link, "expires_at": expires, "questions": len(qs)},
 	})
 	if err != nil {
-		return fmt.Errorf("service: encode intake message: %w", err)
+		return "", fmt.Errorf("service: encode intake message: %w", err)
 	}
 	if err := tx.EnqueueMessage(ctx, &baton.Message{ID: newID(), HandoffID: h.ID, Kind: MsgIntakeCreated, Channel: baton.ChannelWebhook,
 		RecipientID: c.ID, Payload: b, CreatedAt: now}); err != nil {
-		return err
+		return "", err
 	}
-	return appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeSent, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID,
+	return link, appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeSent, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID,
 		Reason: fmt.Sprintf("intake form (%d questions) sent to %s; the link expires %s", len(qs), c.Email, expires.Format(time.RFC3339))},
 		baton.IntakeSentData{IntakeID: in.ID, MeetingID: m.ID, ExpiresAt: expires, Fields: fields})
 }

@@ -115,6 +115,9 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 				}
 			}
 		}
+		if err := s.prospectMeetingChanged(ctx, tx, pb, h, m, now); err != nil {
+			return err
+		}
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: p.Actor(),
 			OwnerID: h.OwnerID, Reason: reason}, baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence}); err != nil {
 			return err

@@ -11,8 +11,12 @@ import (
 func (s *Service) ClaimMessages(ctx context.Context, lease time.Duration, limit int) ([]*baton.Message, error) {
 	var out []*baton.Message
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
-		var err error
-		out, err = tx.ClaimMessages(ctx, s.clock.Now(), lease, limit)
+		now := s.clock.Now()
+		claimed, err := tx.ClaimMessages(ctx, now, lease, limit)
+		if err != nil {
+			return err
+		}
+		out, err = s.holdProspect(ctx, tx, claimed, now)
 		return err
 	})
 	return out, err

@@ -46,7 +46,7 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 		}
 		status := baton.TimerCancelled
 		// Activities and meetings keep their clocks across reassignments.
-		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall
+		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind
 		if t.Generation == h.Generation || activity {
 			ok, err := s.fire(ctx, tx, t, h, now)
 			if err != nil {
@@ -76,6 +76,8 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 		return s.fireOutcomeDue(ctx, tx, h, now)
 	case baton.TimerPreCall:
 		return s.firePreCall(ctx, tx, t, h, now)
+	case baton.TimerProspectRemind:
+		return s.fireProspectReminder(ctx, tx, t, h, now)
 
 	case baton.TimerTouchBreach:
 		switch h.State {

@@ -109,19 +109,22 @@ func (tx *Tx) AccountIDByDomain(ctx context.Context, domain string) (string, err
 
 const contactCols = `id, account_id, email, name, title, phone, timezone, created_at, updated_at`
 
+// contactSelect reads a contact with what the store alone writes.
+const contactSelect = contactCols + `, bounced_at`
+
 func scanContact(row scanner) (*baton.Contact, error) {
 	var c baton.Contact
-	var created, updated int64
-	if err := row.Scan(&c.ID, &c.AccountID, &c.Email, &c.Name, &c.Title, &c.Phone, &c.TimeZone, &created, &updated); err != nil {
+	var created, updated, bounced int64
+	if err := row.Scan(&c.ID, &c.AccountID, &c.Email, &c.Name, &c.Title, &c.Phone, &c.TimeZone, &created, &updated, &bounced); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	c.CreatedAt, c.UpdatedAt, c.BouncedAt = fromMS(created), fromMS(updated), fromMS(bounced)
 	return &c, nil
 }
 
 // Contact finds a contact by id.
 func (tx *Tx) Contact(ctx context.Context, id string) (*baton.Contact, error) {
-	c, err := scanContact(tx.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
+	c, err := scanContact(tx.queryRow(ctx, `SELECT `+contactSelect+` FROM contacts WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "contact", id)
 	}
@@ -130,7 +133,7 @@ func (tx *Tx) Contact(ctx context.Context, id string) (*baton.Contact, error) {
 
 // ContactByEmail finds a contact by email.
 func (tx *Tx) ContactByEmail(ctx context.Context, email string) (*baton.Contact, error) {
-	c, err := scanContact(tx.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE email = ?`, email))
+	c, err := scanContact(tx.queryRow(ctx, `SELECT `+contactSelect+` FROM contacts WHERE email = ?`, email))
 	if err != nil {
 		return nil, notFound(err, "contact", email)
 	}

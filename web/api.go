@@ -189,7 +189,12 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request, p baton.Prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	now := s.svc.Clock().Now()
+	bounces, err := s.svc.ProspectBounceRates(r.Context(), now.AddDate(0, 0, -6), now.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs, "prospect_bounces": bounces})
 	return nil
 }
 

@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)
 	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)
 	api("GET /api/v1/reports/sla", baton.TokenRep, s.slaReport)
+	api("GET /api/v1/reports/show-rate", baton.TokenRep, s.showRate)
 	api("GET /api/v1/users", baton.TokenRep, s.listUsers)
 	api("POST /api/v1/users", baton.TokenManager, s.postUser)
 	api("POST /api/v1/users/{id}/invite", baton.TokenAdmin, s.inviteUser)

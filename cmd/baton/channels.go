@@ -156,7 +156,7 @@ func (ch Channels) deliverers(svc *service.Service, hook worker.Deliverer) map[s
 		out[baton.ChannelWebhook] = hook
 	}
 	if ch.Email != nil {
-		out[baton.ChannelEmail] = &worker.Email{Service: svc, Sender: ch.Email}
+		out[baton.ChannelEmail] = withProspectEmail(svc, ch.Email, &worker.Email{Service: svc, Sender: ch.Email})
 	}
 	if ch.Slack != nil {
 		out[baton.ChannelSlack] = &worker.Slack{Service: svc, Client: ch.Slack}
