@@ -26,7 +26,9 @@ func (s *Service) Inbox(ctx context.Context, userID string) (*Inbox, error) {
 	}
 	err := s.store.View(ctx, func(tx baton.Tx) error {
 		*out = Inbox{}
-		f := baton.HandoffFilter{Open: true, Limit: 500}
+		// The store narrows to the handoffs userID owns, backs up or sent
+		// (by the owner, backup and sender indexes); the loop sorts them.
+		f := baton.HandoffFilter{Open: true, VisibleTo: []string{userID}, Limit: 500}
 		for {
 			list, next, err := tx.Handoffs(ctx, f)
 			if err != nil {

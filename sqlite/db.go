@@ -142,6 +142,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		lock.release()
 		return nil, unavailable(err)
 	}
+	if err := rebuildIfStale(ctx, w); err != nil {
+		w.Close()
+		lock.release()
+		return nil, unavailable(err)
+	}
 	r, err := sql.Open("sqlite", dsn("_pragma", "query_only(1)", "_pragma", "cache_size(-8192)"))
 	if err != nil {
 		w.Close()

@@ -227,7 +227,7 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *baton.Event) error {
 		return fmt.Errorf("sqlite: append event %s to %s: %w", e.Kind, e.HandoffID, err)
 	}
 	e.Seq, _ = res.LastInsertId()
-	return nil
+	return tx.rollupEvent(ctx, e)
 }
 
 func scanEvent(row scanner) (*baton.Event, error) {
