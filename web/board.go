@@ -230,7 +230,7 @@ func (s *Server) userName(r *http.Request, id string) string {
 	users, err := s.svc.Users(r.Context())
 	if err == nil {
 		for _, u := range users {
-			if u.ID == id || u.Email == id {
+			if u.ID == id || strings.EqualFold(u.Email, strings.TrimSpace(id)) {
 				return u.Name
 			}
 		}

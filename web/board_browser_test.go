@@ -65,7 +65,7 @@ func TestBoardInABrowser(t *testing.T) {
 			if v.Name == browsertest.Desktop.Name {
 				row := "#h-" + first
 				p.Click(row + " details summary")
-				p.SetValue(row+" select[name=to]", target.ID)
+				p.SetValue(row+" input[name=to]", target.Email)
 				p.SendKeys(row+" form[action$=reassign] input[name=reason]", "Sam is at a conference")
 				if got := p.Submit(row + " form[action$=reassign] input[name=reason]"); got != http.StatusOK {
 					t.Fatalf("got status %d after reassigning, want 200", got)
