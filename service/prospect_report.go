@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -44,7 +45,7 @@ type ShowRateReport struct {
 // are left out. A reminder counts as delivered when its message was sent
 // (accepted by the relay). It returns EINVALID for a window that is empty
 // or longer than MaxShowRateWindow.
-func (s *Service) ShowRate(ctx context.Context, from, to time.Time) (*ShowRateReport, error) {
+func (s *Service) ShowRate(ctx context.Context, p baton.Principal, from, to time.Time) (*ShowRateReport, error) {
 	if !from.Before(to) || to.Sub(from) > MaxShowRateWindow {
 		return nil, &baton.Error{Code: baton.EINVALID, Message: "invalid window",
 			Fields: []baton.FieldError{{Field: "from", Message: "must be before to, at most 366 days earlier"}}}
@@ -64,7 +65,21 @@ func (s *Service) ShowRate(ctx context.Context, from, to time.Time) (*ShowRateRe
 		}
 	}
 	err := s.store.View(ctx, func(tx baton.Tx) error {
+		sc, err := s.visible(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		return tx.MeetingOutcomes(ctx, from, to, func(o baton.MeetingOutcome) error {
+			if sc != nil {
+				// Only meetings of handoffs p may see (access.go).
+				h, err := tx.Handoff(ctx, o.HandoffID)
+				if err != nil {
+					return fmt.Errorf("service: show rate: %w", err)
+				}
+				if !sc.sees(h) {
+					return nil
+				}
+			}
 			r := "no"
 			if o.Reminded {
 				r = "yes"

@@ -676,7 +676,7 @@ func TestShowRate(t *testing.T) {
 	e.act(t, a.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeInterested})
 	e.act(t, b.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeNoShow})
 
-	rep, err := e.svc.ShowRate(e.ctx, t0, t0.Add(7*24*time.Hour))
+	rep, err := e.svc.ShowRate(e.ctx, e.admin, t0, t0.Add(7*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

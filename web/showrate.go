@@ -20,7 +20,7 @@ var showRateCSVHeader = []string{"source", "reminded", "held", "no_show", "show_
 // showRate serves GET /api/v1/reports/show-rate?from=&to=&format=json|csv:
 // meetings held versus no-show, with and without reminders delivered, by
 // source. The window defaults to the 30 days ending at to, and to to now.
-func (s *Server) showRate(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
+func (s *Server) showRate(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	q := r.URL.Query()
 	var v baton.Validation
 	from, to := s.window(q, &v, showRateWindow)
@@ -35,7 +35,7 @@ func (s *Server) showRate(w http.ResponseWriter, r *http.Request, _ baton.Princi
 	if err := v.Err(); err != nil {
 		return err
 	}
-	rep, err := s.svc.ShowRate(r.Context(), from, to)
+	rep, err := s.svc.ShowRate(r.Context(), p, from, to)
 	if err != nil {
 		return err
 	}

@@ -29,19 +29,19 @@ func TestShowRateReport(t *testing.T) {
 	}
 	h := s.ingest(t, sig)
 	s.advance(t, 31*time.Minute)
-	s.act(t, s.rep, h.ID, "accept", nil)
-	s.act(t, s.rep, h.ID, "touch", nil)
-	s.act(t, s.rep, h.ID, "outcome", map[string]any{"outcome": "no_show"})
+	s.act(t, s.admin, h.ID, "accept", nil)
+	s.act(t, s.admin, h.ID, "touch", nil)
+	s.act(t, s.admin, h.ID, "outcome", map[string]any{"outcome": "no_show"})
 	q := "/api/v1/reports/show-rate?from=2026-11-23&to=2026-11-24"
 	t.Run("JSON", func(t *testing.T) {
-		got := call[service.ShowRateReport](t, s, "GET", q, s.rep, nil, http.StatusOK)
+		got := call[service.ShowRateReport](t, s, "GET", q, s.admin, nil, http.StatusOK)
 		want := service.ShowRateGroup{Source: "all", Reminded: "all", NoShow: 1}
 		if diff := cmp.Diff(want, got.Total); diff != "" {
 			t.Errorf("total (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("CSVIsFormulaSafe", func(t *testing.T) {
-		r := s.do(t, "GET", q+"&format=csv", s.rep, "")
+		r := s.do(t, "GET", q+"&format=csv", s.admin, "")
 		if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("got %d %s, want 200 text/csv", r.status, r.header.Get("Content-Type"))
 		}
@@ -54,7 +54,7 @@ func TestShowRateReport(t *testing.T) {
 		}
 	})
 	t.Run("RejectsBadFormat", func(t *testing.T) {
-		if r := s.do(t, "GET", q+"&format=xml", s.rep, ""); r.status != http.StatusUnprocessableEntity {
+		if r := s.do(t, "GET", q+"&format=xml", s.admin, ""); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("got %d, want 422", r.status)
 		}
 	})
