@@ -1,11 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"html"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,54 +13,6 @@ import (
 
 	"github.com/batonhq/baton"
 )
-
-// browserClient is a person's browser: it signs in by posting the login
-// form and keeps the session cookie in a jar. It follows redirects.
-type browserClient struct {
-	t    testing.TB
-	s    *stack
-	http *http.Client
-}
-
-func (s *stack) signInClient(t testing.TB, email string) *browserClient {
-	t.Helper()
-	const pw = "correct-horse-battery"
-	if err := s.svc.SetPassword(context.Background(), email, pw); err != nil {
-		t.Fatal(err)
-	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &browserClient{t: t, s: s, http: &http.Client{Jar: jar, Transport: s.rt}}
-	if r := c.post("/login", url.Values{"email": {email}, "password": {pw}}); r.status != http.StatusOK {
-		t.Fatalf("sign in as %s: got %s, want 200 after the redirect", email, r)
-	}
-	return c
-}
-
-func (c *browserClient) read(resp *http.Response, err error) reply {
-	c.t.Helper()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: b}
-}
-
-func (c *browserClient) get(path string) reply {
-	c.t.Helper()
-	return c.read(c.http.Get(c.s.srv.URL + path))
-}
-
-func (c *browserClient) post(path string, form url.Values) reply {
-	c.t.Helper()
-	return c.read(c.http.PostForm(c.s.srv.URL+path, form))
-}
 
 var (
 	rowID    = regexp.MustCompile(`<tr id="h-([^"]+)">`)
@@ -92,7 +41,7 @@ func flashOf(body []byte) (string, bool) {
 func TestBoard(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	mgr := s.signInClient(t, "mgr@t.example")
+	mgr := s.signIn(t, "mgr@t.example")
 
 	t.Run("ManagerReassignsOne", func(t *testing.T) {
 		t.Parallel()
@@ -162,7 +111,7 @@ func TestBoard(t *testing.T) {
 	})
 	t.Run("RepGets403", func(t *testing.T) {
 		t.Parallel()
-		rep := s.signInClient(t, "sdr1@t.example")
+		rep := s.signIn(t, "sdr1@t.example")
 		h := s.ingest(t, exampleSignal("rep-1"))
 		for _, path := range []string{"/board", "/dashboard", "/dashboard/accept.csv"} {
 			if r := rep.get(path); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "Not for your role") {
@@ -181,7 +130,7 @@ func TestBoard(t *testing.T) {
 func TestBoardFiltersAndSearch(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	mgr := s.signInClient(t, "mgr@t.example")
+	mgr := s.signIn(t, "mgr@t.example")
 	acme := s.ingest(t, exampleSignal("f1"))
 	globex := exampleSignal("f2")
 	globex["source"] = "hubspot"
@@ -248,7 +197,7 @@ func ownedBy(owner string, owners map[string]string) []string {
 func TestBoardPagesEveryRowOnce(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	mgr := s.signInClient(t, "mgr@t.example")
+	mgr := s.signIn(t, "mgr@t.example")
 	var want []string
 	for n := range 57 {
 		want = append(want, s.ingest(t, exampleSignal("page-"+strings.Repeat("x", n%3)+string(rune('a'+n%26))+string(rune('a'+n/26)))).ID)

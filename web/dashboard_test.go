@@ -53,7 +53,7 @@ func TestDashboard(t *testing.T) {
 	}
 	// The admin sees every handoff; a manager's dashboard covers their
 	// reach (service/access.go), tested with the metrics.
-	mgr := s.signInClient(t, "ops@t.example")
+	mgr := s.signIn(t, "ops@t.example")
 	// Three handoffs on Monday 23 November (UTC): accepted after 10, 20 and
 	// 40 minutes; the first two touched after 30 and 60; the third rejected
 	// and then reassigned to Evil. No timer runs, so nothing breaches.

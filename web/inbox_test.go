@@ -21,13 +21,13 @@ import (
 // person is a browser without JavaScript: a cookie jar, redirects followed,
 // forms posted as a browser posts them.
 type person struct {
-	t *testing.T
+	t testing.TB
 	s *stack
 	c *http.Client
 }
 
 // signIn sets email's password and signs in by posting the login form.
-func (s *stack) signIn(t *testing.T, email string) *person {
+func (s *stack) signIn(t testing.TB, email string) *person {
 	t.Helper()
 	const pw = "correct-horse-battery"
 	if err := s.svc.SetPassword(context.Background(), email, pw); err != nil {
