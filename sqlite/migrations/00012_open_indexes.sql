@@ -1,0 +1,9 @@
+-- +goose Up
+-- Open handoffs are a small share of a large table: the lists of open
+-- handoffs (newest first) and the per-owner open counts of the board and of
+-- routing's caps read these partial indexes instead of walking every
+-- closed handoff. The WHERE clauses are spelled exactly as the queries
+-- spell them, so SQLite can use the indexes.
+CREATE INDEX handoffs_open_by_created ON handoffs (created_at, id) WHERE state NOT IN ('completed', 'cancelled');
+CREATE INDEX handoffs_open_by_owner ON handoffs (owner_id) WHERE state IN ('assigned', 'accepted', 'actioned');
+
