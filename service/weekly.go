@@ -89,19 +89,20 @@ func (s *Service) fireWeekly(ctx context.Context, t *baton.Timer) (bool, error) 
 	from, to := t.DueAt.Add(-7*24*time.Hour), t.DueAt
 	// The review covers what the manager may see (their reports and team).
 	var mgr *baton.User
-	if err := s.store.View(ctx, func(tx baton.Tx) error {
+	err := s.store.View(ctx, func(tx baton.Tx) error {
 		var err error
 		mgr, err = tx.User(ctx, t.Ref)
 		return err
-	}); baton.ErrorCode(err) == baton.ENOTFOUND {
-		return false, nil // the manager is gone: nothing to send, nothing to arm
-	} else if err != nil {
+	})
+	if err != nil && baton.ErrorCode(err) != baton.ENOTFOUND {
 		return false, err
 	}
-	p := baton.Principal{UserID: mgr.ID, Email: mgr.Email, Name: mgr.Name, Access: mgr.Access, Team: mgr.Team, TimeZone: mgr.TimeZone}
-	report, err := s.SLAReport(ctx, p, from, to)
-	if err != nil {
-		return false, err
+	var report metrics.SLAReport
+	if mgr != nil { // a manager who is gone gets nothing: the timer is cancelled below
+		p := baton.Principal{UserID: mgr.ID, Email: mgr.Email, Name: mgr.Name, Access: mgr.Access, Team: mgr.Team, TimeZone: mgr.TimeZone}
+		if report, err = s.SLAReport(ctx, p, from, to); err != nil {
+			return false, err
+		}
 	}
 	fired := false
 	err = s.store.Update(ctx, func(tx baton.Tx) error {
