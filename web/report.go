@@ -22,18 +22,8 @@ var slaCSVHeader = []string{"dimension", "key", "handoffs", "breached", "breach_
 // window defaults to the seven days ending at to, and to to now. It counts
 // the handoffs the principal sees.
 func (s *Server) slaReport(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
-	q := r.URL.Query()
-	var v baton.Validation
-	from, to := s.window(q, &v, slaReportWindow)
-	format := q.Get("format")
-	switch format {
-	case "":
-		format = "json"
-	case "json", "csv":
-	default:
-		v.Add("format", "must be json or csv")
-	}
-	if err := v.Err(); err != nil {
+	from, to, format, err := s.reportQuery(r, slaReportWindow)
+	if err != nil {
 		return err
 	}
 	report, err := s.svc.SLAReport(r.Context(), p, from, to)
@@ -75,3 +65,20 @@ func writeSLACSV(w http.ResponseWriter, report *metrics.SLAReport) error {
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// reportQuery reads a report's window (from, to; def long, ending now by
+// default) and format (json, the default, or csv) from the query string,
+// every bad parameter named in one EINVALID error.
+func (s *Server) reportQuery(r *http.Request, def time.Duration) (from, to time.Time, format string, err error) {
+	q := r.URL.Query()
+	var v baton.Validation
+	from, to = s.window(q, &v, def)
+	switch format = q.Get("format"); format {
+	case "":
+		format = "json"
+	case "json", "csv":
+	default:
+		v.Add("format", "must be json or csv")
+	}
+	return from, to, format, v.Err()
+}

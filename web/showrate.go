@@ -21,18 +21,8 @@ var showRateCSVHeader = []string{"source", "reminded", "held", "no_show", "show_
 // meetings held versus no-show, with and without reminders delivered, by
 // source. The window defaults to the 30 days ending at to, and to to now.
 func (s *Server) showRate(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
-	q := r.URL.Query()
-	var v baton.Validation
-	from, to := s.window(q, &v, showRateWindow)
-	format := q.Get("format")
-	switch format {
-	case "":
-		format = "json"
-	case "json", "csv":
-	default:
-		v.Add("format", "must be json or csv")
-	}
-	if err := v.Err(); err != nil {
+	from, to, format, err := s.reportQuery(r, showRateWindow)
+	if err != nil {
 		return err
 	}
 	rep, err := s.svc.ShowRate(r.Context(), p, from, to)
