@@ -190,9 +190,21 @@ func (a *DashboardAggregator) Dashboard() Dashboard {
 			d.Weeks[i].RejectionRate = round(float64(w.rejected) / float64(w.n))
 		}
 	}
+	finishTotals(&d, byType, byTier, byOwner, buckets)
+	return d
+}
+
+// finishTotals fills d's breach rates by type and tier, handoffs per owner
+// and completeness buckets from their counts, the same whether they were
+// folded from events or read from the rollups. A rate with no handoffs and
+// an owner with none are left out.
+func finishTotals(d *Dashboard, byType, byTier map[string]*Rate, byOwner map[string]int, buckets []int) {
 	rates := func(m map[string]*Rate) []Rate {
 		out := make([]Rate, 0, len(m))
 		for _, r := range m {
+			if r.Handoffs == 0 {
+				continue
+			}
 			r.Rate = round(float64(r.Breached) / float64(r.Handoffs))
 			out = append(out, *r)
 		}
@@ -202,14 +214,15 @@ func (a *DashboardAggregator) Dashboard() Dashboard {
 	d.ByType, d.ByTier = rates(byType), rates(byTier)
 	d.ByOwner = make([]Count, 0, len(byOwner))
 	for k, n := range byOwner {
-		d.ByOwner = append(d.ByOwner, Count{Key: k, Handoffs: n})
+		if n > 0 {
+			d.ByOwner = append(d.ByOwner, Count{Key: k, Handoffs: n})
+		}
 	}
 	SortCounts(d.ByOwner)
 	d.Completeness = make([]Count, len(CompletenessBuckets))
 	for i, b := range CompletenessBuckets {
 		d.Completeness[i] = Count{Key: b.Label, Handoffs: buckets[i]}
 	}
-	return d
 }
 
 // SortCounts puts the most handoffs first, then keys in order.

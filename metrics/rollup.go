@@ -249,30 +249,7 @@ func DashboardFromRollups(from, to time.Time, rows []RollupRow) Dashboard {
 			d.Weeks[i].RejectionRate = round(float64(w.rejected) / float64(w.n))
 		}
 	}
-	rates := func(m map[string]*Rate) []Rate {
-		out := make([]Rate, 0, len(m))
-		for _, r := range m {
-			if r.Handoffs == 0 {
-				continue
-			}
-			r.Rate = round(float64(r.Breached) / float64(r.Handoffs))
-			out = append(out, *r)
-		}
-		slices.SortFunc(out, func(x, y Rate) int { return cmp.Compare(x.Key, y.Key) })
-		return out
-	}
-	d.ByType, d.ByTier = rates(byType), rates(byTier)
-	d.ByOwner = make([]Count, 0, len(byOwner))
-	for k, n := range byOwner {
-		if n > 0 {
-			d.ByOwner = append(d.ByOwner, Count{Key: k, Handoffs: n})
-		}
-	}
-	SortCounts(d.ByOwner)
-	d.Completeness = make([]Count, len(CompletenessBuckets))
-	for i, b := range CompletenessBuckets {
-		d.Completeness[i] = Count{Key: b.Label, Handoffs: buckets[i]}
-	}
+	finishTotals(&d, byType, byTier, byOwner, buckets)
 	return d
 }
 
