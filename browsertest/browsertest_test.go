@@ -166,6 +166,21 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("SetCookieIsSentOnTheFirstVisit", func(t *testing.T) {
+		t.Parallel()
+		p := b.NewPage(t, Desktop)
+		p.SetCookie(srv.URL, "who", "Cy")
+		p.Navigate(srv.URL + "/hello")
+		if got := p.Text("#greeting"); got != "Hello, Cy" {
+			t.Errorf("got %q, want Hello, Cy (the cookie set before any visit was sent)", got)
+		}
+		other := b.NewPage(t, Desktop)
+		other.Navigate(srv.URL + "/hello")
+		if got := other.Text("#greeting"); got != "Hello, nobody" {
+			t.Errorf("another tab got %q, want Hello, nobody (cookies not shared)", got)
+		}
+	})
+
 	t.Run("ClickNavigateFollowsTheButton", func(t *testing.T) {
 		t.Parallel()
 		p := b.NewPage(t, Phone)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/device"
 )
@@ -311,4 +313,18 @@ func (p *Page) Accessible(t testing.TB) {
 	for _, problem := range p.A11yProblems() {
 		t.Errorf("%s (%s): %s", p.Location(), p.Viewport.Name, problem)
 	}
+}
+
+// SetCookie stores a cookie for the site of url (an http:// or https://
+// address) in the page's browser context, as if the site had set it, so
+// the next navigation there sends it. It goes through the DevTools
+// protocol, not document.cookie, so it needs no page of that site loaded
+// first and can set HttpOnly cookies.
+func (p *Page) SetCookie(url, name, value string) {
+	p.t.Helper()
+	httpOnly := true
+	p.do("set cookie "+name+" for "+url, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{Name: name, Value: value, URL: url, Path: "/", HTTPOnly: &httpOnly})
+		return err
+	}))
 }

@@ -109,8 +109,7 @@ func TestEveryPageInABrowser(t *testing.T) {
 					} else {
 						// Carry the session: set its cookie on the site,
 						// then go to the page.
-						p.Navigate(s.srv.URL + "/healthz")
-						browsertest.Eval[string](p, `document.cookie = "baton_session=`+session[pg.who]+`; path=/"`)
+						p.SetCookie(s.srv.URL, "baton_session", session[pg.who])
 						got = p.Navigate(target)
 						if loc := p.Location(); loc != target {
 							t.Fatalf("as %s, got location %q, want %q: the session was not carried", pg.who, loc, target)
