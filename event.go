@@ -33,6 +33,10 @@ const (
 	EventPreCallSent    = "pre_call_sent"
 	EventIntakeSent     = "intake_sent"     // the prospect was sent the intake form
 	EventIntakeAnswered = "intake_answered" // the prospect answered it
+	EventRated          = "rated"           // the receiver rated the handoff's quality
+	EventSurveySent     = "survey_sent"     // the prospect was sent the post-meeting survey
+	EventSurveyAnswered = "survey_answered" // the prospect answered it
+	EventRecycled       = "recycled"        // the lead went back to nurture, with the reason
 )
 
 // EventKinds returns every event kind, in the order declared above.
@@ -40,7 +44,8 @@ func EventKinds() []string {
 	return []string{EventCreated, EventAssigned, EventSignalJoined, EventAccepted, EventTouched, EventRejected,
 		EventResubmitted, EventReassigned, EventReminded, EventBreached, EventOutcome, EventCompleted, EventCancelled,
 		EventFixOverdue, EventEscalated, EventPriority, EventPaused, EventResumed, EventActivityDone, EventActivityLate,
-		EventOutcomeLate, EventContext, EventMeetingChanged, EventPreCallSent, EventIntakeSent, EventIntakeAnswered}
+		EventOutcomeLate, EventContext, EventMeetingChanged, EventPreCallSent, EventIntakeSent, EventIntakeAnswered,
+		EventRated, EventSurveySent, EventSurveyAnswered, EventRecycled}
 }
 
 // Event is one fact in a handoff's log: who did what, when and why. Actor

@@ -200,8 +200,69 @@ type IntakeAnsweredData struct {
 	Completeness int `json:"completeness"`
 }
 
+// RatedData is the payload of a rated event: the receiver's judgement of
+// the handoff they were given. The event's actor is the receiver; the
+// sender is the handoff's.
+type RatedData struct {
+	// Rating is 1 (useless) to 5 (everything I needed).
+	Rating int `json:"rating"`
+	// Stage is when the receiver rated it: "accept" or "complete".
+	Stage string `json:"stage"`
+	// Missing are the context fields the receiver found missing or wrong,
+	// sorted. Optional: null when nothing was.
+	Missing []string `json:"missing"`
+	// Comment is the receiver's words, if any.
+	Comment string `json:"comment,omitempty"`
+}
+
+// SurveySentData is the payload of a survey_sent event.
+type SurveySentData struct {
+	// SurveyID is the survey's id.
+	SurveyID string `json:"survey_id"`
+	// MeetingID is the meeting it asks about.
+	MeetingID string `json:"meeting_id"`
+	// ExpiresAt is when the survey's link stops working.
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// SurveyAnsweredData is the payload of a survey_answered event: the
+// prospect's score of the first meeting (the seeds aim for 4.5 of 5).
+type SurveyAnsweredData struct {
+	// SurveyID is the survey's id.
+	SurveyID string `json:"survey_id"`
+	// Score is 1 to 5.
+	Score int `json:"score"`
+	// Comment is the prospect's words, if any.
+	Comment string `json:"comment,omitempty"`
+}
+
+// RecycledData is the payload of a recycled event: the lead went back to
+// nurture, and its source is credited with the reason.
+type RecycledData struct {
+	// Outcome is the outcome that recycled it (not_interested,
+	// disqualified, …).
+	Outcome string `json:"outcome"`
+	// Reason is why, in the owner's words or the outcome's default.
+	Reason string `json:"reason"`
+	// Source is the signal source the lead came from, credited with the
+	// recycle; empty when unknown.
+	Source string `json:"source"`
+}
+
 // EventKind implements EventData.
 func (CreatedData) EventKind() string { return EventCreated }
+
+// EventKind implements EventData.
+func (RatedData) EventKind() string { return EventRated }
+
+// EventKind implements EventData.
+func (SurveySentData) EventKind() string { return EventSurveySent }
+
+// EventKind implements EventData.
+func (SurveyAnsweredData) EventKind() string { return EventSurveyAnswered }
+
+// EventKind implements EventData.
+func (RecycledData) EventKind() string { return EventRecycled }
 
 // EventKind implements EventData.
 func (SignalJoinedData) EventKind() string { return EventSignalJoined }
@@ -308,6 +369,14 @@ func (e *Event) Payload() (EventData, error) {
 		return decodeAny[IntakeSentData](e)
 	case EventIntakeAnswered:
 		return decodeAny[IntakeAnsweredData](e)
+	case EventRated:
+		return decodeAny[RatedData](e)
+	case EventSurveySent:
+		return decodeAny[SurveySentData](e)
+	case EventSurveyAnswered:
+		return decodeAny[SurveyAnsweredData](e)
+	case EventRecycled:
+		return decodeAny[RecycledData](e)
 	case EventAccepted, EventTouched, EventReminded, EventCompleted, EventCancelled, EventFixOverdue,
 		EventEscalated, EventPriority, EventPaused, EventActivityDone, EventActivityLate, EventOutcomeLate:
 		return nil, nil

@@ -35,6 +35,10 @@ func payloads() []baton.EventData {
 		baton.PreCallData{MeetingID: "m1", Words: 180, Objections: []string{"price", "timing"}},
 		baton.IntakeSentData{IntakeID: "i1", MeetingID: "m1", ExpiresAt: at.Add(72 * time.Hour), Fields: []string{"budget"}},
 		baton.IntakeAnsweredData{IntakeID: "i1", Fields: []string{"budget"}, Completeness: 60},
+		baton.RatedData{Rating: 2, Stage: "accept", Missing: []string{"budget", "timeline"}, Comment: "no budget"},
+		baton.SurveySentData{SurveyID: "v1", MeetingID: "m1", ExpiresAt: at.Add(7 * 24 * time.Hour)},
+		baton.SurveyAnsweredData{SurveyID: "v1", Score: 5, Comment: "useful"},
+		baton.RecycledData{Outcome: baton.OutcomeNotInterested, Reason: "no budget this year", Source: "website"},
 	}
 }
 
@@ -179,6 +183,10 @@ func TestPayloadsKeepTheirStoredFieldNames(t *testing.T) {
 		baton.EventPreCallSent:    {"meeting_id", "objections", "words"},
 		baton.EventIntakeSent:     {"expires_at", "fields", "intake_id", "meeting_id"},
 		baton.EventIntakeAnswered: {"completeness", "fields", "intake_id"},
+		baton.EventRated:          {"comment", "missing", "rating", "stage"},
+		baton.EventSurveySent:     {"expires_at", "meeting_id", "survey_id"},
+		baton.EventSurveyAnswered: {"comment", "score", "survey_id"},
+		baton.EventRecycled:       {"outcome", "reason", "source"},
 	}
 	for _, d := range payloads() {
 		b, err := json.Marshal(d)
