@@ -33,4 +33,17 @@ type Profile struct {
 	Competitor string `json:"competitor,omitempty"`
 	// ExistingCustomer is true when the account already buys from us.
 	ExistingCustomer bool `json:"existing_customer,omitempty"`
+	// Title is the contact's job title as written, such as "SDR Team Lead"
+	// or "Directora Comercial"; it is read for seniority and function.
+	Title string `json:"title,omitempty"`
+	// CurrentSolution is the intake answer about what they use today, such
+	// as "spreadsheets", "Salesforce round robin" or "nothing".
+	CurrentSolution string `json:"current_solution,omitempty"`
+	// DecisionMakers is the intake answer about who else decides, such as
+	// "me" or "CFO and the board".
+	DecisionMakers string `json:"decision_makers,omitempty"`
+	// PriorObjections are the objections recorded on earlier calls with the
+	// same account, most recent first; what an account objected to before
+	// it tends to object to again.
+	PriorObjections []Category `json:"prior_objections,omitempty"`
 }
