@@ -13,13 +13,16 @@ const maxTextBytes = 8 << 10
 
 // Features returns the discrete features of p, sorted and without duplicates.
 // Every profile has exactly one feature per attribute (type, source, segment,
-// size, industry, budget, timeline, competitor, customer), using "unknown"
-// when the field is empty, plus one word=STEM feature per vocabulary word
-// found in the message, for example:
+// size, industry, budget, timeline, competitor, customer, seniority,
+// function, current, deciders), using "unknown" when the field is empty,
+// plus one prior=CATEGORY feature per objection recorded earlier at the
+// account and one word=STEM feature per vocabulary word found in the
+// message, for example:
 //
-//	budget=unknown competitor=named customer=new industry=healthcare
-//	segment=enterprise size=1000+ source=website timeline=long
-//	type=pricing_inquiry word=hipaa word=price
+//	budget=unknown competitor=named current=manual customer=new
+//	deciders=leadership function=sales industry=healthcare prior=timing
+//	segment=enterprise seniority=manager size=1000+ source=website
+//	timeline=long type=pricing_inquiry word=hipaa word=price
 func Features(p Profile) []string {
 	fs := make([]string, 0, 16)
 	fs = append(fs,
@@ -30,9 +33,10 @@ func Features(p Profile) []string {
 		"industry="+industry(p.Industry),
 		"budget="+budgetBucket(p.BudgetAnswer),
 		"timeline="+timelineBucket(p.TimelineAnswer),
-		"competitor="+competitorFeature(p.Competitor),
+		"competitor="+competitorFeature(p),
 		"customer="+customerFeature(p.ExistingCustomer),
 	)
+	fs = append(fs, contactFeatures(p)...)
 	for _, w := range messageWords(p.Message) {
 		fs = append(fs, "word="+w)
 	}
@@ -113,7 +117,8 @@ func source(s string) string {
 	case "":
 		return "unknown"
 	case "website", "webinar", "referral", "partner", "outbound", "event",
-		"paid_search", "organic_search", "social", "marketplace", "email", "chat":
+		"paid_search", "organic_search", "social", "marketplace", "email", "chat",
+		"review_site", "community":
 		return k
 	case "web", "inbound", "website_form", "form", "direct":
 		return "website"
@@ -121,8 +126,14 @@ func source(s string) string {
 		return "paid_search"
 	case "seo", "organic", "search", "google":
 		return "organic_search"
-	case "linkedin", "twitter", "social_media", "facebook":
+	case "linkedin", "twitter", "social_media", "facebook", "linkedin_ad", "linkedin_ads",
+		"social_ad", "social_ads", "facebook_ad", "facebook_ads", "instagram", "x":
 		return "social"
+	case "reviews", "review", "g2", "capterra", "trustradius", "getapp":
+		return "review_site"
+	case "podcast", "forum", "slack_community", "reddit", "newsletter_sponsorship",
+		"youtube", "blog":
+		return "community"
 	case "conference", "trade_show", "tradeshow", "meetup", "field_event":
 		return "event"
 	case "cold_call", "cold_email", "sdr", "outbound_email", "prospecting":
@@ -141,10 +152,14 @@ func source(s string) string {
 	return "other"
 }
 
-// competitorFeature is "named" when the prospect named a competitor.
-func competitorFeature(s string) string {
-	switch key(s) {
+// competitorFeature is "named" when the prospect named a competitor on the
+// form or a known competing product in the message.
+func competitorFeature(p Profile) string {
+	switch key(p.Competitor) {
 	case "", "none", "no", "n_a", "na", "nobody", "unknown", "not_sure", "nothing":
+		if namesCompetitor(p.Message) {
+			return "named"
+		}
 		return "none"
 	}
 	return "named"

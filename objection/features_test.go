@@ -250,7 +250,8 @@ func TestMessageWords(t *testing.T) {
 
 func TestPriorRulesAreWellFormed(t *testing.T) {
 	t.Parallel()
-	attrs := []string{"type", "source", "segment", "size", "industry", "budget", "timeline", "competitor", "customer", "word"}
+	attrs := []string{"type", "source", "segment", "size", "industry", "budget", "timeline", "competitor",
+		"customer", "seniority", "function", "current", "deciders", "prior", "word"}
 	seen := map[string]bool{}
 	for _, r := range priorRules() {
 		if seen[r.feature] {

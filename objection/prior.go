@@ -26,24 +26,26 @@ func baseRates() [numCategories]float64 {
 	// "Not now" is the second most common brush-off, especially early in a
 	// cycle.
 	r[Timing.index()] = 0.25
-	// Needing someone else's sign-off is common whenever the caller is not
-	// the owner or a department head.
-	r[Authority.index()] = 0.20
-	// Fit questions come up whenever the buyer's process is unusual.
-	r[NeedFit.index()] = 0.20
+	// Needing someone else's sign-off is common: most people who fill in a
+	// form are not the person who signs.
+	r[Authority.index()] = 0.22
+	// "Do we really need this?" is the question behind most first calls.
+	r[NeedFit.index()] = 0.22
 	// Most inbound buyers have looked at one alternative, but only some say so.
-	r[Competition.index()] = 0.18
-	// "We manage fine today" is the silent competitor on many calls.
-	r[StatusQuo.index()] = 0.18
+	r[Competition.index()] = 0.16
+	// "We manage fine today" is the silent competitor on many calls: every
+	// buyer has some way of doing the job already.
+	r[StatusQuo.index()] = 0.22
 	// Trust objections are rarer and cluster around small vendors and big buyers.
 	r[TrustRisk.index()] = 0.12
 	// Security reviews are near-certain in regulated or large accounts and
 	// rare elsewhere, so the base rate is low and features do the work.
 	r[SecurityCompliance.index()] = 0.12
-	// Anything that touches a CRM raises "does it connect to ours?".
-	r[TechnicalIntegration.index()] = 0.20
+	// "Does it connect to ours?" comes up once a buyer is past "do we need
+	// it", which is rarely the opening of a first call.
+	r[TechnicalIntegration.index()] = 0.16
 	// Contract terms come up late in a cycle and in larger deals.
-	r[ContractTerms.index()] = 0.12
+	r[ContractTerms.index()] = 0.10
 	return r
 }
 
@@ -81,7 +83,10 @@ func priorRules() []priorRule {
 		// Someone who asks for pricing before talking to anyone is already
 		// weighing cost; the call usually opens on it, and larger buyers ask
 		// about billing terms in the same breath.
-		{"type=pricing_inquiry", 12, []rate{{PriceBudget, 0.75}, {ContractTerms, 0.22}}},
+		// Asking for a price is also how people who cannot buy yet find
+		// out whether it is worth taking to their boss, so the evidence is
+		// strong but not decisive.
+		{"type=pricing_inquiry", 10, []rate{{PriceBudget, 0.65}, {ContractTerms, 0.2}}},
 		// A sales contact form is a buying question more often than not, so
 		// price and terms come up more than on a demo.
 		{"type=contact_sales", 6, []rate{{PriceBudget, 0.5}, {ContractTerms, 0.2}}},
@@ -105,45 +110,72 @@ func priorRules() []priorRule {
 		// A referral arrives with borrowed trust and is less often shopping around.
 		{"source=referral", 6, []rate{{TrustRisk, 0.05}, {Competition, 0.1}}},
 		// An outbound prospect did not ask for the call: they defend what they
-		// have, question the need and push the timing.
-		{"source=outbound", 8, []rate{{StatusQuo, 0.4}, {NeedFit, 0.35}, {Timing, 0.35}}},
+		// have, question the need and push the timing, and have never heard
+		// of us.
+		{"source=outbound", 8, []rate{{StatusQuo, 0.4}, {NeedFit, 0.35}, {Timing, 0.35}, {TrustRisk, 0.18}}},
 		// Partner-sourced deals come through an integration partner, and the
 		// partner's endorsement lowers the trust bar.
 		{"source=partner", 4, []rate{{TrustRisk, 0.06}, {TechnicalIntegration, 0.3}}},
+		// A buyer who arrives from a review site has been reading comparisons
+		// and complaints: alternatives and "will it work for us" come first.
+		{"source=review_site", 8, []rate{{Competition, 0.45}, {TrustRisk, 0.3}}},
+		// Ads, social posts, podcasts and communities catch people before
+		// they have a project: the need and the timing are unproven.
+		{"source=social", 6, []rate{{NeedFit, 0.32}, {Timing, 0.32}, {StatusQuo, 0.28}}},
+		{"source=community", 6, []rate{{NeedFit, 0.32}, {Timing, 0.32}, {StatusQuo, 0.28}}},
 
 		// Segment and size.
 
 		// Enterprise deals have buying committees, security reviews and
 		// legal redlines; price matters less than process.
-		{"segment=enterprise", 12, []rate{{Authority, 0.35}, {SecurityCompliance, 0.35}, {ContractTerms, 0.3}, {PriceBudget, 0.3}}},
+		// Segment and head count say the same thing twice when both are
+		// known, so the segment rules are lighter than the size rules.
+		{"segment=enterprise", 8, []rate{{Authority, 0.32}, {SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {PriceBudget, 0.3}}},
 		// Mid-market buyers often need a director or the CFO to sign.
 		{"segment=mid_market", 6, []rate{{Authority, 0.25}}},
 		// Small businesses feel every dollar and the caller usually decides.
-		{"segment=smb", 8, []rate{{PriceBudget, 0.55}, {Authority, 0.1}, {SecurityCompliance, 0.05}}},
-		// Very small companies: price first, and "do we really need this yet".
-		{"size=1-19", 8, []rate{{PriceBudget, 0.6}, {NeedFit, 0.25}}},
+		{"segment=smb", 6, []rate{{PriceBudget, 0.5}, {Authority, 0.12}, {SecurityCompliance, 0.05}}},
+		// Very small companies: price first, and "do we really need this yet"
+		// when a handful of people can share leads by talking to each other.
+		{"size=1-19", 8, []rate{{PriceBudget, 0.6}, {NeedFit, 0.4}}},
 		{"size=20-99", 6, []rate{{PriceBudget, 0.5}}},
-		// 1,000+ employees brings procurement, InfoSec and more sign-offs.
-		{"size=1000+", 10, []rate{{SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {Authority, 0.3}}},
+		// 1,000+ employees brings procurement, InfoSec and more sign-offs,
+		// and a big buyer weighs whether a smaller vendor will last.
+		{"size=1000+", 10, []rate{{SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {Authority, 0.3}, {TrustRisk, 0.18}}},
 
 		// Industries.
 
 		// Patient data: HIPAA and a BAA are asked for before anything else.
 		{"industry=healthcare", 10, []rate{{SecurityCompliance, 0.6}}},
-		// Regulated finance: vendor risk reviews, and contract scrutiny.
-		{"industry=finance", 10, []rate{{SecurityCompliance, 0.55}, {ContractTerms, 0.2}}},
+		// Regulated finance: vendor risk reviews, contract scrutiny, and a
+		// conservative view of young vendors.
+		{"industry=finance", 10, []rate{{SecurityCompliance, 0.55}, {ContractTerms, 0.2}, {TrustRisk, 0.18}}},
 		// Public sector: security, fixed procurement terms and fiscal-year timing.
 		{"industry=government", 8, []rate{{SecurityCompliance, 0.45}, {ContractTerms, 0.4}, {Timing, 0.35}}},
 		// Schools buy on an academic budget cycle with thin budgets.
 		{"industry=education", 6, []rate{{PriceBudget, 0.55}, {Timing, 0.35}}},
 		// Nonprofits ask for a discount on almost every call.
 		{"industry=nonprofit", 6, []rate{{PriceBudget, 0.65}}},
+		// Retail and hospitality live by their peak seasons: "not before the
+		// holidays are over".
+		{"industry=retail", 6, []rate{{Timing, 0.4}}},
+		{"industry=hospitality", 6, []rate{{Timing, 0.4}, {NeedFit, 0.3}}},
+		// Trades that sell by phone, email and relationships (building,
+		// freight, factories, property) question whether a routing tool fits
+		// how they sell, and are used to the way they work now.
+		{"industry=construction", 6, []rate{{NeedFit, 0.35}, {StatusQuo, 0.35}, {Timing, 0.3}}},
+		{"industry=logistics", 6, []rate{{NeedFit, 0.3}, {StatusQuo, 0.35}}},
+		{"industry=manufacturing", 6, []rate{{NeedFit, 0.3}, {StatusQuo, 0.35}}},
+		{"industry=real_estate", 6, []rate{{NeedFit, 0.3}, {StatusQuo, 0.3}}},
+		// An industry outside the usual list sells in ways the product was
+		// not designed around.
+		{"industry=other", 4, []rate{{NeedFit, 0.3}}},
 
 		// Intake answers.
 
-		// No budget figure yet: price will be tested, and someone else holds
-		// the purse.
-		{"budget=unknown", 8, []rate{{PriceBudget, 0.45}, {Authority, 0.3}}},
+		// No budget answer is weak evidence: most forms never ask. Price
+		// will be tested, and someone else may hold the purse.
+		{"budget=unknown", 3, []rate{{PriceBudget, 0.42}, {Authority, 0.25}}},
 		// An explicit "no budget" is a price and a timing objection at once.
 		{"budget=none", 8, []rate{{PriceBudget, 0.7}, {Timing, 0.35}}},
 		// A small budget collides with list price.
@@ -163,6 +195,81 @@ func priorRules() []priorRule {
 		// Existing customers already trust us; they negotiate terms and price
 		// of the expansion.
 		{"customer=existing", 8, []rate{{ContractTerms, 0.3}, {PriceBudget, 0.45}, {TrustRisk, 0.04}, {Competition, 0.08}}},
+	}
+
+	// Who is on the call. The title says whether the contact can sign and
+	// which lens they bring; these are the strongest signals on a form with
+	// no message.
+	rules = append(rules,
+		// Interns, assistants, coordinators and SDRs gather information for
+		// someone else: "I'll have to take this to my manager".
+		priorRule{"seniority=junior", 14, []rate{{Authority, 0.75}}},
+		// Individual contributors rarely sign either.
+		priorRule{"seniority=staff", 8, []rate{{Authority, 0.5}}},
+		// Managers own a budget line at best; bigger purchases go up.
+		priorRule{"seniority=manager", 8, []rate{{Authority, 0.38}}},
+		// Directors and heads of a function usually can sign a tool of this
+		// size, and ask whether it fits their process.
+		priorRule{"seniority=director", 6, []rate{{Authority, 0.18}, {NeedFit, 0.28}}},
+		priorRule{"seniority=vp", 6, []rate{{Authority, 0.1}, {NeedFit, 0.28}}},
+		// Owners and executives decide; they weigh the need and the moment.
+		priorRule{"seniority=exec", 8, []rate{{Authority, 0.04}, {NeedFit, 0.3}, {Timing, 0.3}}},
+
+		// Procurement runs the paper and the comparison, and presses on price.
+		priorRule{"function=procurement", 12, []rate{{ContractTerms, 0.65}, {PriceBudget, 0.55}, {Competition, 0.3}}},
+		// Legal reads the contract before anything else.
+		priorRule{"function=legal", 10, []rate{{ContractTerms, 0.7}, {SecurityCompliance, 0.35}}},
+		// Security, compliance and risk people open with the questionnaire.
+		priorRule{"function=security", 12, []rate{{SecurityCompliance, 0.8}}},
+		// Finance asks what it costs and what it returns.
+		priorRule{"function=finance", 10, []rate{{PriceBudget, 0.65}, {ContractTerms, 0.25}}},
+		// Engineers and IT ask how it connects and how it is secured.
+		priorRule{"function=it", 10, []rate{{TechnicalIntegration, 0.65}, {SecurityCompliance, 0.3}}},
+		// RevOps owns the CRM and the routing rules it already has.
+		priorRule{"function=revops", 8, []rate{{TechnicalIntegration, 0.5}, {StatusQuo, 0.32}, {NeedFit, 0.3}}},
+		// General operations guards the current process.
+		priorRule{"function=operations", 6, []rate{{StatusQuo, 0.35}, {NeedFit, 0.3}}},
+		// Marketing usually needs sales to agree and sales leadership to pay.
+		priorRule{"function=marketing", 6, []rate{{Authority, 0.35}, {NeedFit, 0.3}}},
+		// The owner of a company spends their own money.
+		priorRule{"function=general", 6, []rate{{PriceBudget, 0.5}, {Authority, 0.04}}},
+		// Someone outside the revenue team is rarely the buyer and may not
+		// have the problem the product solves.
+		priorRule{"function=other_team", 8, []rate{{NeedFit, 0.45}, {Authority, 0.45}}},
+
+		// What they use today.
+
+		// Nothing in place: the question is whether they need anything.
+		priorRule{"current=none", 8, []rate{{NeedFit, 0.45}, {StatusQuo, 0.12}}},
+		// Spreadsheets and inboxes "work well enough".
+		priorRule{"current=manual", 10, []rate{{StatusQuo, 0.6}}},
+		// Whoever built the in-house tool defends it, and replacing it is a
+		// migration.
+		priorRule{"current=homegrown", 10, []rate{{StatusQuo, 0.55}, {TechnicalIntegration, 0.35}}},
+		// A competitor in place means a comparison and a switching cost.
+		priorRule{"current=competitor", 10, []rate{{Competition, 0.5}, {StatusQuo, 0.35}, {ContractTerms, 0.2}}},
+		// The CRM's own assignment rules are free and already there.
+		priorRule{"current=crm", 8, []rate{{StatusQuo, 0.45}, {TechnicalIntegration, 0.4}}},
+		// Locked into a contract: nothing moves before it ends.
+		priorRule{"current=contract", 10, []rate{{Timing, 0.45}, {ContractTerms, 0.4}, {StatusQuo, 0.3}}},
+		// Any other tool in place is a status quo to displace.
+		priorRule{"current=tool", 6, []rate{{StatusQuo, 0.4}}},
+
+		// Who else decides.
+
+		priorRule{"deciders=self", 8, []rate{{Authority, 0.04}, {PriceBudget, 0.45}}},
+		priorRule{"deciders=leadership", 10, []rate{{Authority, 0.6}}},
+		priorRule{"deciders=committee", 10, []rate{{Authority, 0.55}, {Timing, 0.3}}},
+		priorRule{"deciders=procurement", 10, []rate{{ContractTerms, 0.5}, {Authority, 0.4}}},
+		priorRule{"deciders=technical", 10, []rate{{SecurityCompliance, 0.4}, {TechnicalIntegration, 0.4}}},
+		// Not knowing who decides is an authority objection in waiting.
+		priorRule{"deciders=unsure", 8, []rate{{Authority, 0.55}}},
+	)
+
+	// What the account objected to on earlier calls: the same people tend
+	// to raise the same concern again.
+	for _, c := range Categories() {
+		rules = append(rules, priorRule{"prior=" + string(c), 8, []rate{{c, 0.6}}})
 	}
 
 	// Words. Each group is a vocabulary stem the prospect wrote themselves,
@@ -204,9 +311,21 @@ func priorRules() []priorRule {
 	rules = append(rules, wordRules(6, []rate{{StatusQuo, 0.55}},
 		"spreadsheet", "manual", "homegrown")...)
 	// References, reviews, reliability and risk words ask whether we can
-	// be trusted.
+	// be trusted; so does a tool that failed them before, or asking who
+	// else like them uses it.
 	rules = append(rules, wordRules(6, []rate{{TrustRisk, 0.5}},
-		"reference", "review", "reliable", "risk")...)
+		"reference", "review", "reliable", "risk", "proven")...)
+	rules = append(rules, wordRules(6, []rate{{TrustRisk, 0.5}, {StatusQuo, 0.3}}, "failed")...)
+	// "Not sure we need it" is the need question itself.
+	rules = append(rules, wordRules(6, []rate{{NeedFit, 0.55}}, "unsure")...)
+	// "What we have works" is the status quo in their own words.
+	rules = append(rules, wordRules(6, []rate{{StatusQuo, 0.6}}, "fine")...)
+	// A reorganisation, a launch or a hiring wave pushes new tools back; so
+	// does the fiscal calendar, which also decides when money exists.
+	rules = append(rules, wordRules(6, []rate{{Timing, 0.55}}, "reorg")...)
+	rules = append(rules, wordRules(6, []rate{{Timing, 0.5}, {PriceBudget, 0.35}}, "fiscal")...)
+	// Asking on someone else's behalf is an authority objection announced.
+	rules = append(rules, wordRules(6, []rate{{Authority, 0.65}}, "behalf")...)
 	// Security and compliance vocabulary is almost always followed by a
 	// questionnaire.
 	rules = append(rules, wordRules(8, []rate{{SecurityCompliance, 0.7}},

@@ -105,7 +105,9 @@ func silent(feature string) bool {
 	switch feature {
 	case "competitor=none", "customer=new",
 		"type=unknown", "type=other", "source=unknown", "source=other",
-		"segment=unknown", "size=unknown", "industry=unknown", "industry=other":
+		"segment=unknown", "size=unknown", "industry=unknown", "industry=other",
+		"seniority=unknown", "seniority=other", "function=unknown", "function=other",
+		"current=unknown", "deciders=unknown", "deciders=other":
 		return true
 	}
 	return false
@@ -242,8 +244,104 @@ func describe(feature string, p Profile) string {
 			return "existing customer"
 		}
 		return "new logo"
+	case "seniority":
+		return seniorityPhrase(val, p.Title)
+	case "function":
+		return functionPhrase(val, p.Title)
+	case "current":
+		return currentPhrase(val, p.CurrentSolution)
+	case "deciders":
+		return decidersPhrase(val, p.DecisionMakers)
+	case "prior":
+		return "raised " + strings.ToLower(Category(val).Label()) + " on an earlier call"
 	}
 	return feature
+}
+
+// seniorityPhrase names a seniority feature, quoting the title.
+func seniorityPhrase(val, title string) string {
+	switch val {
+	case "junior":
+		return "junior title (" + quote(title) + ")"
+	case "staff":
+		return "individual contributor (" + quote(title) + ")"
+	case "manager":
+		return "manager-level title (" + quote(title) + ")"
+	case "director":
+		return "director-level title (" + quote(title) + ")"
+	case "vp":
+		return "VP-level title (" + quote(title) + ")"
+	case "exec":
+		return "executive title (" + quote(title) + ")"
+	}
+	return "title " + quote(title)
+}
+
+// functionPhrase names a function feature, quoting the title.
+func functionPhrase(val, title string) string {
+	switch val {
+	case "procurement":
+		return "works in procurement (" + quote(title) + ")"
+	case "legal":
+		return "works in legal (" + quote(title) + ")"
+	case "security":
+		return "works in security or compliance (" + quote(title) + ")"
+	case "finance":
+		return "works in finance (" + quote(title) + ")"
+	case "it":
+		return "technical role (" + quote(title) + ")"
+	case "revops":
+		return "runs sales or revenue operations (" + quote(title) + ")"
+	case "operations":
+		return "runs operations (" + quote(title) + ")"
+	case "marketing":
+		return "works in marketing (" + quote(title) + ")"
+	case "sales":
+		return "works in sales (" + quote(title) + ")"
+	case "general":
+		return "runs the company (" + quote(title) + ")"
+	case "other_team":
+		return "outside the revenue team (" + quote(title) + ")"
+	}
+	return "title " + quote(title)
+}
+
+// currentPhrase names a current-solution feature, quoting the answer.
+func currentPhrase(val, answer string) string {
+	switch val {
+	case "none":
+		return "nothing in place today"
+	case "manual":
+		return "works by hand today (" + quote(answer) + ")"
+	case "homegrown":
+		return "built their own (" + quote(answer) + ")"
+	case "competitor":
+		return "uses a competitor today (" + quote(answer) + ")"
+	case "crm":
+		return "uses their CRM today (" + quote(answer) + ")"
+	case "contract":
+		return "under contract today (" + quote(answer) + ")"
+	}
+	return "uses " + quote(answer) + " today"
+}
+
+// decidersPhrase names a decision-makers feature, quoting the answer.
+func decidersPhrase(val, answer string) string {
+	switch val {
+	case "self":
+		return "decides alone"
+	case "leadership":
+		return "needs sign-off from " + quote(answer)
+	case "committee":
+		return "decided by a group (" + quote(answer) + ")"
+	case "procurement":
+		return "procurement or legal signs (" + quote(answer) + ")"
+	case "technical":
+		return "IT or security must approve (" + quote(answer) + ")"
+	case "unsure":
+		return "does not know who decides"
+	}
+	return "decision makers: " + quote(answer)
 }
 
 // thousands formats n with comma separators: 12000 → "12,000".

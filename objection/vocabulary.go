@@ -40,6 +40,11 @@ func lexicon(form string) (stem string, ok bool) {
 		return "later", true
 	case "season", "seasonal", "peak":
 		return "season", true
+	case "reorg", "reorganisation", "reorganization", "restructuring", "merger", "acquisition",
+		"hiring", "rollout", "launch", "launching", "transition", "onboarding":
+		return "reorg", true
+	case "fiscal", "fy", "quarter", "q1", "q2", "q3", "q4", "year end", "end of":
+		return "fiscal", true
 
 	// Who decides.
 	case "approval", "approve", "approves", "approved", "sign off", "signoff":
@@ -55,6 +60,9 @@ func lexicon(form string) (stem string, ok bool) {
 		return "committee", true
 	case "decision", "decisions", "decide", "decider", "decision maker":
 		return "decision", true
+	case "behalf", "on behalf", "asked me", "my manager", "my boss", "pass along", "pass on",
+		"report back", "recommend", "recommendation":
+		return "behalf", true
 
 	// Fit.
 	case "feature", "features", "functionality", "capability", "capabilities":
@@ -70,6 +78,9 @@ func lexicon(form string) (stem string, ok bool) {
 		return "usecase", true
 	case "explore", "exploring", "research", "researching", "curious", "learn", "learning":
 		return "explore", true
+	case "unsure", "not sure", "overkill", "worth it", "too complex", "too complicated",
+		"small team", "only few", "low volume", "whether":
+		return "unsure", true
 
 	// Competition.
 	case "compare", "comparing", "comparison", "versus", "vs", "side by":
@@ -102,6 +113,9 @@ func lexicon(form string) (stem string, ok bool) {
 		return "homegrown", true
 	case "already":
 		return "already", true
+	case "fine", "works fine", "good enough", "happy with", "get by",
+		"works ok", "works okay", "status quo":
+		return "fine", true
 
 	// Trust.
 	case "reference", "references", "case study", "case studies", "testimonials":
@@ -110,8 +124,15 @@ func lexicon(form string) (stem string, ok bool) {
 		return "review", true
 	case "reliable", "reliability", "uptime", "outage", "outages", "downtime", "stability":
 		return "reliable", true
-	case "risk", "risky", "risks", "worried", "nervous", "burned", "burnt":
+	case "risk", "risky", "risks", "worried", "nervous", "burned", "burnt", "skeptical",
+		"sceptical", "hesitant", "cautious", "wary":
 		return "risk", true
+	case "failed", "fail", "failure", "went wrong", "bad experience", "disappointed",
+		"abandoned", "churned", "previous vendor", "last vendor":
+		return "failed", true
+	case "proven", "track record", "who else", "customers like", "similar companies", "peers",
+		"guarantee", "guaranteed", "credibility", "longevity":
+		return "proven", true
 
 	// Security and compliance.
 	case "security", "secure", "infosec":
@@ -342,6 +363,20 @@ func wordPhrase(stem string) string {
 		return "invoicing"
 	case "pilot":
 		return "a pilot"
+	case "failed":
+		return "a tool that failed them"
+	case "proven":
+		return "a track record"
+	case "unsure":
+		return "not being sure they need it"
+	case "fine":
+		return "managing fine today"
+	case "reorg":
+		return "changes under way"
+	case "fiscal":
+		return "the fiscal calendar"
+	case "behalf":
+		return "asking for someone else"
 	}
 	return stem
 }
