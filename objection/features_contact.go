@@ -12,8 +12,10 @@ import (
 // feature ("unknown" when the field is empty), except prior=CATEGORY, which
 // appears once per earlier objection and not at all when there were none.
 func contactFeatures(p Profile) []string {
+	rank := seniority(p.Title)
 	fs := []string{
-		"seniority=" + seniority(p.Title),
+		"seniority=" + rank,
+		"signer=" + signer(rank, p.Employees),
 		"function=" + function(p.Title),
 		"current=" + currentSolution(p.CurrentSolution),
 		"deciders=" + deciders(p.DecisionMakers),
@@ -62,6 +64,8 @@ func seniority(title string) string {
 		})
 	}
 	switch {
+	case has("vp", "svp", "evp", "avp") || ph.any("vice president", "vice presidente", "vice président"):
+		return "vp" // before "president"
 	case has("ceo", "cfo", "coo", "cto", "cio", "cro", "cmo", "ciso", "cco", "cso", "cpo", "cdo",
 		"chief", "founder", "cofounder", "owner", "president", "proprietor", "pdg", "fondateur", "fondatrice", "fundador", "fundadora", "gründer", "grunder",
 		"gründerin", "geschäftsführer", "geschaftsfuhrer", "geschäftsführerin", "inhaber", "inhaberin",
@@ -73,8 +77,6 @@ func seniority(title string) string {
 		// "Partner" or "Senior Partner" at a firm, "Principal" at a
 		// consultancy; not "Channel Partner Manager" or "Principal Engineer".
 		return "exec"
-	case has("vp", "svp", "evp", "avp") || ph.any("vice president", "vice presidente", "vice président"):
-		return "vp"
 	case has("intern", "internship", "trainee", "apprentice", "student", "graduate", "junior", "jr",
 		"assistant", "coordinator", "sdr", "bdr", "analyst", "associate", "clerk", "receptionist",
 		"praktikant", "praktikantin", "werkstudent", "werkstudentin", "azubi", "auszubildende",
@@ -98,6 +100,34 @@ func seniority(title string) string {
 		return "staff"
 	}
 	return "other"
+}
+
+// signer judges whether a contact of this seniority can sign for a company
+// of this size: executives and VPs can; a director can below 1,000
+// employees, where a purchase like this is within a department's budget; a
+// manager can below 100; individual contributors and juniors cannot. It is
+// "maybe" when the size is unknown and "unknown" when the title is.
+func signer(rank string, employees int) string {
+	limit := 0
+	switch rank {
+	case "exec", "vp":
+		return "yes"
+	case "staff", "junior":
+		return "no"
+	case "director":
+		limit = 1000
+	case "manager":
+		limit = 100
+	default:
+		return "unknown"
+	}
+	switch {
+	case employees <= 0:
+		return "maybe"
+	case employees < limit:
+		return "yes"
+	}
+	return "no"
 }
 
 // function names the part of the business a title belongs to, which
@@ -128,7 +158,7 @@ func function(title string) string {
 		return "legal"
 	case has("ciso", "security", "infosec", "compliance", "privacy", "dpo", "grc", "risk", "audit",
 		"seguridad", "sécurité", "securite", "sicherheit", "datenschutz", "cumplimiento", "conformité",
-		"conformite", "segurança", "seguranca"):
+		"conformite", "segurança", "seguranca") || ph.any("data protection"):
 		return "security"
 	case has("cfo", "finance", "financial", "controller", "comptroller", "treasurer", "accounting",
 		"accountant", "fp", "finanzas", "finances", "finanzen", "financeiro", "financiero", "financiera",

@@ -19,14 +19,20 @@ func TestFeatures(t *testing.T) {
 			Industry:       "Regional hospital network",
 			BudgetAnswer:   "not decided",
 			TimelineAnswer: "next year",
-			Message:        "What's your pricing? We need SOC 2 and HIPAA, and it must integrate with Salesforce. Pricing again.",
-			Competitor:     "Chili Piper",
+			Message:         "What's your pricing? We need SOC 2 and HIPAA, and it must integrate with Salesforce. Pricing again.",
+			Competitor:      "Chili Piper",
+			Title:           "Senior Manager, Revenue Operations",
+			CurrentSolution: "Salesforce assignment rules",
+			DecisionMakers:  "CFO and our VP Sales",
+			PriorObjections: []Category{Timing, SecurityCompliance},
 		}
 		got := Features(p)
 		want := []string{
-			"budget=unknown", "competitor=named", "customer=new", "industry=healthcare",
-			"segment=enterprise", "size=1000+", "source=website", "timeline=long",
-			"type=pricing_inquiry", "word=hipaa", "word=integration", "word=price",
+			"budget=unknown", "competitor=named", "current=crm", "customer=new",
+			"deciders=leadership", "function=revops", "industry=healthcare",
+			"prior=security_compliance", "prior=timing",
+			"segment=enterprise", "seniority=manager", "signer=no", "size=1000+", "source=website",
+			"timeline=long", "type=pricing_inquiry", "word=hipaa", "word=integration", "word=price",
 			"word=salesforce", "word=soc2",
 		}
 		if !slices.Equal(got, want) {
@@ -38,9 +44,10 @@ func TestFeatures(t *testing.T) {
 		t.Parallel()
 		got := Features(Profile{})
 		want := []string{
-			"budget=unknown", "competitor=none", "customer=new", "industry=unknown",
-			"segment=unknown", "size=unknown", "source=unknown", "timeline=unknown",
-			"type=unknown",
+			"budget=unknown", "competitor=none", "current=unknown", "customer=new",
+			"deciders=unknown", "function=unknown", "industry=unknown", "segment=unknown",
+			"seniority=unknown", "signer=unknown", "size=unknown", "source=unknown",
+			"timeline=unknown", "type=unknown",
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("Features() = %q, want %q", got, want)
@@ -111,6 +118,11 @@ func TestSignalTypeAndSource(t *testing.T) {
 		"trade show":  "event",
 		"Google Ads":  "paid_search",
 		"LinkedIn":    "social",
+		"linkedin_ad": "social",
+		"review_site": "review_site",
+		"G2":          "review_site",
+		"podcast":     "community",
+		"community":   "community",
 		"cold email":  "outbound",
 		"AppExchange": "marketplace",
 		"":            "unknown",
@@ -251,7 +263,7 @@ func TestMessageWords(t *testing.T) {
 func TestPriorRulesAreWellFormed(t *testing.T) {
 	t.Parallel()
 	attrs := []string{"type", "source", "segment", "size", "industry", "budget", "timeline", "competitor",
-		"customer", "seniority", "function", "current", "deciders", "prior", "word"}
+		"customer", "seniority", "signer", "function", "current", "deciders", "prior", "word"}
 	seen := map[string]bool{}
 	for _, r := range priorRules() {
 		if seen[r.feature] {

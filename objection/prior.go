@@ -201,19 +201,19 @@ func priorRules() []priorRule {
 	// which lens they bring; these are the strongest signals on a form with
 	// no message.
 	rules = append(rules,
+		// Whether the contact can sign decides whether "I need to check
+		// with ..." comes up; see signer for who can.
+		priorRule{"signer=no", 10, []rate{{Authority, 0.55}}},
+		priorRule{"signer=maybe", 4, []rate{{Authority, 0.3}}},
+		priorRule{"signer=yes", 8, []rate{{Authority, 0.06}}},
 		// Interns, assistants, coordinators and SDRs gather information for
-		// someone else: "I'll have to take this to my manager".
-		priorRule{"seniority=junior", 14, []rate{{Authority, 0.75}}},
-		// Individual contributors rarely sign either.
-		priorRule{"seniority=staff", 8, []rate{{Authority, 0.5}}},
-		// Managers own a budget line at best; bigger purchases go up.
-		priorRule{"seniority=manager", 8, []rate{{Authority, 0.38}}},
-		// Directors and heads of a function usually can sign a tool of this
-		// size, and ask whether it fits their process.
-		priorRule{"seniority=director", 6, []rate{{Authority, 0.18}, {NeedFit, 0.28}}},
-		priorRule{"seniority=vp", 6, []rate{{Authority, 0.1}, {NeedFit, 0.28}}},
-		// Owners and executives decide; they weigh the need and the moment.
-		priorRule{"seniority=exec", 8, []rate{{Authority, 0.04}, {NeedFit, 0.3}, {Timing, 0.3}}},
+		// someone else even more often than other staff.
+		priorRule{"seniority=junior", 8, []rate{{Authority, 0.5}}},
+		// Directors, VPs and executives who can sign ask whether it fits
+		// their process and whether now is the moment.
+		priorRule{"seniority=director", 6, []rate{{NeedFit, 0.28}}},
+		priorRule{"seniority=vp", 6, []rate{{NeedFit, 0.28}}},
+		priorRule{"seniority=exec", 8, []rate{{NeedFit, 0.3}, {Timing, 0.3}}},
 
 		// Procurement runs the paper and the comparison, and presses on price.
 		priorRule{"function=procurement", 12, []rate{{ContractTerms, 0.65}, {PriceBudget, 0.55}, {Competition, 0.3}}},

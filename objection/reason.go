@@ -106,7 +106,7 @@ func silent(feature string) bool {
 	case "competitor=none", "customer=new",
 		"type=unknown", "type=other", "source=unknown", "source=other",
 		"segment=unknown", "size=unknown", "industry=unknown", "industry=other",
-		"seniority=unknown", "seniority=other", "function=unknown", "function=other",
+		"seniority=unknown", "seniority=other", "signer=unknown", "function=unknown", "function=other",
 		"current=unknown", "deciders=unknown", "deciders=other":
 		return true
 	}
@@ -246,6 +246,14 @@ func describe(feature string, p Profile) string {
 		return "new logo"
 	case "seniority":
 		return seniorityPhrase(val, p.Title)
+	case "signer":
+		switch val {
+		case "yes":
+			return "can likely sign (" + quote(p.Title) + ")"
+		case "no":
+			return "cannot sign alone (" + quote(p.Title) + ")"
+		}
+		return "may need sign-off (" + quote(p.Title) + ")"
 	case "function":
 		return functionPhrase(val, p.Title)
 	case "current":
