@@ -173,7 +173,9 @@ const MaxSearchLen = 100
 
 // HandoffFilter selects handoffs for a list. Zero fields do not filter.
 type HandoffFilter struct {
-	OwnerID  string
+	OwnerID string
+	// AccountID keeps the handoffs of one account.
+	AccountID string
 	State    State
 	Type     string
 	Open     bool // only states that are still open

@@ -73,6 +73,10 @@ type Input struct {
 	IntakeAnswered bool
 	// PreviousNoShow is true if the prospect missed an earlier meeting.
 	PreviousNoShow bool
+	// PriorObjections are the objection categories recorded on earlier
+	// handoffs of the same account, most recent first; they feed the
+	// objection profile only.
+	PriorObjections []string
 	// TypicalDeal is the team's usual deal size in its own currency; 0 means
 	// unknown and turns the budget check off.
 	TypicalDeal float64

@@ -526,7 +526,9 @@ func TestProfileOf(t *testing.T) {
 			BudgetAnswer: "$50k–$100k", TimelineAnswer: "in 21 days",
 			Message: "We need to replace our spreadsheet routing before Q1. Leads sit for hours before anyone calls them back.\n" +
 				"Inbound leads wait hours for a first call\nReps walk into calls without context\nNobody owns leads that arrive after 5 pm",
-			Competitor: "Chili Piper",
+			Competitor: "Chili Piper", Title: "VP Operations",
+			CurrentSolution: "A shared spreadsheet and a Slack channel",
+			DecisionMakers:  "Maria Chen, CFO; Ben Okafor, RevOps Manager; Priya Shah, IT",
 		}},
 		{"NAAndMissingAreEmpty", func(in *Input) {
 			*in = Input{Account: Account{Segment: "enterprise", Customer: true}, Context: map[string]any{
@@ -541,6 +543,9 @@ func TestProfileOf(t *testing.T) {
 		}, objection.Profile{
 			BudgetAnswer: "tight", TimelineAnswer: "next year", Message: "Hi\nWe need SOC 2", Competitor: "LeanData, Chili Piper",
 		}},
+		{"EarlierObjectionsAtTheAccount", func(in *Input) {
+			*in = Input{PriorObjections: []string{"timing", "bogus", "price_budget", "timing"}}
+		}, objection.Profile{PriorObjections: []objection.Category{objection.Timing, objection.PriceBudget}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

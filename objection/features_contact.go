@@ -259,8 +259,8 @@ func currentSolution(s string) string {
 }
 
 // deciders buckets the intake answer about who else decides: self (the
-// contact alone), leadership (a boss, an executive or the board), committee
-// (several people or teams), procurement (procurement or legal sign the
+// contact alone), leadership (a boss or an executive), committee (a board,
+// a team, or three or more people or teams named), procurement (procurement or legal sign the
 // paper), technical (IT or security must approve), unsure (they do not
 // know yet) or unknown.
 func deciders(s string) string {
@@ -268,10 +268,14 @@ func deciders(s string) string {
 	if ph == "  " {
 		return "unknown"
 	}
+	parties := len(strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == '&' || r == '\n' }))
+	parties += strings.Count(string(ph), " and ") + strings.Count(string(ph), " plus ")
 	switch {
 	case ph.any("procurement", "purchasing", "legal", "sourcing", "vendor management", "contracts team",
 		"compras", "einkauf", "achats"):
 		return "procurement"
+	case parties >= 3:
+		return "committee" // three or more people or teams named
 	case ph.any("it", "security", "infosec", "ciso", "cio", "cto", "compliance", "it team",
 		"security team", "engineering", "data protection", "dpo"):
 		return "technical"

@@ -320,15 +320,15 @@ func currentPhrase(val, answer string) string {
 	case "none":
 		return "nothing in place today"
 	case "manual":
-		return "works by hand today (" + quote(answer) + ")"
+		return "works by hand today"
 	case "homegrown":
-		return "built their own (" + quote(answer) + ")"
+		return "built their own tool"
 	case "competitor":
-		return "uses a competitor today (" + quote(answer) + ")"
+		return "uses " + quote(answer) + " today"
 	case "crm":
-		return "uses their CRM today (" + quote(answer) + ")"
+		return "routes with their CRM today"
 	case "contract":
-		return "under contract today (" + quote(answer) + ")"
+		return "under contract today"
 	}
 	return "uses " + quote(answer) + " today"
 }
@@ -341,11 +341,11 @@ func decidersPhrase(val, answer string) string {
 	case "leadership":
 		return "needs sign-off from " + quote(answer)
 	case "committee":
-		return "decided by a group (" + quote(answer) + ")"
+		return "decided by a group"
 	case "procurement":
-		return "procurement or legal signs (" + quote(answer) + ")"
+		return "procurement or legal signs"
 	case "technical":
-		return "IT or security must approve (" + quote(answer) + ")"
+		return "IT or security must approve"
 	case "unsure":
 		return "does not know who decides"
 	}

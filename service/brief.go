@@ -88,6 +88,9 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		}
 		in.Account = brief.Account{Name: a.Name, Domain: a.Domain, Industry: a.Industry, Country: a.Country, Employees: a.Employees,
 			Segment: a.Segment, Customer: a.Status == baton.AccountCustomer}
+		if in.PriorObjections, err = priorObjections(ctx, tx, h); err != nil {
+			return in, err
+		}
 	}
 	if h.ContactID != "" {
 		c, err := tx.Contact(ctx, h.ContactID)

@@ -179,3 +179,41 @@ func TestBriefFlagsPreviousNoShow(t *testing.T) {
 		t.Errorf("first meeting: got %s, want no_show", m.Status)
 	}
 }
+
+// TestBriefHearsEarlierObjectionsAtTheAccount: the objections recorded on
+// one handoff of an account are part of the next handoff's prediction.
+func TestBriefHearsEarlierObjectionsAtTheAccount(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	first := bookMeeting(t, e, "acct1", time.Hour)
+	second := bookMeeting(t, e, "acct2", 72*time.Hour)
+	if first.AccountID == "" || first.AccountID != second.AccountID {
+		t.Fatalf("got accounts %q and %q, want one account", first.AccountID, second.AccountID)
+	}
+	trust := func() (float64, string) {
+		b, err := e.svc.Brief(e.ctx, second.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range b.Objections {
+			if p.Category == "trust_risk" {
+				return p.Probability, p.Reason
+			}
+		}
+		return 0, ""
+	}
+	if p, _ := trust(); p != 0 {
+		t.Fatalf("trust_risk in the top three before any outcome (%.3f), want it absent", p)
+	}
+	e.act(t, first.ID, baton.CmdAccept, service.CommandInput{})
+	e.act(t, first.ID, baton.CmdTouch, service.CommandInput{})
+	e.advance(t, time.Hour)
+	e.act(t, first.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeInterested, Objections: []string{"trust_risk"}})
+	p, reason := trust()
+	if p == 0 {
+		t.Fatal("trust_risk not in the top three after the account raised it, want it there")
+	}
+	if want := "raised trust / risk on an earlier call"; !strings.Contains(reason, want) {
+		t.Errorf("got reason %q, want it to contain %q", reason, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/batonhq/baton"
@@ -93,6 +94,50 @@ func (s *Service) learnObjections(ctx context.Context, tx baton.Tx, p objection.
 		s.objections.model, s.objections.loaded = next, true
 		s.objections.mu.Unlock()
 	}, nil
+}
+
+// maxPriorHandoffs bounds how many of an account's other handoffs are read
+// for the objections raised on them, so an account with a long history
+// costs a handful of queries.
+const maxPriorHandoffs = 10
+
+// priorObjections returns the objection categories recorded in the outcomes
+// of the account's other handoffs, most recent handoff first, so the model
+// hears what this account objected to before. A handoff without an account
+// has none.
+func priorObjections(ctx context.Context, tx baton.Tx, h *baton.Handoff) ([]string, error) {
+	if h.AccountID == "" {
+		return nil, nil
+	}
+	list, _, err := tx.Handoffs(ctx, baton.HandoffFilter{AccountID: h.AccountID, Limit: maxPriorHandoffs + 1})
+	if err != nil {
+		return nil, fmt.Errorf("service: handoffs of account %s: %w", h.AccountID, err)
+	}
+	var out []string
+	for _, o := range list {
+		if o.ID == h.ID {
+			continue
+		}
+		evs, err := tx.Events(ctx, o.ID)
+		if err != nil {
+			return nil, fmt.Errorf("service: events of %s: %w", o.ID, err)
+		}
+		for _, ev := range slices.Backward(evs) {
+			if ev.Kind != baton.EventOutcome {
+				continue
+			}
+			d, err := baton.DecodeEventData[baton.OutcomeData](ev)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range d.Objections {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // parseObjections validates category names.

@@ -151,6 +151,9 @@ func handoffsQuery(f baton.HandoffFilter) (q string, args []any, limit int, err 
 	if f.OwnerID != "" {
 		where, args = append(where, "owner_id = ?"), append(args, f.OwnerID)
 	}
+	if f.AccountID != "" {
+		where, args = append(where, "account_id = ?"), append(args, f.AccountID)
+	}
 	if f.State != "" {
 		where, args = append(where, "state = ?"), append(args, f.State)
 	}
