@@ -173,13 +173,13 @@ const MaxSearchLen = 100
 
 // HandoffFilter selects handoffs for a list. Zero fields do not filter.
 type HandoffFilter struct {
-	OwnerID string
-	// AccountID keeps the handoffs of one account.
-	AccountID string
+	OwnerID  string
 	State    State
 	Type     string
 	Open     bool // only states that are still open
 	Breached *bool
+	// AccountID keeps the handoffs of one account.
+	AccountID string
 	// Tier keeps handoffs on one SLA tier.
 	Tier string
 	// Source keeps handoffs whose starting signal came from one source

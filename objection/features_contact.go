@@ -57,7 +57,9 @@ func seniority(title string) string {
 		"gerente general", "diretor geral", "diretora geral", "direttore generale"):
 		return "exec"
 	}
-	has := func(ws ...string) bool { return slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(ws, t) }) }
+	has := func(ws ...string) bool {
+		return slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(ws, t) })
+	}
 	suffix := func(sufs ...string) bool {
 		return slices.ContainsFunc(ts, func(t string) bool {
 			return slices.ContainsFunc(sufs, func(s string) bool { return strings.HasSuffix(t, s) })
@@ -141,7 +143,9 @@ func function(title string) string {
 		return "unknown"
 	}
 	ph := phrases(" " + strings.Join(ts, " ") + " ")
-	has := func(ws ...string) bool { return slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(ws, t) }) }
+	has := func(ws ...string) bool {
+		return slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(ws, t) })
+	}
 	prefix := func(ps ...string) bool {
 		return slices.ContainsFunc(ts, func(t string) bool {
 			return slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(t, p) })

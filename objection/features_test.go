@@ -12,13 +12,13 @@ func TestFeatures(t *testing.T) {
 	t.Run("FullProfile", func(t *testing.T) {
 		t.Parallel()
 		p := Profile{
-			SignalType:     "Pricing Inquiry",
-			Source:         "Website",
-			Segment:        "Enterprise",
-			Employees:      4200,
-			Industry:       "Regional hospital network",
-			BudgetAnswer:   "not decided",
-			TimelineAnswer: "next year",
+			SignalType:      "Pricing Inquiry",
+			Source:          "Website",
+			Segment:         "Enterprise",
+			Employees:       4200,
+			Industry:        "Regional hospital network",
+			BudgetAnswer:    "not decided",
+			TimelineAnswer:  "next year",
 			Message:         "What's your pricing? We need SOC 2 and HIPAA, and it must integrate with Salesforce. Pricing again.",
 			Competitor:      "Chili Piper",
 			Title:           "Senior Manager, Revenue Operations",
