@@ -152,7 +152,10 @@ func TestIndependent(t *testing.T) {
 		// any labelled objection in the top three, prior and learned.
 		firstPrior, firstLearned, anyPrior, anyLearned float64
 	}{
-		{name: "set_a", file: "set_a.jsonl", firstPrior: 0, firstLearned: 0, anyPrior: 0, anyLearned: 0},
+		// Set A, the development set: measured 0.711, 0.681, 0.875, 0.875.
+		{name: "set_a", file: "set_a.jsonl", firstPrior: 0.69, firstLearned: 0.66, anyPrior: 0.85, anyLearned: 0.85},
+		// Set B, the final check, run once the model was done.
+		{name: "set_b", file: "set_b.jsonl", firstPrior: 0, firstLearned: 0, anyPrior: 0, anyLearned: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

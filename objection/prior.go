@@ -8,7 +8,9 @@ package objection
 //
 // The figures are expert judgement from B2B SaaS sales practice, not
 // measurements. Each rule says why it exists; change a figure only with a
-// reason of the same kind, and re-run TestEvalTop3HitRate.
+// reason of the same kind, and re-run TestIndependent. Never change one to
+// fit a case of the independent sets (testdata/independent): they are the
+// only honest measure the model has.
 
 // priorCalls is the number of imaginary calls behind the base rates. Forty
 // means the base rates give way to real data within the first few weeks of a
