@@ -154,8 +154,9 @@ func TestIndependent(t *testing.T) {
 	}{
 		// Set A, the development set: measured 0.711, 0.681, 0.875, 0.875.
 		{name: "set_a", file: "set_a.jsonl", firstPrior: 0.69, firstLearned: 0.66, anyPrior: 0.85, anyLearned: 0.85},
-		// Set B, the final check, run once the model was done.
-		{name: "set_b", file: "set_b.jsonl", firstPrior: 0, firstLearned: 0, anyPrior: 0, anyLearned: 0},
+		// Set B, the final check, run once the model was done: measured
+		// 0.729, 0.690, 0.891, 0.847.
+		{name: "set_b", file: "set_b.jsonl", firstPrior: 0.71, firstLearned: 0.67, anyPrior: 0.87, anyLearned: 0.83},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
