@@ -7,11 +7,11 @@ import (
 	"slices"
 )
 
-// smoothing is the Laplace pseudo-count added to every feature's counts.
+// smoothing is the Laplace pseudo-count added to each prior rule's counts.
 // It is split between "raised" and "not raised" in proportion to the
-// category's base rate (an m-estimate), so a feature the model has never
-// seen is neutral instead of favouring rare categories, and a feature seen
-// once cannot swing a prediction on its own.
+// category's base rate (an m-estimate), so a rule of small weight is pulled
+// towards neutral instead of favouring rare categories. Recorded outcomes
+// are shrunk towards the prior by featureStrength instead.
 const smoothing = 2.0
 
 // Model predicts objection categories from an enquiry profile. It holds ten
@@ -168,16 +168,36 @@ type evidence struct {
 // is the log-odds of the base rate plus, for each feature present, the
 // log-likelihood ratio log P(f|raised)/P(f|not raised), which equals the
 // log-odds of "raised" among calls with f minus the base log-odds. Features
-// the model has never seen contribute nothing.
+// the model has neither a prior rule for nor outcomes about contribute
+// nothing.
+//
+// Learning is Bayesian shrinkage: the prior is pseudo-counts that recorded
+// outcomes add evidence to. A base rate is the prior's rate counted as
+// priorCalls calls plus the outcomes, so a team's own mix of objections
+// moves every prediction. A feature's lift (the log-odds it adds) is the
+// prior's lift counted as featureStrength calls, averaged with the lift the
+// outcomes show: the rate among recorded calls with the feature against the
+// rate among all recorded calls. Measuring the learned lift against the
+// recorded calls, not against the prior, keeps outcomes from being counted
+// twice: three calls that all raised trust move the base rate, but they say
+// nothing about which of their features goes with trust, so they cannot
+// push every feature of the profile towards it at once. With no outcomes
+// this is the prior exactly; once a team has recorded many more calls with a
+// feature than featureStrength, its own lift decides.
 func (m *Model) evidence(fs []string) evidence {
 	prior := m.prior
 	if prior.calls == 0 {
 		prior = buildPrior() // a zero Model; never store it, Predict must not write
 	}
 	var ev evidence
+	var priorBase, learnedBase [numCategories]float64
 	ev.contrib = make([][numCategories]float64, len(fs))
 	calls := prior.calls + m.learned.calls
 	for i := range ev.base {
+		priorBase[i] = prior.raised[i] / prior.calls
+		if m.learned.calls > 0 {
+			learnedBase[i] = m.learned.raised[i] / m.learned.calls
+		}
 		ev.base[i] = (prior.raised[i] + m.learned.raised[i]) / calls
 		ev.logOdds[i] = logit(ev.base[i])
 	}
@@ -186,23 +206,24 @@ func (m *Model) evidence(fs []string) evidence {
 		if pf == nil && lf == nil {
 			continue
 		}
-		var seen float64
-		var raised [numCategories]float64
-		if pf != nil {
-			seen, raised = pf.seen, pf.raised
-		}
-		if lf != nil {
-			seen += lf.seen
-			for i := range raised {
-				raised[i] += lf.raised[i]
+		for i := range ev.base {
+			// The prior's lift: P(raised | f) from the rule's pseudo-counts,
+			// Laplace-smoothed towards the prior base rate, against that
+			// base rate. A feature without a rule has no lift.
+			var lift float64
+			if pf != nil {
+				p0 := (pf.raised[i] + smoothing*priorBase[i]) / (pf.seen + smoothing)
+				lift = logit(p0) - logit(priorBase[i])
 			}
-		}
-		for i := range raised {
-			// P(raised | f), Laplace-smoothed towards the base rate.
-			pr := (raised[i] + smoothing*ev.base[i]) / (seen + smoothing)
-			d := logit(pr) - logit(ev.base[i])
-			ev.contrib[j][i] = d
-			ev.logOdds[i] += d
+			if lf != nil && lf.seen > 0 {
+				// The outcomes' lift, smoothed towards no lift, then the
+				// average of both weighted by the calls behind each.
+				pl := (lf.raised[i] + smoothing*learnedBase[i]) / (lf.seen + smoothing)
+				learned := logit(pl) - logit(learnedBase[i])
+				lift = (featureStrength*lift + lf.seen*learned) / (featureStrength + lf.seen)
+			}
+			ev.contrib[j][i] = lift
+			ev.logOdds[i] += lift
 		}
 	}
 	return ev

@@ -198,14 +198,69 @@ func TestObserve(t *testing.T) {
 		if top := m.Predict(p, 1)[0].Category; top == TrustRisk {
 			t.Fatalf("prior already ranks %s first", top)
 		}
-		for range 30 {
+		// Each feature's prior counts as featureStrength calls, so it
+		// takes a few times that many outcomes to override it.
+		for range 100 {
 			if err := m.Observe(p, []Category{TrustRisk}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		top := m.Predict(p, 1)[0]
 		if top.Category != TrustRisk {
-			t.Errorf("top category %s after 30 trust_risk outcomes, want %s", top.Category, TrustRisk)
+			t.Errorf("top category %s after 100 trust_risk outcomes, want %s", top.Category, TrustRisk)
+		}
+	})
+
+	t.Run("AFewOutcomesCannotSwampThePrior", func(t *testing.T) {
+		t.Parallel()
+		m := NewModel()
+		p := pricingProfile()
+		want := m.Predict(p, 1)[0].Category
+		for range 3 {
+			if err := m.Observe(p, []Category{TrustRisk}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := m.Predict(p, 1)[0].Category; got != want {
+			t.Errorf("top category %s after 3 trust_risk outcomes, want the prior's %s still", got, want)
+		}
+	})
+
+	t.Run("OutcomesOnAFeatureWithoutARuleAreShrunk", func(t *testing.T) {
+		t.Parallel()
+		// Chat has no prior rule: four outcomes on it move trust_risk by a
+		// little, not by the full rate they show.
+		m := NewModel()
+		p := Profile{Source: "chat"}
+		before := prob(m, p, TrustRisk)
+		for range 4 {
+			if err := m.Observe(Profile{Source: "chat"}, []Category{TrustRisk}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := prob(m, p, TrustRisk)
+		if !(after > before) {
+			t.Errorf("trust_risk probability %v after 4 outcomes raising it, want more than %v", after, before)
+		}
+		if after > 0.5 {
+			t.Errorf("trust_risk probability %v after 4 outcomes on a feature without a rule, want at most 0.5", after)
+		}
+	})
+
+	t.Run("AnotherPopulationsBaseRatesCarryThePriorsLifts", func(t *testing.T) {
+		t.Parallel()
+		// A team whose calls raise timing far more than the prior expects
+		// moves timing up everywhere, but a feature the prior ties to
+		// security still lifts security above its new base rate.
+		m := NewModel()
+		for range 200 {
+			if err := m.Observe(Profile{}, []Category{Timing}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		none, hc := prob(m, Profile{}, SecurityCompliance), prob(m, Profile{Industry: "Healthcare"}, SecurityCompliance)
+		if !(hc > 4*none) {
+			t.Errorf("security_compliance probability %v for healthcare, want over four times %v without it", hc, none)
 		}
 	})
 

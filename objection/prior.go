@@ -1,10 +1,10 @@
 package objection
 
 // The prior is what the model believes before it has seen a single recorded
-// outcome. It is written as pseudo-counts, in the same units as learned
-// counts, so that real outcomes take over smoothly: a rule that imagines 10
-// calls is outweighed once about 10 real calls with that feature have been
-// recorded.
+// outcome. It is written as pseudo-counts: a rule's weight says how firmly
+// the rule moves a prediction, and recorded outcomes are added on top of the
+// whole prior (priorCalls for base rates, featureStrength for each feature),
+// so real outcomes take over smoothly and a few cannot swamp it.
 //
 // The figures are expert judgement from B2B SaaS sales practice, not
 // measurements. Each rule says why it exists; change a figure only with a
@@ -12,22 +12,38 @@ package objection
 // fit a case of the independent sets (testdata/independent): they are the
 // only honest measure the model has.
 
-// priorCalls is the number of imaginary calls behind the base rates. Forty
-// means the base rates give way to real data within the first few weeks of a
-// team recording outcomes.
-const priorCalls = 40
+// priorCalls is the number of imaginary calls behind the base rates: how
+// many recorded outcomes it takes for a team's own mix of objections to count
+// as much as the prior's. A rate estimated from n calls is off by about
+// sqrt(p(1-p)/n); for the rates here (0.1 to 0.4) fifty calls give about
+// five points, which is as close as an experienced rep's guess of a rate
+// gets. A base rate moves every prediction at once, so it is held a little
+// more firmly than a single feature.
+const priorCalls = 50
+
+// featureStrength is the number of imaginary calls behind the prior's belief
+// about each feature, rules and features without a rule alike (those believe
+// the feature is neutral). Thirty calls estimate a rate to within about
+// eight points, roughly how far a judgement such as "procurement raises
+// contract terms on two calls in three" can be off. So three outcomes move a
+// feature a tenth of the way towards what they show, and a team that has
+// recorded a hundred calls with a feature is mostly trusted on it. It is set
+// from that reasoning, not fitted to any evaluation set.
+const featureStrength = 30
 
 // baseRates returns the share of calls on which each category is raised,
 // indexed like Categories. The rates do not sum to one: a call raises about
 // two objections on average, and some raise none.
 func baseRates() [numCategories]float64 {
 	var r [numCategories]float64
-	// Price comes up on most calls in some form; it is the objection every
-	// buyer has permission to raise.
-	r[PriceBudget.index()] = 0.40
-	// "Not now" is the second most common brush-off, especially early in a
-	// cycle.
-	r[Timing.index()] = 0.25
+	// Price is the objection every buyer has permission to raise, but on a
+	// first call it is often held back until the value is clear, so it is
+	// common rather than near-certain; set higher, it takes a top-three
+	// slot on every call whatever else the enquiry says.
+	r[PriceBudget.index()] = 0.32
+	// "Not now" is as common a brush-off as price on a first call: most
+	// inbound enquiries come before a project has a date.
+	r[Timing.index()] = 0.28
 	// Needing someone else's sign-off is common: most people who fill in a
 	// form are not the person who signs.
 	r[Authority.index()] = 0.22
@@ -38,8 +54,10 @@ func baseRates() [numCategories]float64 {
 	// "We manage fine today" is the silent competitor on many calls: every
 	// buyer has some way of doing the job already.
 	r[StatusQuo.index()] = 0.22
-	// Trust objections are rarer and cluster around small vendors and big buyers.
-	r[TrustRisk.index()] = 0.12
+	// "You are small, who else uses you, what if it fails" is asked by
+	// anyone who has not heard of the vendor before, and presses hardest
+	// where a failure would hurt: big buyers and regulated ones.
+	r[TrustRisk.index()] = 0.15
 	// Security reviews are near-certain in regulated or large accounts and
 	// rare elsewhere, so the base rate is low and features do the work.
 	r[SecurityCompliance.index()] = 0.12
@@ -114,7 +132,16 @@ func priorRules() []priorRule {
 		// An outbound prospect did not ask for the call: they defend what they
 		// have, question the need and push the timing, and have never heard
 		// of us.
-		{"source=outbound", 8, []rate{{StatusQuo, 0.4}, {NeedFit, 0.35}, {Timing, 0.35}, {TrustRisk, 0.18}}},
+		{"source=outbound", 8, []rate{{StatusQuo, 0.4}, {NeedFit, 0.35}, {Timing, 0.35}, {TrustRisk, 0.25}}},
+		// Someone who clicked an ad or found us by searching arrives with no
+		// one vouching for us, and often with the other ads open in tabs.
+		{"source=paid_search", 6, []rate{{TrustRisk, 0.24}, {Competition, 0.24}}},
+		// A search is research: the project often has no date yet.
+		{"source=organic_search", 6, []rate{{Timing, 0.34}, {TrustRisk, 0.2}}},
+		// Leads met at a stand or a webinar are early: interest, not a
+		// project.
+		{"source=event", 6, []rate{{Timing, 0.36}}},
+		{"source=webinar", 6, []rate{{Timing, 0.36}}},
 		// Partner-sourced deals come through an integration partner, and the
 		// partner's endorsement lowers the trust bar.
 		{"source=partner", 4, []rate{{TrustRisk, 0.06}, {TechnicalIntegration, 0.3}}},
@@ -132,7 +159,7 @@ func priorRules() []priorRule {
 		// legal redlines; price matters less than process.
 		// Segment and head count say the same thing twice when both are
 		// known, so the segment rules are lighter than the size rules.
-		{"segment=enterprise", 8, []rate{{Authority, 0.32}, {SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {PriceBudget, 0.3}}},
+		{"segment=enterprise", 8, []rate{{Authority, 0.32}, {SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {PriceBudget, 0.25}, {TrustRisk, 0.24}}},
 		// Mid-market buyers often need a director or the CFO to sign.
 		{"segment=mid_market", 6, []rate{{Authority, 0.25}}},
 		// Small businesses feel every dollar and the caller usually decides.
@@ -142,18 +169,23 @@ func priorRules() []priorRule {
 		{"size=1-19", 8, []rate{{PriceBudget, 0.6}, {NeedFit, 0.4}}},
 		{"size=20-99", 6, []rate{{PriceBudget, 0.5}}},
 		// 1,000+ employees brings procurement, InfoSec and more sign-offs,
-		// and a big buyer weighs whether a smaller vendor will last.
-		{"size=1000+", 10, []rate{{SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {Authority, 0.3}, {TrustRisk, 0.18}}},
+		// and a big buyer weighs whether a smaller vendor will last and
+		// who else its size runs on it; from 500 the same starts.
+		{"size=500-999", 6, []rate{{Authority, 0.28}, {TrustRisk, 0.22}}},
+		{"size=1000+", 10, []rate{{SecurityCompliance, 0.3}, {ContractTerms, 0.25}, {Authority, 0.3}, {TrustRisk, 0.28}}},
 
 		// Industries.
 
-		// Patient data: HIPAA and a BAA are asked for before anything else.
-		{"industry=healthcare", 10, []rate{{SecurityCompliance, 0.6}}},
+		// Patient data: HIPAA and a BAA are asked for before anything else,
+		// and a system that fails patients is not forgiven.
+		{"industry=healthcare", 10, []rate{{SecurityCompliance, 0.6}, {TrustRisk, 0.22}}},
 		// Regulated finance: vendor risk reviews, contract scrutiny, and a
 		// conservative view of young vendors.
-		{"industry=finance", 10, []rate{{SecurityCompliance, 0.55}, {ContractTerms, 0.2}, {TrustRisk, 0.18}}},
-		// Public sector: security, fixed procurement terms and fiscal-year timing.
-		{"industry=government", 8, []rate{{SecurityCompliance, 0.45}, {ContractTerms, 0.4}, {Timing, 0.35}}},
+		{"industry=finance", 10, []rate{{SecurityCompliance, 0.55}, {ContractTerms, 0.2}, {TrustRisk, 0.28}}},
+		// Public sector: security, fixed procurement terms and fiscal-year
+		// timing, and a preference for vendors with a public-sector track
+		// record.
+		{"industry=government", 8, []rate{{SecurityCompliance, 0.45}, {ContractTerms, 0.4}, {Timing, 0.35}, {TrustRisk, 0.25}}},
 		// Schools buy on an academic budget cycle with thin budgets.
 		{"industry=education", 6, []rate{{PriceBudget, 0.55}, {Timing, 0.35}}},
 		// Nonprofits ask for a discount on almost every call.
@@ -176,8 +208,9 @@ func priorRules() []priorRule {
 		// Intake answers.
 
 		// No budget answer is weak evidence: most forms never ask. Price
-		// will be tested, and someone else may hold the purse.
-		{"budget=unknown", 3, []rate{{PriceBudget, 0.42}, {Authority, 0.25}}},
+		// will be tested, and someone else may hold the purse, but only a
+		// little more often than on any call.
+		{"budget=unknown", 3, []rate{{PriceBudget, 0.35}, {Authority, 0.25}}},
 		// An explicit "no budget" is a price and a timing objection at once.
 		{"budget=none", 8, []rate{{PriceBudget, 0.7}, {Timing, 0.35}}},
 		// A small budget collides with list price.
