@@ -12,6 +12,15 @@ import (
 
 const pastMeetingCols = `id, key, external_id, owner_id, held_at, status, outcome, source, account, deal_value, imported_at, updated_at`
 
+// The close-rate report's reads, each by an index (pastmeeting_internal_test.go
+// checks the plans). The outcome query spells its kind as the partial
+// index's WHERE clause does.
+const (
+	pastMeetingsQuery  = `SELECT ` + pastMeetingCols + ` FROM past_meetings WHERE held_at >= ? AND held_at < ? ORDER BY held_at, id`
+	outcomeEventsQuery = `SELECT ` + eventCols + ` FROM handoff_events WHERE kind = 'outcome' AND at >= ? AND at < ? ORDER BY seq`
+	firstHandoffQuery  = `SELECT MIN(created_at) FROM handoffs`
+)
+
 func scanPastMeeting(s scanner) (*baton.PastMeeting, error) {
 	var m baton.PastMeeting
 	var held, imported, updated int64
@@ -52,8 +61,7 @@ func (tx *Tx) PutPastMeeting(ctx context.Context, m *baton.PastMeeting) error {
 
 // PastMeetings streams the imported meetings held in [from, to).
 func (tx *Tx) PastMeetings(ctx context.Context, from, to time.Time, fn func(*baton.PastMeeting) error) error {
-	rows, err := tx.query(ctx, `SELECT `+pastMeetingCols+` FROM past_meetings WHERE held_at >= ? AND held_at < ? ORDER BY held_at, id`,
-		ms(from), ms(to))
+	rows, err := tx.query(ctx, pastMeetingsQuery, ms(from), ms(to))
 	if err != nil {
 		return fmt.Errorf("sqlite: past meetings: %w", err)
 	}
@@ -76,8 +84,7 @@ func (tx *Tx) PastMeetings(ctx context.Context, from, to time.Time, fn func(*bat
 // OutcomeEvents streams the outcome events with at in [from, to), by the
 // partial index that holds only them (migration 00016).
 func (tx *Tx) OutcomeEvents(ctx context.Context, from, to time.Time, fn func(*baton.Event) error) error {
-	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE kind = 'outcome' AND at >= ? AND at < ? ORDER BY seq`,
-		ms(from), ms(to))
+	rows, err := tx.query(ctx, outcomeEventsQuery, ms(from), ms(to))
 	if err != nil {
 		return fmt.Errorf("sqlite: outcome events: %w", err)
 	}
@@ -100,7 +107,7 @@ func (tx *Tx) OutcomeEvents(ctx context.Context, from, to time.Time, fn func(*ba
 // FirstHandoffAt returns the creation time of the first handoff.
 func (tx *Tx) FirstHandoffAt(ctx context.Context) (time.Time, error) {
 	var first sql.NullInt64
-	if err := tx.queryRow(ctx, `SELECT MIN(created_at) FROM handoffs`).Scan(&first); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := tx.queryRow(ctx, firstHandoffQuery).Scan(&first); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, fmt.Errorf("sqlite: first handoff: %w", err)
 	}
 	if !first.Valid {
