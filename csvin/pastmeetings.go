@@ -128,15 +128,17 @@ func ReadPastMeetings(r io.Reader, lim Limits, now time.Time, owner func(email s
 		return nil, err
 	}
 	heldCol := "held_at"
+	var herrs Errors
 	switch {
 	case t.Has("held_at") && t.Has("meeting_date"):
-		return nil, &baton.Error{Code: baton.EINVALID, Message: "row 1, column meeting_date: give held_at or meeting_date, not both",
-			Fields: []baton.FieldError{{Field: "row 1: meeting_date", Message: "give held_at or meeting_date, not both"}}}
+		herrs.Add(1, "meeting_date", "give held_at or meeting_date, not both")
 	case t.Has("meeting_date"):
 		heldCol = "meeting_date"
 	case !t.Has("held_at"):
-		return nil, &baton.Error{Code: baton.EINVALID, Message: "row 1, column held_at: is a required column and is missing (or meeting_date)",
-			Fields: []baton.FieldError{{Field: "row 1: held_at", Message: "is a required column and is missing (or meeting_date)"}}}
+		herrs.Add(1, "held_at", "is a required column and is missing (or meeting_date)")
+	}
+	if err := herrs.Err(); err != nil {
+		return nil, err
 	}
 
 	errs := t.Errors()

@@ -96,6 +96,9 @@ func TestReadPastMeetings(t *testing.T) {
 			if diff := cmp.Diff(tt.want, e.Fields); diff != "" {
 				t.Errorf("%s: fields (-want +got):\n%s", tt.name, diff)
 			}
+			if !strings.HasSuffix(e.Message, "nothing was imported") {
+				t.Errorf("%s: got message %q, want it to say nothing was imported", tt.name, e.Message)
+			}
 		}
 	})
 
