@@ -196,6 +196,19 @@ type Tx interface {
 	// Key-value settings (e.g. the learned objection model).
 	Setting(ctx context.Context, key string) ([]byte, error)
 	PutSetting(ctx context.Context, key string, value []byte) error
+
+	// Meetings from before Baton (see PastMeeting). PastMeetingByKey
+	// returns the meeting with that Key, or ENOTFOUND; PutPastMeeting
+	// inserts or replaces one by ID (ECONFLICT when another has its Key);
+	// PastMeetings streams those held in [from, to) to fn, in HeldAt order.
+	PastMeetingByKey(ctx context.Context, key string) (*PastMeeting, error)
+	PutPastMeeting(ctx context.Context, m *PastMeeting) error
+	PastMeetings(ctx context.Context, from, to time.Time, fn func(*PastMeeting) error) error
+	// OutcomeEvents streams the outcome events with at in [from, to) to fn,
+	// in log order. FirstHandoffAt returns when the first handoff was
+	// created, or ENOTFOUND when there is none.
+	OutcomeEvents(ctx context.Context, from, to time.Time, fn func(*Event) error) error
+	FirstHandoffAt(ctx context.Context) (time.Time, error)
 }
 
 // PoolState is a routing pool's fairness state: its virtual time and each

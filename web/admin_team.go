@@ -28,6 +28,8 @@ type teamView struct {
 	Invite     baton.User
 	InviteLink string
 	Import     *importView
+	// Adoption is when Baton was adopted (closerate_admin.go).
+	Adoption adoptionView
 }
 
 // teamRow is one person in the Team list.
@@ -77,7 +79,12 @@ func (s *Server) teamView(r *http.Request, p baton.Principal) (*teamView, error)
 		rows = append(rows, row)
 	}
 	slices.SortFunc(rows, func(a, b teamRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	adoption, err := s.adoption(r)
+	if err != nil {
+		return nil, err
+	}
 	return &teamView{
+		Adoption:  adoption,
 		adminView: adminView{Page: newPage(p, now, "Team", "team")},
 		Users:     rows, Roles: baton.UserRoles, Accesses: baton.AccessRoles,
 		Invite: baton.User{Role: baton.RoleSDR, TimeZone: p.TimeZone},

@@ -13,19 +13,22 @@ import (
 	"github.com/batonhq/baton/service"
 )
 
-const importUsage = "usage: baton import users|accounts --db PATH FILE.csv"
+const importUsage = "usage: baton import users|accounts|outcomes --db PATH FILE.csv [--dry-run]"
 
-// importCmd runs `baton import users|accounts --db PATH FILE.csv`: it imports
-// the file whole and prints the counts, or prints each error on its own line
-// to stdout and fails, having written nothing.
+// importCmd runs `baton import users|accounts|outcomes --db PATH FILE.csv`:
+// it imports the file whole and prints the counts, or prints each error on
+// its own line to stdout and fails, having written nothing. outcomes are
+// meetings from before Baton, for the close-rate report. --dry-run (users
+// and outcomes) checks every row and writes nothing.
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "users" && args[0] != "accounts") {
+	if len(args) == 0 || (args[0] != "users" && args[0] != "accounts" && args[0] != "outcomes") {
 		return usageError{importUsage}
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("db", env("BATON_DB", "./baton.db"), "SQLite database file")
+	dryRun := fs.Bool("dry-run", false, "check every row and write nothing (users and outcomes)")
 	// Flags may come before or after the file.
 	var files []string
 	for rest := args[1:]; ; {
@@ -37,7 +40,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files, rest = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if len(files) != 1 {
+	if len(files) != 1 || (*dryRun && kind == "accounts") {
 		return usageError{importUsage}
 	}
 	file := files[0]
@@ -52,9 +55,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer closeDB()
-	run := svc.ImportUsers
-	if kind == "accounts" {
-		run = svc.ImportAccounts
+	run := map[string]func(context.Context, io.Reader) (service.ImportResult, error){
+		"users": svc.ImportUsers, "accounts": svc.ImportAccounts, "outcomes": svc.ImportPastMeetings,
+	}[kind]
+	if *dryRun {
+		run = map[string]func(context.Context, io.Reader) (service.ImportResult, error){
+			"users": svc.ImportUsersDryRun, "outcomes": svc.ImportPastMeetingsDryRun,
+		}[kind]
 	}
 	res, err := run(ctx, f)
 	var e *baton.Error
@@ -69,6 +76,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stdout, "%s: warning: %s\n", file, w)
+	}
+	if *dryRun {
+		fmt.Fprintf(stdout, "%s: dry run, nothing written: %d %s would be created, %d updated\n", file, res.Created, kind, res.Updated)
+		return nil
 	}
 	fmt.Fprintf(stdout, "%s: %d %s created, %d updated\n", file, res.Created, kind, res.Updated)
 	return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -84,5 +85,67 @@ func TestImportCommand(t *testing.T) {
 	}
 	if got := len(users); got != 5 {
 		t.Errorf("got %d users in the database, want 5 (the failed import wrote nothing)", got)
+	}
+}
+
+func TestImportOutcomesCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := newDBFile(t)
+	dir := filepath.Dir(db)
+	cli := func(args ...string) (string, error) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		err := run(ctx, args, &stdout, &stderr)
+		return stdout.String(), err
+	}
+	if out, err := cli("import", "users", "--db", db, "../../testdata/users.csv"); err != nil {
+		t.Fatalf("import users: %v (stdout %q)", err, out)
+	}
+	past := filepath.Join(dir, "past.csv")
+	if err := os.WriteFile(past, []byte("owner,held_at,outcome,external_id\n"+
+		"sam.sdr@example.com,2025-03-02,closed won,c1\nsue.sdr@example.com,2025-03-03,no show,c2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cli("import", "outcomes", "--db", db, past, "--dry-run")
+	if want := past + ": dry run, nothing written: 2 outcomes would be created, 0 updated\n"; err != nil || out != want {
+		t.Errorf("dry run: got %q, %v; want %q", out, err, want)
+	}
+	out, err = cli("import", "outcomes", "--db", db, past)
+	if want := past + ": 2 outcomes created, 0 updated\n"; err != nil || out != want {
+		t.Errorf("import: got %q, %v; want %q", out, err, want)
+	}
+	out, err = cli("import", "outcomes", past, "--db", db)
+	if want := past + ": 0 outcomes created, 2 updated\n"; err != nil || out != want {
+		t.Errorf("re-import: got %q, %v; want %q", out, err, want)
+	}
+
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("owner,held_at,outcome\nzed@acme.example,2025-03-02,won\nsam.sdr@example.com,2025-03-02,perhaps\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cli("import", "outcomes", "--db", db, bad)
+	if err == nil || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Errorf("got error %v, want one saying nothing was imported", err)
+	}
+	if !strings.Contains(out, bad+`: row 2, column owner: "zed@acme.example" is not a user in Baton`) || !strings.Contains(out, bad+`: row 3, column outcome: "perhaps"`) {
+		t.Errorf("got stdout %q, want each row's error", out)
+	}
+	var ue usageError
+	if _, err := cli("import", "accounts", "--db", db, "--dry-run", "../../testdata/accounts.csv"); !errors.As(err, &ue) {
+		t.Errorf("accounts --dry-run: got %v, want a usage error", err)
+	}
+
+	store, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	n := 0
+	err = store.View(ctx, func(tx baton.Tx) error {
+		return tx.PastMeetings(ctx, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Now(), func(*baton.PastMeeting) error { n++; return nil })
+	})
+	if err != nil || n != 2 {
+		t.Errorf("got %d past meetings (%v), want 2", n, err)
 	}
 }
