@@ -137,6 +137,14 @@ type OutcomeData struct {
 	// Objections are the categories the buyer raised. Optional: null when
 	// none were given and in rows written before they were recorded.
 	Objections []string `json:"objections"`
+	// Tasks are the names of the activities the outcome's follow-up
+	// sequence created (rebook, follow_up, proposal, …). Optional: absent
+	// when it created none and in rows written before it was recorded.
+	Tasks []string `json:"tasks,omitempty"`
+	// Next is the id of the handoff the outcome opened: a won deal's
+	// closed-won handoff to customer success, whose context it carries.
+	// Optional, like Tasks.
+	Next string `json:"next,omitempty"`
 }
 
 // ResumedData is the payload of a resumed event: the pause it ended.
@@ -166,6 +174,13 @@ type MeetingChangedData struct {
 	Status string `json:"status"`
 	// Sequence is its iCalendar SEQUENCE after the change.
 	Sequence int `json:"sequence"`
+	// Reschedules is how many times the meeting has been moved while
+	// booked, this change included. Optional: absent when it never was
+	// and in rows written before it was recorded.
+	Reschedules int `json:"reschedules,omitempty"`
+	// Rebooked is true when the change booked a missed (no-show) meeting
+	// again, which is not a reschedule. Optional.
+	Rebooked bool `json:"rebooked,omitempty"`
 }
 
 // PreCallData is the payload of a pre_call_sent event.

@@ -43,25 +43,48 @@ const (
 	CmdResume   Command = "resume" // clocks restart with the time they had left
 )
 
-// transitions maps each command to the states it may start from and the state
-// it leads to.
+// transitions maps each command to the states it may start from and the
+// states it may lead to, the usual one first. An outcome completes the
+// handoff, or keeps it actioned when it leaves work for the same owner (a
+// no-show to rebook, a follow-up, a proposal): the playbook says which (see
+// TransitionTo).
 var transitions = map[Command]struct {
 	from []State
-	to   State
+	to   []State
 }{
-	CmdAccept:   {[]State{StateAssigned}, StateAccepted},
-	CmdTouch:    {[]State{StateAccepted}, StateActioned},
-	CmdReject:   {[]State{StateAssigned, StateAccepted}, StateReturned},
-	CmdResubmit: {[]State{StateReturned}, StateAssigned},
-	CmdReassign: {[]State{StateAssigned, StateAccepted, StateActioned}, StateAssigned},
-	CmdOutcome:  {[]State{StateActioned}, StateCompleted},
-	CmdComplete: {[]State{StateActioned}, StateCompleted},
-	CmdCancel:   {[]State{StateAssigned, StateAccepted, StateActioned, StateReturned}, StateCancelled},
+	CmdAccept:   {[]State{StateAssigned}, []State{StateAccepted}},
+	CmdTouch:    {[]State{StateAccepted}, []State{StateActioned}},
+	CmdReject:   {[]State{StateAssigned, StateAccepted}, []State{StateReturned}},
+	CmdResubmit: {[]State{StateReturned}, []State{StateAssigned}},
+	CmdReassign: {[]State{StateAssigned, StateAccepted, StateActioned}, []State{StateAssigned}},
+	CmdOutcome:  {[]State{StateActioned}, []State{StateCompleted, StateActioned}},
+	CmdComplete: {[]State{StateActioned}, []State{StateCompleted}},
+	CmdCancel:   {[]State{StateAssigned, StateAccepted, StateActioned, StateReturned}, []State{StateCancelled}},
 }
 
-// Transition returns the state cmd leads to from s, or an ECONFLICT error
-// saying which state the handoff is in and which commands it allows. Pause
-// and resume keep the state (see Handoff.PausedAt).
+// Targets lists the states cmd may lead to, the usual one first; nil for
+// an unknown command and for pause and resume, which keep the state.
+func Targets(cmd Command) []State {
+	return slices.Clone(transitions[cmd].to)
+}
+
+// TransitionTo is Transition for a command that may lead to more than one
+// state (an outcome): it checks that cmd may run from s and may lead to
+// to, and returns to. A target the command never leads to is EINVALID.
+func TransitionTo(s State, cmd Command, to State) (State, error) {
+	if _, err := Transition(s, cmd); err != nil {
+		return s, err
+	}
+	if !slices.Contains(transitions[cmd].to, to) {
+		return s, Errorf(EINVALID, "%s cannot lead to %s", cmd, to)
+	}
+	return to, nil
+}
+
+// Transition returns the state cmd usually leads to from s (the first of
+// Targets), or an ECONFLICT error saying which state the handoff is in and
+// which commands it allows. Pause and resume keep the state (see
+// Handoff.PausedAt).
 func Transition(s State, cmd Command) (State, error) {
 	if cmd == CmdPause || cmd == CmdResume {
 		if !s.Open() {
@@ -84,7 +107,7 @@ func Transition(s State, cmd Command) (State, error) {
 		}
 		return s, Errorf(ECONFLICT, "cannot %s: handoff is %s; allowed: %s", cmd, s, strings.Join(names, ", "))
 	}
-	return t.to, nil
+	return t.to[0], nil
 }
 
 // AllowedCommands lists the commands valid from s, in a stable order.
@@ -98,7 +121,8 @@ func AllowedCommands(s State) []Command {
 	return out
 }
 
-// Outcomes of a call or handoff, each starting its own follow-up.
+// Outcomes of a call or handoff, each starting its own follow-up (the
+// playbook's outcomes section says which).
 const (
 	OutcomeNoShow        = "no_show"
 	OutcomeInterested    = "interested_not_closed"
@@ -201,11 +225,16 @@ type HandoffFilter struct {
 // Activity is a follow-up task of a handoff with its own clock, such as the
 // customer introduction within 48 hours of a closed-won deal.
 type Activity struct {
-	ID        string    `json:"id"`
-	HandoffID string    `json:"handoff_id"`
-	Name      string    `json:"name"`
-	Label     string    `json:"label"`
-	OwnerID   string    `json:"owner_id,omitempty"`
+	ID        string `json:"id"`
+	HandoffID string `json:"handoff_id"`
+	Name      string `json:"name"`
+	Label     string `json:"label"`
+	OwnerID   string `json:"owner_id,omitempty"`
+	// Outcome is the outcome whose follow-up sequence created the
+	// activity (a rebooking task after a no-show, say); empty for the
+	// activities of a handoff type. Such a task ends when the handoff
+	// moves on: a later outcome, completion or cancellation.
+	Outcome   string    `json:"outcome,omitempty"`
 	DueAt     time.Time `json:"due_at"`
 	DoneAt    time.Time `json:"done_at,omitzero"`
 	Status    string    `json:"status"`

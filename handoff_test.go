@@ -15,16 +15,18 @@ import (
 var legal = []struct {
 	cmd  baton.Command
 	from []baton.State
-	to   baton.State
+	to   []baton.State // the usual target first
 }{
-	{baton.CmdAccept, []baton.State{baton.StateAssigned}, baton.StateAccepted},
-	{baton.CmdTouch, []baton.State{baton.StateAccepted}, baton.StateActioned},
-	{baton.CmdReject, []baton.State{baton.StateAssigned, baton.StateAccepted}, baton.StateReturned},
-	{baton.CmdResubmit, []baton.State{baton.StateReturned}, baton.StateAssigned},
-	{baton.CmdReassign, []baton.State{baton.StateAssigned, baton.StateAccepted, baton.StateActioned}, baton.StateAssigned},
-	{baton.CmdOutcome, []baton.State{baton.StateActioned}, baton.StateCompleted},
-	{baton.CmdComplete, []baton.State{baton.StateActioned}, baton.StateCompleted},
-	{baton.CmdCancel, []baton.State{baton.StateAssigned, baton.StateAccepted, baton.StateActioned, baton.StateReturned}, baton.StateCancelled},
+	{baton.CmdAccept, []baton.State{baton.StateAssigned}, []baton.State{baton.StateAccepted}},
+	{baton.CmdTouch, []baton.State{baton.StateAccepted}, []baton.State{baton.StateActioned}},
+	{baton.CmdReject, []baton.State{baton.StateAssigned, baton.StateAccepted}, []baton.State{baton.StateReturned}},
+	{baton.CmdResubmit, []baton.State{baton.StateReturned}, []baton.State{baton.StateAssigned}},
+	{baton.CmdReassign, []baton.State{baton.StateAssigned, baton.StateAccepted, baton.StateActioned}, []baton.State{baton.StateAssigned}},
+	// An outcome completes the handoff, or keeps it actioned when it
+	// leaves work for the same owner (the playbook's closes: false).
+	{baton.CmdOutcome, []baton.State{baton.StateActioned}, []baton.State{baton.StateCompleted, baton.StateActioned}},
+	{baton.CmdComplete, []baton.State{baton.StateActioned}, []baton.State{baton.StateCompleted}},
+	{baton.CmdCancel, []baton.State{baton.StateAssigned, baton.StateAccepted, baton.StateActioned, baton.StateReturned}, []baton.State{baton.StateCancelled}},
 }
 
 func TestTransition(t *testing.T) {
@@ -35,10 +37,37 @@ func TestTransition(t *testing.T) {
 		for _, l := range legal {
 			for _, from := range l.from {
 				got, err := baton.Transition(from, l.cmd)
-				if err != nil || got != l.to {
-					t.Errorf("%s from %s: got %s, %v; want %s", l.cmd, from, got, err, l.to)
+				if err != nil || got != l.to[0] {
+					t.Errorf("%s from %s: got %s, %v; want %s", l.cmd, from, got, err, l.to[0])
+				}
+				for _, to := range l.to {
+					got, err := baton.TransitionTo(from, l.cmd, to)
+					if err != nil || got != to {
+						t.Errorf("%s from %s to %s: got %s, %v; want %s", l.cmd, from, to, got, err, to)
+					}
 				}
 			}
+			if diff := cmp.Diff(l.to, baton.Targets(l.cmd)); diff != "" {
+				t.Errorf("targets of %s (-want +got):\n%s", l.cmd, diff)
+			}
+		}
+	})
+
+	t.Run("OutcomeKeepsTheHandoffActionedOrCompletesIt", func(t *testing.T) {
+		t.Parallel()
+		for _, to := range []baton.State{baton.StateActioned, baton.StateCompleted} {
+			if got, err := baton.TransitionTo(baton.StateActioned, baton.CmdOutcome, to); err != nil || got != to {
+				t.Errorf("outcome to %s: got %s, %v; want %s", to, got, err, to)
+			}
+		}
+		if got, err := baton.TransitionTo(baton.StateActioned, baton.CmdOutcome, baton.StateAssigned); baton.ErrorCode(err) != baton.EINVALID || got != baton.StateActioned {
+			t.Errorf("outcome to assigned: got %s, %v; want the state kept and %s", got, err, baton.EINVALID)
+		}
+		if got, err := baton.TransitionTo(baton.StateAccepted, baton.CmdOutcome, baton.StateActioned); baton.ErrorCode(err) != baton.ECONFLICT || got != baton.StateAccepted {
+			t.Errorf("outcome from accepted: got %s, %v; want the state kept and %s", got, err, baton.ECONFLICT)
+		}
+		if got, err := baton.TransitionTo(baton.StateCompleted, baton.CmdOutcome, baton.StateCompleted); baton.ErrorCode(err) != baton.ECONFLICT || got != baton.StateCompleted {
+			t.Errorf("outcome from completed: got %s, %v; want a conflict", got, err)
 		}
 	})
 

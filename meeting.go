@@ -22,6 +22,9 @@ type Meeting struct {
 	Attendees []Attendee `json:"attendees,omitempty"`
 	Status    string     `json:"status"`
 	Sequence  int        `json:"sequence"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// Reschedules counts the times the meeting was moved while booked (a
+	// no-show booked again is not a reschedule: the outcome counts it).
+	Reschedules int       `json:"reschedules"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }

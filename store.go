@@ -129,6 +129,10 @@ type Tx interface {
 	// RecordPick stores a pick: the pool's new virtual time, the member's
 	// new pass, and one more assignment for the member on now's UTC day.
 	RecordPick(ctx context.Context, pool, userID string, vtime, pass int64, now time.Time) error
+	// ReturnTurn gives a pool member a turn back (a no-show): it sets the
+	// member's pass and the pool's virtual time and uncounts the pick;
+	// ENOTFOUND when the user has no standing in the pool.
+	ReturnTurn(ctx context.Context, pool, userID string, vtime, pass int64) error
 	// Loads returns open handoffs, assignments today (UTC) and in the last
 	// 30 days for each of the users.
 	Loads(ctx context.Context, userIDs []string, now time.Time) (map[string]Load, error)

@@ -122,7 +122,14 @@ type Meeting struct {
 	TimeZone  string
 	Agenda    string
 	Attendees []Attendee
+	// Reschedules counts the times the meeting was moved; from
+	// RescheduledFlagAt on, the brief flags it.
+	Reschedules int
 }
+
+// RescheduledFlagAt is how many reschedules of one meeting the brief
+// flags: a prospect who moves a call twice may be losing interest.
+const RescheduledFlagAt = 2
 
 // Attendee is one person invited to the meeting.
 type Attendee struct {
@@ -152,6 +159,7 @@ const (
 	FlagDeadline         = "deadline_within_30_days"
 	FlagBudgetOutlier    = "budget_outlier"
 	FlagPreviousNoShow   = "previous_no_show"
+	FlagRescheduled      = "rescheduled_repeatedly"
 	FlagRepeatedSignals  = "repeated_signals"
 	FlagExistingCustomer = "existing_customer"
 	FlagIntakeUnanswered = "intake_unanswered"

@@ -170,6 +170,11 @@ func TestFlags(t *testing.T) {
 		}, []string{}},
 		{"BudgetNotGiven", func(in *Input) { delete(in.Context, "budget_range") }, []string{}},
 		{"PreviousNoShow", func(in *Input) { in.PreviousNoShow = true }, []string{FlagPreviousNoShow}},
+		{"RescheduledTwice", func(in *Input) { in.Meeting.Reschedules = 2 }, []string{FlagRescheduled}},
+		{"RescheduledOnceIsNotFlagged", func(in *Input) { in.Meeting.Reschedules = 1 }, []string{}},
+		{"NoShowThenRescheduledInOrder", func(in *Input) { in.PreviousNoShow, in.Meeting.Reschedules, in.Signals = true, 3, 2 }, []string{
+			FlagPreviousNoShow, FlagRescheduled, FlagRepeatedSignals,
+		}},
 		{"RepeatedSignals", func(in *Input) { in.Signals = 3 }, []string{FlagRepeatedSignals}},
 		{"OneSignalIsNotRepeated", func(in *Input) { in.Signals = 1 }, []string{}},
 		{"ExistingCustomer", func(in *Input) { in.Account.Customer = true }, []string{FlagExistingCustomer}},
@@ -215,6 +220,8 @@ func TestFlagText(t *testing.T) {
 			Flag{FlagDeadline, "Decision date Sat 21 Nov 2026 passed 3 days ago: confirm the timeline.", []string{"context.target_decision_date", "now"}}},
 		{"Competitors", func(in *Input) { in.Context["competitors"] = "Chili Piper; none; LeanData" },
 			Flag{FlagCompetitor, "Competitor named: Chili Piper; LeanData.", []string{"context.competitors"}}},
+		{"Rescheduled", func(in *Input) { in.Meeting.Reschedules = 2 },
+			Flag{FlagRescheduled, "Meeting rescheduled 2 times: confirm it still suits them.", []string{"meeting.reschedules"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,6 +43,10 @@ func flags(in Input) []Flag {
 	if in.PreviousNoShow {
 		out = append(out, Flag{Code: FlagPreviousNoShow, Text: "Missed a previous meeting: confirm they are coming.", From: []string{"previous_no_show"}})
 	}
+	if in.Meeting != nil && in.Meeting.Reschedules >= RescheduledFlagAt {
+		out = append(out, Flag{Code: FlagRescheduled, Text: "Meeting rescheduled " + thousands(in.Meeting.Reschedules) + " times: confirm it still suits them.",
+			From: []string{"meeting.reschedules"}})
+	}
 	if in.Signals > 1 {
 		out = append(out, Flag{Code: FlagRepeatedSignals, Text: "Reached out repeatedly: " + thousands(in.Signals) + " signals on this handoff.", From: []string{"signals"}})
 	}

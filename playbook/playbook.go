@@ -87,6 +87,11 @@ type Playbook struct {
 	Tiers        []Tier        `yaml:"tiers"`
 	HandoffTypes []HandoffType `yaml:"handoff_types"`
 	Routing      Routing       `yaml:"routing"`
+	// Outcomes say what each outcome of a call starts (outcome.go); every
+	// outcome is present after loading, its defaults filled in.
+	Outcomes map[string]*Outcome `yaml:"outcomes"`
+	// Meetings says what a reschedule does to the owner.
+	Meetings Meetings `yaml:"meetings"`
 	// Notifications names the channels of each message kind sent to the
 	// team (e.g. handoff.assigned: [email, slack]); a kind not named goes
 	// by urgency (see package notify).
@@ -133,6 +138,13 @@ type Tier struct {
 	// default: remind the owner at 50%, alert the manager at 100%, move to
 	// the backup Grace after the deadline, alert the ops lead 2×Grace after.
 	Ladder []LadderStep `yaml:"ladder"`
+	// OutcomeLadder escalates the outcome clock of a meeting that ended
+	// without an outcome: steps at a fraction of OutcomeBy ("50%") or past
+	// it ("after: 4h"), each remind_owner, alert_manager or alert_ops; the
+	// first at or past 100% records the outcome overdue. They do not
+	// repeat. Empty gives the default: remind the owner at 50%, alert the
+	// manager at 100%.
+	OutcomeLadder []LadderStep `yaml:"outcome_ladder"`
 }
 
 // Clocks.
@@ -218,7 +230,9 @@ type Activity struct {
 	Owner string `yaml:"owner"`
 	// Within is the SLA from the anchor event.
 	Within baton.Duration `yaml:"within"`
-	// From is the anchor: "created" (default) or "accepted".
+	// From is the anchor: "created" (default) or "accepted"; an
+	// outcome's tasks start when the outcome is recorded ("outcome", set
+	// by loading).
 	From string `yaml:"from"`
 }
 
@@ -353,6 +367,10 @@ type Routing struct {
 	// WorkingHours prefers pool members inside their working hours (default
 	// true); when none is, the pick ignores hours and says so in the trace.
 	WorkingHours *bool `yaml:"working_hours"`
+	// ReturnTurnOnNoShow gives an owner picked by turn their turn back
+	// when the prospect does not show (default true), once per
+	// assignment; a rule's pool may say otherwise.
+	ReturnTurnOnNoShow *bool `yaml:"return_turn_on_no_show"`
 	// Rules are evaluated in order by the "rules" step; the first whose
 	// condition holds sends the handoff to its pool.
 	Rules []Rule `yaml:"rules"`
@@ -379,4 +397,6 @@ type PoolSpec struct {
 	Users        []string `yaml:"users"`
 	Method       string   `yaml:"method"`
 	WorkingHours *bool    `yaml:"working_hours"`
+	// ReturnTurnOnNoShow overrides the routing section's for this pool.
+	ReturnTurnOnNoShow *bool `yaml:"return_turn_on_no_show"`
 }

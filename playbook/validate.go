@@ -28,6 +28,8 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateBriefs(v)
 	pb.validateIntake(v)
 	pb.validateProspect(v)
+	pb.validateOutcomes(v)
+	pb.validateMeetings(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

@@ -82,14 +82,29 @@ func (pb *Playbook) validateHandoffType(v *validator, i int, seen map[string]boo
 // validateActivities checks a handoff type's follow-up activities and fills
 // in their defaults; p is the type's path.
 func validateActivities(v *validator, p string, h *HandoffType) {
-	seenAct := map[string]bool{}
+	validateActivityList(v, p+".activities", fmt.Sprintf("handoff type %q", h.Name), h.Activities, map[string]bool{})
 	for j := range h.Activities {
 		a := &h.Activities[j]
 		ap := fmt.Sprintf("%s.activities[%d]", p, j)
-		if !baton.ValidName(a.Name) || seenAct[a.Name] {
-			v.add(ap+".name", "handoff type %q: activity name %q must be unique lowercase letters, digits and underscores", h.Name, a.Name)
+		if a.From == "" {
+			a.From = "created"
+		} else if a.From != "created" && a.From != "accepted" {
+			v.add(ap+".from", "activity %q: from must be created or accepted", a.Name)
 		}
-		seenAct[a.Name] = true
+	}
+}
+
+// validateActivityList checks a list of activities (a handoff type's or an
+// outcome's tasks) at path, filling their label and owner; what names
+// their holder in messages, seen the names already taken.
+func validateActivityList(v *validator, path, what string, list []Activity, seen map[string]bool) {
+	for j := range list {
+		a := &list[j]
+		ap := fmt.Sprintf("%s[%d]", path, j)
+		if !baton.ValidName(a.Name) || seen[a.Name] {
+			v.add(ap+".name", "%s: activity name %q must be unique lowercase letters, digits and underscores", what, a.Name)
+		}
+		seen[a.Name] = true
 		if a.Label == "" {
 			a.Label = a.Name
 		}
@@ -97,11 +112,6 @@ func validateActivities(v *validator, p string, h *HandoffType) {
 			a.Owner = "owner"
 		} else if !slices.Contains([]string{"owner", "sender", "backup", "manager"}, a.Owner) {
 			v.add(ap+".owner", "activity %q: owner must be owner, sender, backup or manager", a.Name)
-		}
-		if a.From == "" {
-			a.From = "created"
-		} else if a.From != "created" && a.From != "accepted" {
-			v.add(ap+".from", "activity %q: from must be created or accepted", a.Name)
 		}
 		if a.Within <= 0 {
 			v.add(ap+".within", "activity %q: within must be a positive duration", a.Name)

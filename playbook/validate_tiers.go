@@ -52,6 +52,7 @@ func (pb *Playbook) validateTiers(v *validator) {
 			v.add(p+".clock", "tier %q: clock must be business or around_the_clock, got %q", t.Name, t.Clock)
 		}
 		validateLadder(v, p, t)
+		validateOutcomeLadder(v, p, t)
 	}
 	pb.validateNotifications(v)
 }

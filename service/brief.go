@@ -102,7 +102,8 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		if err != nil {
 			return in, err
 		}
-		in.PreviousNoShow = n > 0
+		// A meeting booked again after a no-show on this handoff counts too.
+		in.PreviousNoShow = n > 0 || h.Outcome == baton.OutcomeNoShow
 	}
 	if sig, err := tx.Signal(ctx, h.SignalID); err == nil {
 		in.Signal = brief.Signal{Type: sig.Type, Source: sig.Source, Campaign: sig.Campaign, Message: sig.Message}
@@ -114,7 +115,7 @@ func (s *Service) briefInput(ctx context.Context, tx baton.Tx, h *baton.Handoff)
 		if err != nil {
 			return in, err
 		}
-		bm := &brief.Meeting{StartsAt: m.StartsAt, TimeZone: m.TimeZone, Agenda: m.Agenda}
+		bm := &brief.Meeting{StartsAt: m.StartsAt, TimeZone: m.TimeZone, Agenda: m.Agenda, Reschedules: m.Reschedules}
 		for _, a := range m.Attendees {
 			bm.Attendees = append(bm.Attendees, brief.Attendee{Name: a.Name, Title: a.Title, Email: a.Email})
 		}

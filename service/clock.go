@@ -86,10 +86,7 @@ func (s *Service) schedule(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		if err != nil {
 			return err
 		}
-		if tier := tierOf(pb, h); tier != nil && m.Status == baton.MeetingBooked {
-			end := m.StartsAt.Add(time.Duration(m.Duration))
-			timers = append(timers, &baton.Timer{Kind: baton.TimerOutcomeDue, DueAt: clock.Add(end, clock.Span(time.Duration(tier.OutcomeBy)))})
-		}
+		timers = append(timers, outcomeClock(pb, h, m)...)
 	}
 	for _, t := range timers {
 		t.ID, t.HandoffID, t.Generation = newID(), h.ID, h.Generation

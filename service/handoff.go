@@ -246,39 +246,13 @@ func (s *Service) act(ctx context.Context, tx baton.Tx, h *baton.Handoff, actor 
 		}
 		return s.reassign(ctx, tx, pb, h, ev, target, now)
 	case baton.CmdOutcome:
-		ev.Kind, h.Outcome, h.ClosedAt = baton.EventOutcome, in.Outcome, now
-		if err := ev.SetData(baton.OutcomeData{Outcome: in.Outcome, Objections: in.Objections}); err != nil {
-			return err
-		}
-		// The outcome settles a booked meeting: held, or a no-show.
-		if h.MeetingID != "" {
-			m, err := tx.Meeting(ctx, h.MeetingID)
-			if err != nil {
-				return err
-			}
-			if m.Status == baton.MeetingBooked && now.Before(m.StartsAt) {
-				return baton.Errorf(baton.ECONFLICT, "cannot record an outcome before the meeting: it starts at %s (in %s)",
-					m.StartsAt.Format(time.RFC3339), m.StartsAt.Sub(now).Round(time.Minute))
-			}
-			if m.Status == baton.MeetingBooked {
-				m.Status, m.UpdatedAt = baton.MeetingHeld, now
-				if in.Outcome == baton.OutcomeNoShow {
-					m.Status = baton.MeetingNoShow
-				}
-				if err := tx.UpdateMeeting(ctx, m); err != nil {
-					return err
-				}
-			}
-		}
-		if err := s.prospectOutcome(ctx, tx, h, in.Outcome, now); err != nil {
-			return err
-		}
-		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
-			return err
-		}
+		return s.recordOutcome(ctx, tx, pb, h, ev, actor, in, now)
 	case baton.CmdComplete:
 		ev.Kind, h.ClosedAt = baton.EventCompleted, now
 		if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
+			return err
+		}
+		if err := s.endSequence(ctx, tx, h, now); err != nil {
 			return err
 		}
 	case baton.CmdCancel:
@@ -365,6 +339,9 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		return err
 	}
 	if err := tx.UpdateHandoff(ctx, h); err != nil {
+		return err
+	}
+	if err := s.handOverTasks(ctx, tx, h, prev); err != nil {
 		return err
 	}
 	return s.assigned(ctx, tx, pb, h, d, plan, now, ev.Actor)

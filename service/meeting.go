@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/ics"
+	"github.com/batonhq/baton/playbook"
 )
 
 // ICSDomain is the right-hand side of meeting UIDs ("meeting-ID@baton").
@@ -24,8 +25,12 @@ type MeetingInput struct {
 }
 
 // RescheduleMeeting moves a booked meeting: its invite's SEQUENCE grows so
-// calendars update rather than duplicate, and its pre-call brief and
-// outcome clock move with it.
+// calendars update rather than duplicate, its reschedule count grows (the
+// brief flags a meeting moved twice), and its pre-call brief and outcome
+// clock move with it. The playbook's meetings.reschedule says whether the
+// handoff keeps its owner (keep_owner) or is routed afresh (reroute). A
+// missed meeting (no-show) of an open handoff is booked again instead: not
+// a reschedule, and the no-show's rebooking tasks are done.
 func (s *Service) RescheduleMeeting(ctx context.Context, p baton.Principal, id string, in MeetingInput) (*baton.Meeting, error) {
 	var v baton.Validation
 	if in.StartsAt.IsZero() || in.StartsAt.Year() < 2000 || in.StartsAt.Year() > 2200 {
@@ -43,8 +48,14 @@ func (s *Service) RescheduleMeeting(ctx context.Context, p baton.Principal, id s
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting) (string, error) {
-		if m.Status != baton.MeetingBooked {
+	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting, h *baton.Handoff) (string, error) {
+		verb := "moved"
+		switch {
+		case m.Status == baton.MeetingBooked:
+			m.Reschedules++
+		case m.Status == baton.MeetingNoShow && h.State.Open():
+			m.Status, verb = baton.MeetingBooked, "booked again after a no-show"
+		default:
 			return "", baton.Errorf(baton.ECONFLICT, "cannot reschedule: meeting is %s", m.Status)
 		}
 		from := m.StartsAt
@@ -55,7 +66,7 @@ func (s *Service) RescheduleMeeting(ctx context.Context, p baton.Principal, id s
 		if in.Duration != 0 {
 			m.Duration = in.Duration
 		}
-		return fmt.Sprintf("meeting moved from %s to %s %s", from.Format(time.RFC3339), m.StartsAt.Format(time.RFC3339), in.Reason), nil
+		return strings.TrimSpace(fmt.Sprintf("meeting %s from %s to %s %s", verb, from.Format(time.RFC3339), m.StartsAt.Format(time.RFC3339), in.Reason)), nil
 	})
 }
 
@@ -65,7 +76,7 @@ func (s *Service) CancelMeeting(ctx context.Context, p baton.Principal, id, reas
 	if len(reason) > baton.MaxMessageLen {
 		return nil, &baton.Error{Code: baton.EINVALID, Message: "reason too long", Fields: []baton.FieldError{{Field: "reason", Message: "is too long"}}}
 	}
-	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting) (string, error) {
+	return s.changeMeeting(ctx, p, id, func(m *baton.Meeting, _ *baton.Handoff) (string, error) {
 		if m.Status != baton.MeetingBooked {
 			return "", baton.Errorf(baton.ECONFLICT, "cannot cancel: meeting is %s", m.Status)
 		}
@@ -74,7 +85,7 @@ func (s *Service) CancelMeeting(ctx context.Context, p baton.Principal, id, reas
 	})
 }
 
-func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id string, change func(*baton.Meeting) (string, error)) (*baton.Meeting, error) {
+func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id string, change func(*baton.Meeting, *baton.Handoff) (string, error)) (*baton.Meeting, error) {
 	pb := s.Playbook()
 	var out *baton.Meeting
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
@@ -89,7 +100,8 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 		if err != nil {
 			return err
 		}
-		reason, err := change(m)
+		was := m.Status
+		reason, err := change(m, h)
 		if err != nil {
 			return err
 		}
@@ -99,6 +111,21 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 		if err := tx.UpdateMeeting(ctx, m); err != nil {
 			return err
 		}
+		rebooked := was == baton.MeetingNoShow && m.Status == baton.MeetingBooked
+		data := baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence, Reschedules: m.Reschedules, Rebooked: rebooked}
+		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: p.Actor(),
+			OwnerID: h.OwnerID, Reason: reason}, data); err != nil {
+			return err
+		}
+		if rebooked {
+			if err := s.rebooked(ctx, tx, h, p.Actor(), m, now); err != nil {
+				return err
+			}
+		} else if was == baton.MeetingBooked && m.Status == baton.MeetingBooked && pb.Meetings.Reschedule == playbook.RescheduleReroute {
+			if err := s.rerouteForMeeting(ctx, tx, pb, h, p.Actor(), now); err != nil {
+				return err
+			}
+		}
 		if err := tx.CancelTimers(ctx, h.ID, baton.TimerPreCall, baton.TimerOutcomeDue); err != nil {
 			return err
 		}
@@ -106,11 +133,8 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 			if err := s.schedulePreCall(ctx, tx, pb, h, m, now); err != nil {
 				return err
 			}
-			if tier := tierOf(pb, h); tier != nil && h.State.Open() {
-				clock := slaClock(pb, h)
-				end := m.StartsAt.Add(time.Duration(m.Duration))
-				if err := tx.InsertTimers(ctx, &baton.Timer{ID: newID(), HandoffID: h.ID, Kind: baton.TimerOutcomeDue, Generation: h.Generation,
-					DueAt: clock.Add(end, clock.Span(time.Duration(tier.OutcomeBy)))}); err != nil {
+			if h.State.Open() {
+				if err := tx.InsertTimers(ctx, outcomeClock(pb, h, m)...); err != nil {
 					return err
 				}
 			}
@@ -118,14 +142,28 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 		if err := s.prospectMeetingChanged(ctx, tx, pb, h, m, now); err != nil {
 			return err
 		}
-		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: p.Actor(),
-			OwnerID: h.OwnerID, Reason: reason}, baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence}); err != nil {
-			return err
-		}
 		out = m
 		return nil
 	})
 	return out, err
+}
+
+// rerouteForMeeting routes a handoff afresh after its meeting moved (the
+// playbook's meetings.reschedule: reroute), like a reassignment without a
+// target: the current owner is not picked, and the new owner's clocks
+// start. A handoff that cannot be reassigned now (returned, paused) keeps
+// its owner.
+func (s *Service) rerouteForMeeting(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, actor string, now time.Time) error {
+	if _, err := baton.Transition(h.State, baton.CmdReassign); err != nil || !h.PausedAt.IsZero() {
+		return nil
+	}
+	ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventReassigned, At: now, Actor: actor, FromState: h.State, ToState: baton.StateAssigned,
+		Reason: "the meeting was rescheduled and the playbook routes it afresh (meetings.reschedule: reroute)"}
+	if err := tx.CancelTimers(ctx, h.ID, clockKinds...); err != nil {
+		return err
+	}
+	h.UpdatedAt = now
+	return s.reassign(ctx, tx, pb, h, ev, "", now)
 }
 
 // MeetingICS returns a meeting's RFC 5545 invite for the owner's calendar:

@@ -33,8 +33,8 @@ func TestOutcomeWaitsForTheMeeting(t *testing.T) {
 	t.Run("AcceptedOnceTheMeetingStarts", func(t *testing.T) {
 		e.advance(t, 72*time.Hour)
 		got := e.act(t, h.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeProposal})
-		if got.State != baton.StateCompleted {
-			t.Errorf("got state %s, want completed", got.State)
+		if got.State != baton.StateActioned {
+			t.Errorf("got state %s, want actioned: a proposal leaves work for the owner", got.State)
 		}
 		if m := e.view(t, h.ID).Meeting; m.Status != baton.MeetingHeld {
 			t.Errorf("got meeting %s, want held", m.Status)

@@ -70,13 +70,14 @@ func (s *Service) prospectMeetingChanged(ctx context.Context, tx baton.Tx, pb *p
 	return nil
 }
 
-// prospectOutcome follows an outcome: the reminders stop, and a prospect
-// who did not show gets an offer to rebook.
-func (s *Service) prospectOutcome(ctx context.Context, tx baton.Tx, h *baton.Handoff, outcome string, now time.Time) error {
+// prospectOutcome follows an outcome: the reminders stop, and when rebook
+// is set (the outcome's message: rebook, a no-show's by default) the
+// prospect gets an offer to rebook.
+func (s *Service) prospectOutcome(ctx context.Context, tx baton.Tx, h *baton.Handoff, rebook bool, now time.Time) error {
 	if err := tx.CancelTimers(ctx, h.ID, baton.TimerProspectRemind); err != nil {
 		return err
 	}
-	if outcome != baton.OutcomeNoShow || h.MeetingID == "" {
+	if !rebook || h.MeetingID == "" {
 		return nil
 	}
 	c, err := s.prospectContact(ctx, tx, h)

@@ -73,7 +73,7 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 	case baton.TimerActivityRemind, baton.TimerActivityDue:
 		return s.fireActivity(ctx, tx, t, h, now)
 	case baton.TimerOutcomeDue:
-		return s.fireOutcomeDue(ctx, tx, h, now)
+		return s.fireOutcomeDue(ctx, tx, t, h, now)
 	case baton.TimerPreCall:
 		return s.firePreCall(ctx, tx, t, h, now)
 	case baton.TimerProspectRemind:

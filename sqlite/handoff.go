@@ -283,9 +283,9 @@ func (tx *Tx) Meeting(ctx context.Context, id string) (*baton.Meeting, error) {
 	var m baton.Meeting
 	var starts, dur, created, updated int64
 	var attendees string
-	err := tx.queryRow(ctx, `SELECT id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, created_at, updated_at
-		FROM meetings WHERE id = ?`, id).Scan(&m.ID, &m.HandoffID, &starts, &dur, &m.TimeZone, &m.Agenda, &m.Type, &attendees,
-		&m.Status, &m.Sequence, &created, &updated)
+	err := tx.queryRow(ctx, `SELECT id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, reschedules,
+		created_at, updated_at FROM meetings WHERE id = ?`, id).Scan(&m.ID, &m.HandoffID, &starts, &dur, &m.TimeZone, &m.Agenda, &m.Type, &attendees,
+		&m.Status, &m.Sequence, &m.Reschedules, &created, &updated)
 	if err != nil {
 		return nil, notFound(err, "meeting", id)
 	}
@@ -303,21 +303,21 @@ func (tx *Tx) InsertMeeting(ctx context.Context, m *baton.Meeting) error {
 	if att == nil {
 		att = []baton.Attendee{}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO meetings (id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.HandoffID, ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(),
-		m.TimeZone, m.Agenda, m.Type, jsonText(att), m.Status, m.Sequence, ms(m.CreatedAt), ms(m.UpdatedAt))
+	_, err := tx.exec(ctx, `INSERT INTO meetings (id, handoff_id, starts_at, duration, timezone, agenda, type, attendees, status, sequence, reschedules,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.HandoffID, ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(),
+		m.TimeZone, m.Agenda, m.Type, jsonText(att), m.Status, m.Sequence, m.Reschedules, ms(m.CreatedAt), ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("sqlite: insert meeting %s: %w", m.ID, err)
 	}
 	return nil
 }
 
-const activityCols = `id, handoff_id, name, label, owner_id, due_at, done_at, status, created_at`
+const activityCols = `id, handoff_id, name, label, owner_id, due_at, done_at, status, created_at, outcome`
 
 func scanActivity(row scanner) (*baton.Activity, error) {
 	var a baton.Activity
 	var due, done, created int64
-	if err := row.Scan(&a.ID, &a.HandoffID, &a.Name, &a.Label, &a.OwnerID, &due, &done, &a.Status, &created); err != nil {
+	if err := row.Scan(&a.ID, &a.HandoffID, &a.Name, &a.Label, &a.OwnerID, &due, &done, &a.Status, &created, &a.Outcome); err != nil {
 		return nil, err
 	}
 	a.DueAt, a.DoneAt, a.CreatedAt = fromMS(due), fromMS(done), fromMS(created)
@@ -327,8 +327,8 @@ func scanActivity(row scanner) (*baton.Activity, error) {
 // InsertActivities stores new activities.
 func (tx *Tx) InsertActivities(ctx context.Context, as ...*baton.Activity) error {
 	for _, a := range as {
-		_, err := tx.exec(ctx, `INSERT INTO activities (`+activityCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.HandoffID, a.Name, a.Label, a.OwnerID, ms(a.DueAt), ms(a.DoneAt), a.Status, ms(a.CreatedAt))
+		_, err := tx.exec(ctx, `INSERT INTO activities (`+activityCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.HandoffID, a.Name, a.Label, a.OwnerID, ms(a.DueAt), ms(a.DoneAt), a.Status, ms(a.CreatedAt), a.Outcome)
 		if isUnique(err) {
 			return baton.Errorf(baton.ECONFLICT, "activity %s already exists on handoff %s", a.Name, a.HandoffID)
 		} else if err != nil {
@@ -370,10 +370,12 @@ func (tx *Tx) UpdateActivity(ctx context.Context, a *baton.Activity) error {
 	return nil
 }
 
-// UpdateMeeting writes a meeting's time, status and sequence.
+// UpdateMeeting writes a meeting's time, status, sequence and reschedule
+// count.
 func (tx *Tx) UpdateMeeting(ctx context.Context, m *baton.Meeting) error {
-	res, err := tx.exec(ctx, `UPDATE meetings SET starts_at = ?, duration = ?, timezone = ?, agenda = ?, status = ?, sequence = ?, updated_at = ? WHERE id = ?`,
-		ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(), m.TimeZone, m.Agenda, m.Status, m.Sequence, ms(m.UpdatedAt), m.ID)
+	res, err := tx.exec(ctx, `UPDATE meetings SET starts_at = ?, duration = ?, timezone = ?, agenda = ?, status = ?, sequence = ?, reschedules = ?,
+		updated_at = ? WHERE id = ?`,
+		ms(m.StartsAt), time.Duration(m.Duration).Milliseconds(), m.TimeZone, m.Agenda, m.Status, m.Sequence, m.Reschedules, ms(m.UpdatedAt), m.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update meeting %s: %w", m.ID, err)
 	}

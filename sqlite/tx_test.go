@@ -764,7 +764,7 @@ func TestMeetings(t *testing.T) {
 		db, _ := newDB(t, sqlite.Options{})
 		m := &baton.Meeting{ID: "m1", HandoffID: "h1", StartsAt: msec(t0.Add(24 * time.Hour)), Duration: baton.Duration(45 * time.Minute),
 			TimeZone: "Europe/London", Agenda: "Demo", Type: "video", Attendees: []baton.Attendee{{Name: "Ada", Email: "ada@example.com", Title: "CTO"}},
-			Status: baton.MeetingBooked, Sequence: 1, CreatedAt: msec(t0), UpdatedAt: msec(t0)}
+			Status: baton.MeetingBooked, Sequence: 1, Reschedules: 1, CreatedAt: msec(t0), UpdatedAt: msec(t0)}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertMeeting(ctx, m) })
 		var got *baton.Meeting
 		mustView(t, db, func(tx baton.Tx) (err error) {
@@ -780,6 +780,44 @@ func TestMeetings(t *testing.T) {
 		})
 		wantCode(t, "unknown meeting", err, baton.ENOTFOUND)
 	})
+
+	t.Run("CountsReschedules", func(t *testing.T) {
+		t.Parallel()
+		db, _ := newDB(t, sqlite.Options{})
+		m := &baton.Meeting{ID: "m1", HandoffID: "h1", StartsAt: msec(t0.Add(24 * time.Hour)), TimeZone: "UTC", Status: baton.MeetingBooked,
+			CreatedAt: msec(t0), UpdatedAt: msec(t0)}
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertMeeting(ctx, m) })
+		m.StartsAt, m.Sequence, m.Reschedules = msec(t0.Add(48*time.Hour)), 1, 2
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.UpdateMeeting(ctx, m) })
+		var got *baton.Meeting
+		mustView(t, db, func(tx baton.Tx) (err error) {
+			got, err = tx.Meeting(ctx, "m1")
+			return err
+		})
+		if got.Reschedules != 2 || !got.StartsAt.Equal(m.StartsAt) {
+			t.Errorf("got %d reschedules, start %s; want 2, %s", got.Reschedules, got.StartsAt, m.StartsAt)
+		}
+	})
+}
+
+func TestOutcomeActivities(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t, sqlite.Options{})
+	acts := []*baton.Activity{
+		{ID: "a1", HandoffID: "h1", Name: "intro", Label: "Intro", OwnerID: "u1", DueAt: msec(t0.Add(time.Hour)), Status: baton.ActivityOpen, CreatedAt: msec(t0)},
+		{ID: "a2", HandoffID: "h1", Name: "rebook", Label: "Rebook", OwnerID: "u1", Outcome: baton.OutcomeNoShow, DueAt: msec(t0.Add(2 * time.Hour)),
+			Status: baton.ActivityOpen, CreatedAt: msec(t0)},
+	}
+	mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertActivities(ctx, acts...) })
+	var got []*baton.Activity
+	mustView(t, db, func(tx baton.Tx) (err error) {
+		got, err = tx.Activities(ctx, "h1")
+		return err
+	})
+	if diff := cmp.Diff(acts, got); diff != "" {
+		t.Errorf("activities (-want +got):\n%s", diff)
+	}
 }
 
 func timerIDs(ts []*baton.Timer) []string {
@@ -1119,6 +1157,32 @@ func TestPools(t *testing.T) {
 		if diff := cmp.Diff(wantLoads, loads); diff != "" {
 			t.Errorf("loads (-want +got):\n%s", diff)
 		}
+	})
+
+	t.Run("ReturnsATurn", func(t *testing.T) {
+		t.Parallel()
+		db, _ := newDB(t, sqlite.Options{})
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.RecordPick(ctx, "team:ae", "u1", 10, 20, now) })
+		mustUpdate(t, db, func(tx baton.Tx) error { return tx.ReturnTurn(ctx, "team:ae", "u1", 5, 10) })
+		var got baton.PoolState
+		var loads map[string]baton.Load
+		mustView(t, db, func(tx baton.Tx) (err error) {
+			if got, err = tx.PoolState(ctx, "team:ae"); err != nil {
+				return err
+			}
+			loads, err = tx.Loads(ctx, []string{"u1"}, now)
+			return err
+		})
+		want := baton.PoolState{VTime: 5, Members: map[string]baton.PoolMember{"u1": {Pass: 10, Assigned: 0}}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("pool after the turn back (-want +got):\n%s", diff)
+		}
+		if loads["u1"].Today != 1 {
+			t.Errorf("got %d assignments today, want the pick still counted for caps", loads["u1"].Today)
+		}
+		err := db.Update(ctx, func(tx baton.Tx) error { return tx.ReturnTurn(ctx, "team:ae", "u9", 5, 10) })
+		wantCode(t, "a stranger's turn", err, baton.ENOTFOUND)
 	})
 }
 

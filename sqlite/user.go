@@ -117,6 +117,24 @@ func (tx *Tx) RecordPick(ctx context.Context, pool, userID string, vtime, pass i
 	return nil
 }
 
+// ReturnTurn gives a member of a pool a turn back: their pass and the
+// pool's virtual time become the ones given (see routing.TurnBack), and
+// the pick no longer counts among their assignments in the pool. The
+// per-day counts of caps keep it: the work was handed to them.
+func (tx *Tx) ReturnTurn(ctx context.Context, pool, userID string, vtime, pass int64) error {
+	if _, err := tx.exec(ctx, `UPDATE pools SET vtime = ? WHERE pool = ?`, vtime, pool); err != nil {
+		return fmt.Errorf("sqlite: return a turn in %s: %w", pool, err)
+	}
+	res, err := tx.exec(ctx, `UPDATE pool_members SET pass = ?, assigned = max(assigned - 1, 0) WHERE pool = ? AND user_id = ?`, pass, pool, userID)
+	if err != nil {
+		return fmt.Errorf("sqlite: return a turn in %s: %w", pool, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return baton.Errorf(baton.ENOTFOUND, "%s has no turn in pool %s", userID, pool)
+	}
+	return nil
+}
+
 func utcDay(t time.Time) int64 { return t.Unix() / 86400 }
 
 // Loads returns each user's open handoffs and recent assignments.

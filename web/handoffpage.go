@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/objection"
@@ -60,10 +61,12 @@ type handoffData struct {
 	Objections []option
 	People     []option // active users, for a reassignment
 	ICS        string   // the meeting's calendar file
-	Form       string
-	Alert      string
-	Errs       map[string]string
-	Posted     map[string][]string
+	// Sequence is what the outcome protocol will do next, soonest first.
+	Sequence []seqStep
+	Form     string
+	Alert    string
+	Errs     map[string]string
+	Posted   map[string][]string
 }
 
 // Err returns the error of field in form, if that form's post failed.
@@ -153,7 +156,66 @@ func (s *Server) handoffData(r *http.Request, p baton.Principal, id string) (*ha
 	if v.Meeting != nil {
 		d.ICS = "/meetings/" + v.Meeting.ID + ".ics"
 	}
+	d.Sequence = sequence(v, s.svc.Playbook())
 	return d, nil
+}
+
+// seqStep is one pending step of a handoff's follow-up sequence.
+type seqStep struct {
+	At   time.Time
+	What string
+}
+
+// sequence lists the pending steps of v's outcome sequence: each open
+// outcome task's reminder and deadline, and the rungs of the meeting's
+// outcome clock, soonest first.
+func sequence(v *service.HandoffView, pb *playbook.Playbook) []seqStep {
+	tasks := map[string]*baton.Activity{}
+	for _, a := range v.Activities {
+		if a.Outcome != "" && a.Status == baton.ActivityOpen {
+			tasks[a.ID] = a
+		}
+	}
+	var ladder []playbook.LadderStep
+	if t := pb.Tier(v.Tier); t != nil {
+		ladder = t.OutcomeLadder
+	}
+	var out []seqStep
+	for _, t := range v.Timers {
+		switch a := tasks[t.Ref]; {
+		case t.Kind == baton.TimerActivityRemind && a != nil:
+			out = append(out, seqStep{t.DueAt, fmt.Sprintf("Reminder to %s: %s", who(v, a.OwnerID), a.Label)})
+		case t.Kind == baton.TimerActivityDue && a != nil:
+			out = append(out, seqStep{t.DueAt, fmt.Sprintf("%s due; if not done, the manager is alerted", a.Label)})
+		case t.Kind == baton.TimerOutcomeDue:
+			what := "Outcome overdue: the manager is alerted"
+			if t.Step < len(ladder) {
+				switch ladder[t.Step].Action {
+				case playbook.ActionRemindOwner:
+					what = "Reminder to " + who(v, v.OwnerID) + ": record the meeting's outcome"
+				case playbook.ActionAlertOps:
+					what = "Outcome overdue: the ops lead is alerted"
+				}
+			}
+			out = append(out, seqStep{t.DueAt, what})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b seqStep) int { return a.At.Compare(b.At) })
+	return out
+}
+
+// who names a user of the handoff for the sequence: the owner, else
+// whoever else it is by name.
+func who(v *service.HandoffView, id string) string {
+	switch {
+	case v.Owner != nil && v.Owner.ID == id:
+		return "the owner (" + v.Owner.Name + ")"
+	case v.Sender != nil && v.Sender.ID == id:
+		return "the sender (" + v.Sender.Name + ")"
+	case v.Backup != nil && v.Backup.ID == id:
+		return "the backup (" + v.Backup.Name + ")"
+	}
+	return "the task's owner"
 }
 
 // actionsFor returns the actions the page offers p on v: what the state

@@ -278,8 +278,9 @@ func TestHandoffActionsByForm(t *testing.T) {
 		r := rep.post("/handoffs/"+id+"/outcome", url.Values{"outcome": {"proposal_requested"}, "objections": {"price_budget", "timing"}})
 		wantIn(t, r, "Outcome recorded.")
 		h := s.handoff(t, id)
-		if h.State != baton.StateCompleted || h.Outcome != "proposal_requested" {
-			t.Fatalf("got %s/%s, want completed with proposal_requested", h.State, h.Outcome)
+		// A proposal leaves work for the owner: the handoff stays actioned.
+		if h.State != baton.StateActioned || h.Outcome != "proposal_requested" {
+			t.Fatalf("got %s/%s, want actioned with proposal_requested", h.State, h.Outcome)
 		}
 		i := slices.IndexFunc(h.Events, func(e *baton.Event) bool { return e.Kind == baton.EventOutcome })
 		d, err := baton.DecodeEventData[baton.OutcomeData](h.Events[i])

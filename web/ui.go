@@ -182,7 +182,9 @@ func (s *Server) pageClocks(v *service.HandoffView, now time.Time) []pageClock {
 	case baton.StateReturned:
 		runs("Fix by", h.FixBy)
 	case baton.StateActioned:
-		if m := v.Meeting; m != nil && m.Status != baton.MeetingCancelled {
+		// An outcome is awaited while the meeting is booked: once recorded
+		// (held, no-show), the handoff may stay actioned for its follow-up.
+		if m := v.Meeting; m != nil && m.Status == baton.MeetingBooked {
 			due := s.svc.OutcomeDue(h, m)
 			if now.Before(m.StartsAt) {
 				in := "in " + words(m.StartsAt.Sub(now))

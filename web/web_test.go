@@ -748,7 +748,7 @@ func TestListHandoffs(t *testing.T) {
 	s.clock.Add(time.Second)
 	h4 := s.ingest(t, meetingSignal("l4", t0.Add(72*time.Hour)))
 	for _, cmd := range []struct{ id, cmd, body string }{
-		{h1.ID, "accept", ""}, {h1.ID, "touch", ""}, {h1.ID, "outcome", `{"outcome":"no_show"}`},
+		{h1.ID, "accept", ""}, {h1.ID, "touch", ""}, {h1.ID, "outcome", `{"outcome":"not_interested"}`},
 		{h3.ID, "accept", ""}, {h3.ID, "touch", ""},
 	} {
 		if r := s.do(t, "POST", "/api/v1/handoffs/"+cmd.id+"/"+cmd.cmd, s.rep, cmd.body); r.status != http.StatusOK {
