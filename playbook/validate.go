@@ -28,6 +28,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateBriefs(v)
 	pb.validateIntake(v)
 	pb.validateProspect(v)
+	pb.validateFeedback(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them
