@@ -21,7 +21,7 @@ const (
 	// LowRating is the highest rating that alerts the sender (1 or 2).
 	LowRating = 2
 	// MaxFeedbackComment caps a rating's or a survey answer's comment, in
-	// bytes.
+	// characters (Unicode code points).
 	MaxFeedbackComment = 1000
 )
 
