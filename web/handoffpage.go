@@ -327,7 +327,12 @@ func (s *Server) postCommandForm(w http.ResponseWriter, r *http.Request, p baton
 			}
 		}
 	}
-	if _, err := s.svc.Act(r.Context(), p, id, cmd, in); err != nil {
+	rating, err := ratingFromForm(f)
+	if err == nil {
+		in.RatingInput = rating
+		_, err = s.svc.Act(r.Context(), p, id, cmd, in)
+	}
+	if err != nil {
 		s.actionFailed(w, r, p, id, string(cmd), err)
 		return
 	}
