@@ -46,6 +46,11 @@ type RatingInput struct {
 	Comment string `json:"comment,omitempty"`
 }
 
+// rating returns the rating given with a command.
+func (in *CommandInput) rating() *RatingInput {
+	return &RatingInput{Rating: in.Rating, Missing: in.Missing, Comment: in.Comment}
+}
+
 // given reports whether any part of a rating was given.
 func (in *RatingInput) given() bool {
 	return in.Rating != nil || len(in.Missing) > 0 || strings.TrimSpace(in.Comment) != ""
@@ -107,12 +112,12 @@ func ratingStage(cmd baton.Command) string {
 func (s *Service) actWithFeedback(ctx context.Context, tx baton.Tx, p baton.Principal, h *baton.Handoff, cmd baton.Command, in CommandInput) error {
 	pb, actor := s.Playbook(), p.Actor()
 	var rated *baton.RatedData
-	if in.RatingInput.given() {
+	if rating := in.rating(); rating.given() {
 		events, err := tx.Events(ctx, h.ID)
 		if err != nil {
 			return err
 		}
-		d, err := ratingData(pb, h, events, actor, ratingStage(cmd), in.RatingInput)
+		d, err := ratingData(pb, h, events, actor, ratingStage(cmd), *rating)
 		if err != nil {
 			return err
 		}
@@ -232,12 +237,21 @@ func fieldLabels(pb *playbook.Playbook, h *baton.Handoff, names []string) []stri
 	return out
 }
 
-// RateInput is a rating given after the command it belongs to.
+// RateInput is a rating given after the command it belongs to: its
+// stage and a RatingInput's fields (spelled out, so a JSON error names
+// the field as sent).
 type RateInput struct {
 	// Stage is "accept" or "complete"; empty rates the latest stage the
 	// handoff reached.
-	Stage string `json:"stage,omitempty"`
-	RatingInput
+	Stage   string   `json:"stage,omitempty"`
+	Rating  *int     `json:"rating,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	Comment string   `json:"comment,omitempty"`
+}
+
+// rating returns the rating given.
+func (in *RateInput) rating() RatingInput {
+	return RatingInput{Rating: in.Rating, Missing: in.Missing, Comment: in.Comment}
 }
 
 // Rate records principal p's rating of a handoff after the fact, once per
@@ -250,7 +264,8 @@ func (s *Service) Rate(ctx context.Context, p baton.Principal, id string, in Rat
 	if in.Stage != "" && in.Stage != baton.RatingStageAccept && in.Stage != baton.RatingStageComplete {
 		v.Add("stage", "must be %s or %s", baton.RatingStageAccept, baton.RatingStageComplete)
 	}
-	in.check(&v)
+	rating := in.rating()
+	rating.check(&v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -283,7 +298,7 @@ func (s *Service) Rate(ctx context.Context, p baton.Principal, id string, in Rat
 			return baton.Errorf(baton.EFORBIDDEN, "only a receiver rates a handoff: its owner, or whoever %s it", pastTense(stage))
 		}
 		pb := s.Playbook()
-		d, err := ratingData(pb, h, events, p.Actor(), stage, in.RatingInput)
+		d, err := ratingData(pb, h, events, p.Actor(), stage, rating)
 		if err != nil {
 			return err
 		}

@@ -73,8 +73,8 @@ func TestRatingWithCommands(t *testing.T) {
 		e := setup(t)
 		h := e.meetingHandoff(t, "acc", "UTC", t0.Add(48*time.Hour))
 		owner := e.ownerOf(h)
-		in := service.CommandInput{RatingInput: service.RatingInput{Rating: ptr(4), Missing: []string{"competitors", "budget_range", " competitors"},
-			Comment: "  Good notes, no budget owner.  "}}
+		in := service.CommandInput{Rating: ptr(4), Missing: []string{"competitors", "budget_range", " competitors"},
+			Comment: "  Good notes, no budget owner.  "}
 		if _, err := e.svc.Act(e.ctx, owner, h.ID, baton.CmdAccept, in); err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestRatingWithCommands(t *testing.T) {
 				}
 			}
 			e.clock.Set(start.Add(40 * time.Minute))
-			in := service.CommandInput{Outcome: baton.OutcomeProposal, RatingInput: service.RatingInput{Rating: ptr(5)}}
+			in := service.CommandInput{Outcome: baton.OutcomeProposal, Rating: ptr(5)}
 			if _, err := e.svc.Act(e.ctx, owner, h.ID, cmd, in); err != nil {
 				t.Fatalf("%s: %v", cmd, err)
 			}
@@ -155,7 +155,7 @@ func TestRatingValidation(t *testing.T) {
 			e := setup(t)
 			h := e.meetingHandoff(t, "v", "UTC", t0.Add(48*time.Hour))
 			before := e.view(t, h.ID)
-			in := service.CommandInput{RatingInput: tc.in, Gaps: []string{"budget"}}
+			in := service.CommandInput{Rating: tc.in.Rating, Missing: tc.in.Missing, Comment: tc.in.Comment, Gaps: []string{"budget"}}
 			_, err := e.svc.Act(e.ctx, e.ownerOf(h), h.ID, tc.cmd, in)
 			var be *baton.Error
 			if baton.ErrorCode(err) != baton.EINVALID || !asError(err, &be) || len(be.Fields) == 0 || be.Fields[0].Field != tc.field {
@@ -177,24 +177,24 @@ func TestRateLater(t *testing.T) {
 		e := setup(t)
 		h := e.meetingHandoff(t, "once", "UTC", t0.Add(48*time.Hour))
 		owner := e.ownerOf(h)
-		if _, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{RatingInput: service.RatingInput{Rating: ptr(3)}}); baton.ErrorCode(err) != baton.ECONFLICT {
+		if _, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Rating: ptr(3)}); baton.ErrorCode(err) != baton.ECONFLICT {
 			t.Errorf("rating before accepting: got %v, want ECONFLICT", err)
 		}
 		if _, err := e.svc.Act(e.ctx, owner, h.ID, baton.CmdAccept, service.CommandInput{}); err != nil {
 			t.Fatal(err)
 		}
-		ev, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{RatingInput: service.RatingInput{Rating: ptr(3), Missing: []string{"competitors"}}})
+		ev, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Rating: ptr(3), Missing: []string{"competitors"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d := ratedData(t, ev); ev.Kind != baton.EventRated || d.Stage != baton.RatingStageAccept || d.Rating != 3 || ev.Actor != owner.Actor() {
 			t.Errorf("got %s %+v by %s, want a 3/5 rating at accept (the latest stage) by the owner", ev.Kind, d, ev.Actor)
 		}
-		_, err = e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Stage: baton.RatingStageAccept, RatingInput: service.RatingInput{Rating: ptr(5)}})
+		_, err = e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Stage: baton.RatingStageAccept, Rating: ptr(5)})
 		if baton.ErrorCode(err) != baton.ECONFLICT {
 			t.Errorf("second rating: got %v, want ECONFLICT", err)
 		}
-		_, err = e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Stage: baton.RatingStageComplete, RatingInput: service.RatingInput{Rating: ptr(5)}})
+		_, err = e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Stage: baton.RatingStageComplete, Rating: ptr(5)})
 		if baton.ErrorCode(err) != baton.ECONFLICT {
 			t.Errorf("rating a stage not reached: got %v, want ECONFLICT", err)
 		}
@@ -208,10 +208,10 @@ func TestRateLater(t *testing.T) {
 		h := e.meetingHandoff(t, "twice", "UTC", t0.Add(48*time.Hour))
 		owner := e.ownerOf(h)
 		e.clock.Add(time.Minute)
-		if _, err := e.svc.Act(e.ctx, owner, h.ID, baton.CmdAccept, service.CommandInput{RatingInput: service.RatingInput{Rating: ptr(2)}}); err != nil {
+		if _, err := e.svc.Act(e.ctx, owner, h.ID, baton.CmdAccept, service.CommandInput{Rating: ptr(2)}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{RatingInput: service.RatingInput{Rating: ptr(4)}})
+		_, err := e.svc.Rate(e.ctx, owner, h.ID, service.RateInput{Rating: ptr(4)})
 		if baton.ErrorCode(err) != baton.ECONFLICT || !strings.Contains(baton.ErrorMessage(err), "2/5") {
 			t.Errorf("got %v, want ECONFLICT naming the earlier 2/5", err)
 		}
@@ -221,7 +221,7 @@ func TestRateLater(t *testing.T) {
 		e := setup(t)
 		h := e.meetingHandoff(t, "who", "UTC", t0.Add(48*time.Hour))
 		e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})
-		in := service.RateInput{RatingInput: service.RatingInput{Rating: ptr(1)}}
+		in := service.RateInput{Rating: ptr(1)}
 		if _, err := e.svc.Rate(e.ctx, principal(e.users["sdr1"]), h.ID, in); baton.ErrorCode(err) != baton.EFORBIDDEN {
 			t.Errorf("the sender: got %v, want EFORBIDDEN", err)
 		}
@@ -245,8 +245,8 @@ func TestRateLater(t *testing.T) {
 			field string
 		}{
 			{service.RateInput{}, "rating"},
-			{service.RateInput{Stage: "later", RatingInput: service.RatingInput{Rating: ptr(3)}}, "stage"},
-			{service.RateInput{RatingInput: service.RatingInput{Rating: ptr(3), Missing: []string{"nope"}}}, "missing[0]"},
+			{service.RateInput{Stage: "later", Rating: ptr(3)}, "stage"},
+			{service.RateInput{Rating: ptr(3), Missing: []string{"nope"}}, "missing[0]"},
 		} {
 			_, err := e.svc.Rate(e.ctx, e.admin, h.ID, tc.in)
 			var be *baton.Error
@@ -284,7 +284,7 @@ func TestLowRatingNotifiesSender(t *testing.T) {
 		want   int
 	}{{"r1", 1, 1}, {"r2", 2, 2}, {"r3", 3, 2}, {"r5", 5, 2}} {
 		h := e.meetingHandoff(t, tc.id, "UTC", t0.Add(48*time.Hour))
-		in := service.CommandInput{RatingInput: service.RatingInput{Rating: ptr(tc.rating), Missing: []string{"budget_range"}, Comment: "who pays?"}}
+		in := service.CommandInput{Rating: ptr(tc.rating), Missing: []string{"budget_range"}, Comment: "who pays?"}
 		if _, err := e.svc.Act(e.ctx, e.ownerOf(h), h.ID, baton.CmdAccept, in); err != nil {
 			t.Fatal(err)
 		}

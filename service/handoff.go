@@ -64,9 +64,11 @@ func (s *Service) notifyStep(ctx context.Context, tx baton.Tx, h *baton.Handoff,
 // CommandInput carries the arguments of a handoff command; each command
 // reads the fields it needs.
 type CommandInput struct {
-	// RatingInput is the receiver's optional rating with accept, complete
-	// and outcome (feedback.go).
-	RatingInput
+	// Rating, Missing and Comment are the receiver's optional rating with
+	// accept, complete and outcome (RatingInput, feedback.go).
+	Rating  *int     `json:"rating,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	Comment string   `json:"comment,omitempty"`
 	Note    string   `json:"note,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
 	Gaps    []string `json:"gaps,omitempty"`
@@ -132,7 +134,7 @@ func (in *CommandInput) validate(cmd baton.Command) error {
 	if len(in.Reason) > baton.MaxMessageLen {
 		v.Add("reason", "must be at most %d bytes", baton.MaxMessageLen)
 	}
-	in.RatingInput.checkRating(cmd, &v)
+	in.rating().checkRating(cmd, &v)
 	switch cmd {
 	case baton.CmdReject:
 		if len(in.Gaps) == 0 {

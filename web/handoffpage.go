@@ -329,7 +329,7 @@ func (s *Server) postCommandForm(w http.ResponseWriter, r *http.Request, p baton
 	}
 	rating, err := ratingFromForm(f)
 	if err == nil {
-		in.RatingInput = rating
+		in.Rating, in.Missing, in.Comment = rating.Rating, rating.Missing, rating.Comment
 		_, err = s.svc.Act(r.Context(), p, id, cmd, in)
 	}
 	if err != nil {

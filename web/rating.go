@@ -55,7 +55,7 @@ func (s *Server) postRatingForm(w http.ResponseWriter, r *http.Request, p baton.
 	}
 	in, err := ratingFromForm(r.PostForm)
 	if err == nil {
-		_, err = s.svc.Rate(r.Context(), p, id, service.RateInput{Stage: r.PostForm.Get("stage"), RatingInput: in})
+		_, err = s.svc.Rate(r.Context(), p, id, service.RateInput{Stage: r.PostForm.Get("stage"), Rating: in.Rating, Missing: in.Missing, Comment: in.Comment})
 	}
 	if err != nil {
 		s.actionFailed(w, r, p, id, "rating", err)
