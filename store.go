@@ -74,6 +74,18 @@ type Tx interface {
 	// returns ENOTFOUND.
 	UpdateIntake(ctx context.Context, in *Intake) error
 
+	// Feedback (feedback.go). InsertSurvey returns ECONFLICT when the
+	// handoff has a survey already; Survey and SurveyForHandoff ENOTFOUND.
+	// AnswerSurvey records the only answer: ECONFLICT when it is answered
+	// already, ENOTFOUND for an unknown id. Rejections lists the rejections
+	// people made of the handoffs senderID sent, at or after since, oldest
+	// first, at most limit.
+	InsertSurvey(ctx context.Context, s *Survey) error
+	Survey(ctx context.Context, id string) (*Survey, error)
+	SurveyForHandoff(ctx context.Context, handoffID string) (*Survey, error)
+	AnswerSurvey(ctx context.Context, id string, score int, comment string, at time.Time) error
+	Rejections(ctx context.Context, senderID string, since time.Time, limit int) ([]Rejection, error)
+
 	// Timers.
 	// InsertTimers stores pending timers in one statement.
 	InsertTimers(ctx context.Context, ts ...*Timer) error

@@ -96,6 +96,9 @@ type Playbook struct {
 	// team (e.g. handoff.assigned: [email, slack]); a kind not named goes
 	// by urgency (see package notify).
 	Notifications map[string]ChannelList `yaml:"notifications"`
+	// Feedback is when repeated rejections escalate and the prospect's
+	// post-meeting survey (feedback.go).
+	Feedback Feedback `yaml:"feedback"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`

@@ -30,6 +30,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateProspect(v)
 	pb.validateOutcomes(v)
 	pb.validateMeetings(v)
+	pb.validateFeedback(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

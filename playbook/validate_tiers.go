@@ -61,7 +61,8 @@ func (pb *Playbook) validateTiers(v *validator) {
 // map may name: the ones sent to people on the team.
 var NotificationKinds = []string{baton.MsgAssigned, baton.MsgReminder, baton.MsgBreach, baton.MsgReturned, baton.MsgFixOver,
 	baton.MsgJoined, baton.MsgFellBack, baton.MsgReassign, baton.MsgEscalated, baton.MsgActivity, baton.MsgActLate,
-	baton.MsgOutcome, baton.MsgPreCall, baton.MsgWeeklyReview}
+	baton.MsgOutcome, baton.MsgPreCall, baton.MsgWeeklyReview,
+	baton.MsgRatedLow, baton.MsgRejectionsEscalated}
 
 // validateNotifications checks the notifications map: known kinds, known
 // channels, at least one channel each.

@@ -75,10 +75,11 @@ type Invite struct {
 // IsProspect reports whether a message kind is rendered by this package.
 func IsProspect(kind string) bool { return strings.HasPrefix(kind, "prospect.") }
 
-// unsubscribable are the kinds that may carry List-Unsubscribe: reminders
-// and follow-ups are a sequence a prospect may stop; a confirmation, an
-// update or a cancellation of a meeting they booked is not.
-var unsubscribable = map[string]bool{baton.MsgProspectReminder: true, baton.MsgProspectNoShow: true}
+// unsubscribable are the kinds that may carry List-Unsubscribe: reminders,
+// follow-ups and the post-meeting survey are a sequence a prospect may
+// stop; a confirmation, an update or a cancellation of a meeting they
+// booked is not.
+var unsubscribable = map[string]bool{baton.MsgProspectReminder: true, baton.MsgProspectNoShow: true, baton.MsgProspectSurvey: true}
 
 // ErrNotProspect is returned by Render for a payload that is not a prospect
 // message.

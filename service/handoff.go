@@ -64,6 +64,11 @@ func (s *Service) notifyStep(ctx context.Context, tx baton.Tx, h *baton.Handoff,
 // CommandInput carries the arguments of a handoff command; each command
 // reads the fields it needs.
 type CommandInput struct {
+	// Rating, Missing and Comment are the receiver's optional rating with
+	// accept, complete and outcome (RatingInput, feedback.go).
+	Rating  *int     `json:"rating,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	Comment string   `json:"comment,omitempty"`
 	Note    string   `json:"note,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
 	Gaps    []string `json:"gaps,omitempty"`
@@ -100,7 +105,7 @@ func (s *Service) Act(ctx context.Context, p baton.Principal, id string, cmd bat
 		if err := s.mayAct(ctx, tx, p, h, cmd); err != nil {
 			return err
 		}
-		if err := s.act(ctx, tx, h, p.Actor(), cmd, in); err != nil {
+		if err := s.actWithFeedback(ctx, tx, p, h, cmd, in); err != nil {
 			return err
 		}
 		if cmd == baton.CmdOutcome && len(raised) > 0 {
@@ -129,6 +134,7 @@ func (in *CommandInput) validate(cmd baton.Command) error {
 	if len(in.Reason) > baton.MaxMessageLen {
 		v.Add("reason", "must be at most %d bytes", baton.MaxMessageLen)
 	}
+	in.rating().checkRating(cmd, &v)
 	switch cmd {
 	case baton.CmdReject:
 		if len(in.Gaps) == 0 {

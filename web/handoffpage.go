@@ -389,7 +389,12 @@ func (s *Server) postCommandForm(w http.ResponseWriter, r *http.Request, p baton
 			}
 		}
 	}
-	if _, err := s.svc.Act(r.Context(), p, id, cmd, in); err != nil {
+	rating, err := ratingFromForm(f)
+	if err == nil {
+		in.Rating, in.Missing, in.Comment = rating.Rating, rating.Missing, rating.Comment
+		_, err = s.svc.Act(r.Context(), p, id, cmd, in)
+	}
+	if err != nil {
 		s.actionFailed(w, r, p, id, string(cmd), err)
 		return
 	}

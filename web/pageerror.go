@@ -102,6 +102,7 @@ var flashes = map[string]string{
 	"context":  "Context saved.",
 	"same":     "Nothing changed.",
 	"activity": "Activity marked done.",
+	"rating":   "Rating recorded. Thank you: the sender sees it.",
 }
 
 // redirectWithFlash answers a successful form post: 303 to to, with the
