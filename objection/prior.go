@@ -302,9 +302,11 @@ func priorRules() []priorRule {
 	)
 
 	// What the account objected to on earlier calls: the same people tend
-	// to raise the same concern again.
+	// to raise the same concern again, and a concern a buyer has voiced to
+	// us is stronger evidence than any inferred from the form, so it
+	// weighs like the words they wrote themselves.
 	for _, c := range Categories() {
-		rules = append(rules, priorRule{"prior=" + string(c), 8, []rate{{c, 0.6}}})
+		rules = append(rules, priorRule{"prior=" + string(c), 10, []rate{{c, 0.75}}})
 	}
 
 	// Words. Each group is a vocabulary stem the prospect wrote themselves,
