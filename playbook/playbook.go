@@ -96,6 +96,9 @@ type Playbook struct {
 	// team (e.g. handoff.assigned: [email, slack]); a kind not named goes
 	// by urgency (see package notify).
 	Notifications map[string]ChannelList `yaml:"notifications"`
+	// Renewal sets when an account's renewal date raises renewal_due
+	// (renewal.go).
+	Renewal Renewal `yaml:"renewal"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
@@ -219,6 +222,9 @@ type Team struct {
 	Calendar string `yaml:"calendar"`
 	// OpsLead is the email of who the ladder's alert_ops step alerts.
 	OpsLead string `yaml:"ops_lead"`
+	// SharedQueue lets every member see the handoffs of every other
+	// member (the deal desk's approval queue); default false.
+	SharedQueue bool `yaml:"shared_queue"`
 }
 
 // Activity is a follow-up task a handoff type creates, with its own clock.

@@ -30,6 +30,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateProspect(v)
 	pb.validateOutcomes(v)
 	pb.validateMeetings(v)
+	pb.validateRenewal(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them
