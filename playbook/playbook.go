@@ -352,6 +352,10 @@ type HandoffType struct {
 	TierRules []TierRule `yaml:"tier_rules"`
 	// Activities are follow-up tasks with their own clocks.
 	Activities []Activity `yaml:"activities"`
+	// Approval makes the receiver decide the handoff: approve, reject with
+	// a reason, or return it to the sender with the changes needed (the
+	// deal desk); default false.
+	Approval bool `yaml:"approval"`
 
 	when *vm.Program
 	tier *Tier
