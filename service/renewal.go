@@ -165,7 +165,7 @@ func (s *Service) raiseRenewal(ctx context.Context, tx baton.Tx, t *baton.Timer,
 			continue
 		}
 		for _, h := range prev { // newest first
-			if v, ok := h.Context[c.from]; ok && v != nil && v != "" {
+			if v := signalValue(h.Context[c.from]); v != nil {
 				sig.Fields[c.to] = v
 				break
 			}
@@ -175,4 +175,33 @@ func (s *Service) raiseRenewal(ctx context.Context, tx baton.Tx, t *baton.Timer,
 		return false, time.Time{}, fmt.Errorf("service: renewal of account %s: %w", a.ID, err)
 	}
 	return true, time.Time{}, nil
+}
+
+// signalValue is a context value as a signal field carries it: scalars as
+// they are, a list as its lines; nil for nothing worth carrying.
+func signalValue(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return nil
+		}
+		return v
+	case float64, bool:
+		return v
+	case int:
+		return float64(v)
+	case []string:
+		return signalValue(strings.Join(v, "\n"))
+	case []any:
+		lines := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				lines = append(lines, s)
+			}
+		}
+		return signalValue(strings.Join(lines, "\n"))
+	}
+	return nil
 }

@@ -153,6 +153,9 @@ func TestRenewal(t *testing.T) {
 		won := &baton.Signal{ExternalID: "won1", Type: baton.SignalContractSigned, Sender: "ae1@t.example",
 			Contact: baton.SignalContact{Email: "jonas.berg@northwind-logistics.com", Name: "Jonas Berg"},
 			Account: baton.SignalAccount{Domain: "northwind-logistics.com"}, Fields: map[string]any{"contract_value": 96000.0}}
+		e.ingest(t, &baton.Signal{ExternalID: "health1", Type: baton.SignalHealthDropped,
+			Contact: baton.SignalContact{Email: "jonas.berg@northwind-logistics.com"}, Account: baton.SignalAccount{Domain: "northwind-logistics.com"},
+			Fields: map[string]any{"health_score": "62, down from 80"}})
 		e.ingest(t, won)
 		e.advance(t, due.Sub(t0))
 		list := e.renewals(t)
@@ -161,6 +164,22 @@ func TestRenewal(t *testing.T) {
 		}
 		if got := list[0].Context["arr"]; got != 96000.0 {
 			t.Errorf("got ARR %v, want 96000 from the closed-won contract value", got)
+		}
+		if got := list[0].Context["health_score"]; got != "62, down from 80" {
+			t.Errorf("got health %v, want the churn-risk handoff's", got)
+		}
+		var sig []*baton.Signal
+		if err := e.db.View(e.ctx, func(tx baton.Tx) error {
+			var err error
+			sig, err = tx.SignalsBetween(e.ctx, t0, e.clock.Now().Add(time.Hour), 100)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sig {
+			if err := s.Validate(e.clock.Now()); err != nil {
+				t.Errorf("signal %s does not validate as a signal from outside: %v", s.ExternalID, err)
+			}
 		}
 	})
 
