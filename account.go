@@ -32,9 +32,19 @@ type Account struct {
 	// CSMID is the customer success manager of a customer, if any.
 	CSMID string `json:"csm_id,omitempty"`
 	// OpportunityOwnerID owns the account's open opportunity, if any.
-	OpportunityOwnerID string    `json:"opportunity_owner_id,omitempty"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	OpportunityOwnerID string `json:"opportunity_owner_id,omitempty"`
+	// RenewalDate is when a customer's contract renews, YYYY-MM-DD ("" when
+	// unknown). The playbook's renewal.notice before it, Baton raises a
+	// renewal_due signal for the account, once per date.
+	RenewalDate string    `json:"renewal_date,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// ValidDate reports whether s is a calendar date written YYYY-MM-DD.
+func ValidDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // SegmentFor returns the segment for a company of n employees.

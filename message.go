@@ -29,6 +29,9 @@ const (
 	MsgPreCall   = "meeting.pre_call_brief"
 	// MsgWeeklyReview is a manager's weekly missed-handoff review.
 	MsgWeeklyReview = "report.weekly_review"
+	// MsgDecided tells the sender of an approval handoff (the deal desk's)
+	// that it was approved or rejected.
+	MsgDecided = "handoff.decided"
 
 	// Messages to the prospect (and the owner's copy of their invite),
 	// delivered by email and rendered by package prospect: every kind

@@ -23,6 +23,16 @@ const (
 	SignalContractSigned      = "contract_signed"
 	SignalUsageThreshold      = "usage_threshold"
 	SignalHealthDropped       = "health_dropped"
+	// The deal desk: an AE asks legal or finance to review a contract or
+	// approve a discount.
+	SignalContractReview   = "contract_review_requested"
+	SignalDiscountApproval = "discount_approval_requested"
+	// SignalSupportEscalation is customer success escalating an issue to
+	// support.
+	SignalSupportEscalation = "support_escalation"
+	// SignalRenewalDue is raised by Baton itself a set time (the
+	// playbook's renewal.notice) before an account's renewal date.
+	SignalRenewalDue = "renewal_due"
 )
 
 // BuiltinSignalTypes lists the signal types every playbook knows.
@@ -30,7 +40,7 @@ var BuiltinSignalTypes = []string{
 	SignalDemoRequest, SignalTrialSignup, SignalPricingInquiry, SignalContactSales,
 	SignalContentDownload, SignalWebinarAttended, SignalLeadScoreCrossed, SignalMeetingBooked,
 	SignalTechnicalValidation, SignalTerritoryChanged, SignalContractSigned, SignalUsageThreshold,
-	SignalHealthDropped,
+	SignalHealthDropped, SignalContractReview, SignalDiscountApproval, SignalSupportEscalation, SignalRenewalDue,
 }
 
 // Input bounds: every list and string from outside has one.

@@ -108,6 +108,13 @@ type Tx interface {
 	RearmTimer(ctx context.Context, id string, due time.Time) error
 	// CancelTimersRef cancels the pending timers of an activity.
 	CancelTimersRef(ctx context.Context, ref string) error
+	// ArmTimer makes timer t.ID pending at t.DueAt: it inserts it, or
+	// re-arms it when it was pending, paused or cancelled; a timer that
+	// already fired stays fired (each id fires once).
+	ArmTimer(ctx context.Context, t *Timer) error
+	// RenewingAccounts lists up to limit accounts whose renewal date is on
+	// or after from (YYYY-MM-DD), by renewal date.
+	RenewingAccounts(ctx context.Context, from string, limit int) ([]*Account, error)
 
 	// Activities.
 	InsertActivities(ctx context.Context, as ...*Activity) error

@@ -17,6 +17,10 @@ const (
 	// WeeklyTimerID, one per manager and week.
 	TimerWeekly         = "weekly_review"
 	TimerProspectRemind = "prospect_reminder" // a reminder to the prospect before a meeting (Ref: the meeting, Step: lead in minutes)
+	// TimerRenewal raises an account's renewal_due signal; it has no
+	// handoff (Ref: the account id) and its id is RenewalTimerID, one per
+	// account and renewal date.
+	TimerRenewal = "renewal_due"
 )
 
 // Timer statuses.

@@ -133,12 +133,15 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 	res := Result{Loaded: true}
 	// Managers first, then everyone else, so manager and backup references resolve.
 	for pass := 0; pass < 2; pass++ {
-		for _, p := range team {
+		for _, p := range append(team[:len(team):len(team)], otherTeams...) {
 			if (pass == 0) != (p.role == baton.RoleManager || p.backup == "") {
 				continue
 			}
 			u := &baton.User{Email: p.email, Name: p.name, Role: p.role, Team: p.team, TimeZone: p.tz, ManagerID: p.manager,
 				BackupID: p.backup, Capacity: p.capacity, Weight: 1, Active: true}
+			if p.team == "deal_desk" {
+				u.Access = baton.AccessRep // legal and finance, not RevOps admins
+			}
 			if p.email == "lena.park@baton.example" {
 				// On leave for the middle of the week: routing skips her.
 				u.AwayFrom, u.AwayUntil = start.Add(2*24*time.Hour), start.Add(4*24*time.Hour)
@@ -164,7 +167,7 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 	}
 	for _, c := range companies {
 		a := &baton.Account{Name: c.name, Domain: c.domain, Industry: c.industry, Country: c.country, Employees: c.employees,
-			OwnerID: ids[c.owner], CSMID: ids[c.csm], Status: baton.AccountProspect}
+			OwnerID: ids[c.owner], CSMID: ids[c.csm], Status: baton.AccountProspect, RenewalDate: renewalDate(c, start)}
 		if c.customer {
 			a.Status = baton.AccountCustomer
 		}
@@ -176,6 +179,7 @@ func Load(ctx context.Context, svc *service.Service, clock *Clock) (Result, erro
 
 	r := &replay{svc: svc, clock: clock, rnd: rnd, people: people, timers: &worker.Timers{Service: svc, Batch: 1000}}
 	r.plan(start, end)
+	r.planOtherHandoffs(start)
 	if err := r.run(ctx, end); err != nil {
 		return res, err
 	}

@@ -43,6 +43,8 @@ func TestDemo(t *testing.T) {
 	ctx := context.Background()
 	svc := loaded(t)
 
+	t.Run("ShowsTheOtherHandoffPoints", func(t *testing.T) { otherHandoffPoints(t, svc) })
+
 	t.Run("EveryHandoffHasATrace", func(t *testing.T) {
 		var all []*service.HandoffView
 		cursor := ""

@@ -99,6 +99,9 @@ type Playbook struct {
 	// Feedback is when repeated rejections escalate and the prospect's
 	// post-meeting survey (feedback.go).
 	Feedback Feedback `yaml:"feedback"`
+	// Renewal sets when an account's renewal date raises renewal_due
+	// (renewal.go).
+	Renewal Renewal `yaml:"renewal"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
@@ -222,6 +225,9 @@ type Team struct {
 	Calendar string `yaml:"calendar"`
 	// OpsLead is the email of who the ladder's alert_ops step alerts.
 	OpsLead string `yaml:"ops_lead"`
+	// SharedQueue lets every member see the handoffs of every other
+	// member (the deal desk's approval queue); default false.
+	SharedQueue bool `yaml:"shared_queue"`
 }
 
 // Activity is a follow-up task a handoff type creates, with its own clock.
@@ -349,6 +355,10 @@ type HandoffType struct {
 	TierRules []TierRule `yaml:"tier_rules"`
 	// Activities are follow-up tasks with their own clocks.
 	Activities []Activity `yaml:"activities"`
+	// Approval makes the receiver decide the handoff: approve, reject with
+	// a reason, or return it to the sender with the changes needed (the
+	// deal desk); default false.
+	Approval bool `yaml:"approval"`
 
 	when *vm.Program
 	tier *Tier

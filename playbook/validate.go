@@ -31,6 +31,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateOutcomes(v)
 	pb.validateMeetings(v)
 	pb.validateFeedback(v)
+	pb.validateRenewal(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

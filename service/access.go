@@ -17,6 +17,9 @@ import (
 //   - A manager sees and acts on those of their reports (the manager chain,
 //     followed down), of the people on their team (users whose Team equals
 //     theirs) and their own.
+//   - A member of a shared-queue team (the playbook's teams.NAME.
+//     shared_queue: the deal desk) also sees and acts on those of the
+//     team's other members: the whole approval queue.
 //   - An admin sees and acts on all.
 //   - Reassign and cancel also need manager access or higher.
 //
@@ -67,7 +70,8 @@ func (s *Service) visible(ctx context.Context, tx baton.Tx, p baton.Principal) (
 		return nil, nil
 	}
 	sc := scope{p.UserID: true}
-	if !p.Can(baton.AccessManager) {
+	pb := s.Playbook()
+	if !p.Can(baton.AccessManager) && !pb.SharedQueue(p.Team) {
 		return sc, nil
 	}
 	r, err := s.users(ctx, tx)
@@ -77,6 +81,16 @@ func (s *Service) visible(ctx context.Context, tx baton.Tx, p baton.Principal) (
 	team := p.Team
 	if me := r.User(p.UserID); me != nil {
 		team = me.Team
+	}
+	if !p.Can(baton.AccessManager) {
+		if pb.SharedQueue(team) {
+			for _, u := range r.Users() {
+				if u.Team == team {
+					sc[u.ID] = true
+				}
+			}
+		}
+		return sc, nil
 	}
 	reports := map[string][]string{}
 	for _, u := range r.Users() {
@@ -132,6 +146,9 @@ func (s *Service) mayAct(ctx context.Context, tx baton.Tx, p baton.Principal, h 
 		verb = "see"
 	}
 	rule := "handoffs you own, back up or sent"
+	if s.Playbook().SharedQueue(p.Team) {
+		rule = "handoffs you own, back up or sent, and your team's queue"
+	}
 	if p.Can(baton.AccessManager) {
 		rule = "your own handoffs and those of your reports and your team"
 	}

@@ -76,7 +76,11 @@ func (s *Service) putUser(ctx context.Context, tx baton.Tx, u *baton.User, now t
 
 // PutAccount creates or updates an account keyed by domain (or id).
 func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Account, error) {
+	if err := checkRenewalDate(a); err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
+	pb := s.Playbook()
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
 		if a.Domain != "" {
 			if prev, err := tx.AccountByDomain(ctx, a.Domain); err == nil {
@@ -95,7 +99,10 @@ func (s *Service) PutAccount(ctx context.Context, a *baton.Account) (*baton.Acco
 			a.Segment = baton.SegmentFor(a.Employees)
 		}
 		a.UpdatedAt = now
-		return tx.PutAccount(ctx, a)
+		if err := tx.PutAccount(ctx, a); err != nil {
+			return err
+		}
+		return s.armRenewal(ctx, tx, pb, a, now)
 	})
 	if err == nil {
 		s.accountAdded(a) // the company-name step sees it at once

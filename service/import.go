@@ -69,7 +69,7 @@ var (
 	accountColumns = csvin.Columns{
 		Required: []string{"name"},
 		Optional: []string{"domain", "aliases", "segment", "employees", "industry", "country", "region",
-			"status", "owner", "csm", "opportunity_owner"},
+			"status", "owner", "csm", "opportunity_owner", "renewal_date"},
 	}
 )
 
@@ -112,8 +112,9 @@ func (s *Service) ImportUsers(ctx context.Context, r io.Reader) (ImportResult, e
 //
 // The header names the columns, in any order: name is required; domain,
 // aliases (separated by ';' or '|'), segment, employees, industry, country,
-// region, status (prospect or customer, default prospect), owner, csm and
-// opportunity_owner (emails of users already in Baton) are optional.
+// region, status (prospect or customer, default prospect), owner, csm,
+// opportunity_owner (emails of users already in Baton) and renewal_date
+// (YYYY-MM-DD; it arms the renewal trigger, see renewal.go) are optional.
 // Domains are reduced to the registrable domain, as signals' are; free-mail
 // domains are refused.
 //

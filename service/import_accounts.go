@@ -157,6 +157,11 @@ func (s *Service) importAccounts(ctx context.Context, tx baton.Tx, t *csvin.Tabl
 				errs.Value(row, "status", a.Status, "must be prospect or customer")
 			}
 		}
+		if raw, ok := rec.Cell("renewal_date"); ok {
+			if a.RenewalDate = strings.TrimSpace(raw); a.RenewalDate != "" && !baton.ValidDate(a.RenewalDate) {
+				errs.Value(row, "renewal_date", raw, "must be a date like 2027-03-31")
+			}
+		}
 		for _, ref := range []struct {
 			col string
 			dst *string
@@ -243,9 +248,13 @@ func (s *Service) importAccounts(ctx context.Context, tx baton.Tx, t *csvin.Tabl
 		}
 	}
 	written := make([]*baton.Account, 0, len(rows))
+	pb := s.Playbook()
 	for _, ar := range rows {
 		ar.a.UpdatedAt = now
 		if err := tx.PutAccount(ctx, ar.a); err != nil {
+			return nil, rowFailed(ar.rec.Row, err)
+		}
+		if err := s.armRenewal(ctx, tx, pb, ar.a, now); err != nil {
 			return nil, rowFailed(ar.rec.Row, err)
 		}
 		if ar.prev == nil {

@@ -521,7 +521,7 @@ func TestImportAccounts(t *testing.T) {
 		e := setup(t)
 		_, err := e.importAccounts(t, "domain,arr\nacme.com,100\n")
 		wantImportErrors(t, err, []baton.FieldError{
-			{Field: "row 1: arr", Message: "is not a known column (known columns: name, domain, aliases, segment, employees, industry, country, region, status, owner, csm, opportunity_owner)"},
+			{Field: "row 1: arr", Message: "is not a known column (known columns: name, domain, aliases, segment, employees, industry, country, region, status, owner, csm, opportunity_owner, renewal_date)"},
 			{Field: "row 1: name", Message: "is a required column and is missing"},
 		})
 	})

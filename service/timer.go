@@ -40,6 +40,10 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 			return nil
 		}
 		now := s.clock.Now()
+		if t.Kind == baton.TimerRenewal { // an account's, not a handoff's: see renewal.go
+			fired, err = s.fireRenewal(ctx, tx, t, now)
+			return err
+		}
 		h, err := tx.Handoff(ctx, t.HandoffID)
 		if err != nil {
 			return err

@@ -8,7 +8,7 @@ import (
 	"github.com/batonhq/baton"
 )
 
-const accountCols = `id, name, domain, aliases, segment, employees, industry, country, region, status, owner_id, csm_id, opportunity_owner_id, created_at, updated_at`
+const accountCols = `id, name, domain, aliases, segment, employees, industry, country, region, status, owner_id, csm_id, opportunity_owner_id, created_at, updated_at, renewal_date`
 
 func scanAccount(row scanner) (*baton.Account, error) {
 	var a baton.Account
@@ -16,7 +16,7 @@ func scanAccount(row scanner) (*baton.Account, error) {
 	var aliases string
 	var created, updated int64
 	if err := row.Scan(&a.ID, &a.Name, &domain, &aliases, &a.Segment, &a.Employees, &a.Industry, &a.Country, &a.Region,
-		&a.Status, &a.OwnerID, &a.CSMID, &a.OpportunityOwnerID, &created, &updated); err != nil {
+		&a.Status, &a.OwnerID, &a.CSMID, &a.OpportunityOwnerID, &created, &updated, &a.RenewalDate); err != nil {
 		return nil, err
 	}
 	if domain != nil {
@@ -67,13 +67,13 @@ func (tx *Tx) PutAccount(ctx context.Context, a *baton.Account) error {
 	if aliases == nil {
 		aliases = []string{}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, domain = excluded.domain, aliases = excluded.aliases,
 		segment = excluded.segment, employees = excluded.employees, industry = excluded.industry, country = excluded.country,
 		region = excluded.region, status = excluded.status, owner_id = excluded.owner_id, csm_id = excluded.csm_id,
-		opportunity_owner_id = excluded.opportunity_owner_id, updated_at = excluded.updated_at`,
+		opportunity_owner_id = excluded.opportunity_owner_id, updated_at = excluded.updated_at, renewal_date = excluded.renewal_date`,
 		a.ID, a.Name, domain, jsonText(aliases), a.Segment, a.Employees, a.Industry, a.Country, a.Region, a.Status,
-		a.OwnerID, a.CSMID, a.OpportunityOwnerID, ms(a.CreatedAt), ms(a.UpdatedAt))
+		a.OwnerID, a.CSMID, a.OpportunityOwnerID, ms(a.CreatedAt), ms(a.UpdatedAt), a.RenewalDate)
 	if isUnique(err) {
 		return &baton.Error{Code: baton.ECONFLICT, Message: "domain already belongs to another account", Fields: []baton.FieldError{{Field: "domain", Message: "belongs to another account"}}}
 	} else if err != nil {

@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/handoffs/{id}/brief", baton.TokenRep, s.getBrief)
 	api("POST /api/v1/handoffs/{id}/{command}", baton.TokenRep, s.postCommand)
 	api("POST /api/v1/handoffs/{id}/rating", baton.TokenRep, s.postRating)
+	api("POST /api/v1/handoffs/{id}/decision", baton.TokenRep, s.postDecision)
 	api("PATCH /api/v1/handoffs/{id}/context", baton.TokenRep, s.patchContext)
 	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)
 	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)

@@ -198,6 +198,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if err := svc.ScheduleWeeklyReviews(ctx); err != nil {
 		return fmt.Errorf("weekly reviews: %w", err)
 	}
+	if err := svc.ScheduleRenewals(ctx); err != nil {
+		return fmt.Errorf("renewals: %w", err)
+	}
 
 	srv, err := web.New(svc, log)
 	if err != nil {
