@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -187,12 +188,24 @@ func (s *Service) openNext(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		}
 		sig.Contact = baton.SignalContact{Email: c.Email, Name: c.Name, Title: c.Title, Phone: c.Phone, TimeZone: c.TimeZone}
 	}
-	// The context carries over as the signal's fields: the next type's
-	// template keeps the ones it knows (prefill).
+	// The context carries over: scalar values as the signal's fields, which
+	// the next type's template keeps when it knows them (prefill); lists,
+	// ranges and people, which a signal's fields cannot hold (the stored
+	// signal must pass Validate when it is replayed), straight into the new
+	// handoff's context below.
 	sig.Fields = map[string]any{}
+	structured := map[string]any{}
 	for _, k := range slices.Sorted(maps.Keys(h.Context)) {
-		if k != autoKey && len(sig.Fields) < baton.MaxFields {
-			sig.Fields[k] = h.Context[k]
+		if k == autoKey {
+			continue
+		}
+		switch v := h.Context[k]; v.(type) {
+		case nil, bool, float64, string:
+			if len(sig.Fields) < baton.MaxFields {
+				sig.Fields[k] = v
+			}
+		default:
+			structured[k] = v
 		}
 	}
 	res, err := s.ingest(ctx, tx, pb, sig, now)
@@ -204,6 +217,18 @@ func (s *Service) openNext(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		return "", nil
 	}
 	if !res.Duplicate {
+		if ht := pb.HandoffType(next.Type); ht != nil {
+			fields := pb.Fields(ht)
+			for _, k := range slices.Sorted(maps.Keys(structured)) {
+				f, ok := completeness.Field(fields, k)
+				if _, set := next.Context[k]; !ok || set {
+					continue
+				}
+				if v, err := completeness.Normalize(f, structured[k]); err == nil && v != nil {
+					next.Context[k] = v
+				}
+			}
+		}
 		next.Trace = append(next.Trace, baton.Step{Step: "outcome", Subject: h.ID, Result: "info",
 			Reason: fmt.Sprintf("opened by the %s outcome of %s handoff %s, whose context it carries", outcome, h.Type, h.ID)})
 		if err := tx.UpdateHandoff(ctx, next); err != nil {

@@ -299,6 +299,35 @@ func TestWonOpensClosedWon(t *testing.T) {
 		t.Errorf("the closed-won handoff has %d activities, want the playbook's 4", n)
 	}
 
+	t.Run("ItsSignalHoldsOnlyWhatASignalMay", func(t *testing.T) {
+		// Lists, people and money ranges cannot ride in a signal's fields:
+		// the raised signal stays valid (route simulate replays it) and
+		// the win still opens the next handoff.
+		h := heldMeeting(t, e, "won-lists")
+		if _, err := e.svc.UpdateContext(e.ctx, e.admin, h.ID, map[string]any{
+			"pain_points":    []any{"leads wait a day", "no owner on weekends"},
+			"budget_range":   map[string]any{"min": 20000.0, "max": 50000.0, "currency": "USD"},
+			"decision_maker": map[string]any{"name": "Ana Ruiz", "title": "CFO"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.act(t, h.ID, baton.CmdOutcome, service.CommandInput{Outcome: baton.OutcomeWon})
+		d := lastOutcome(t, e.view(t, h.ID))
+		if d.Next == "" {
+			t.Fatal("the win opened no closed-won handoff")
+		}
+		var sig *baton.Signal
+		if err := e.db.View(e.ctx, func(tx baton.Tx) (err error) {
+			sig, err = tx.Signal(e.ctx, e.view(t, d.Next).SignalID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sig.Validate(e.clock.Now()); err != nil {
+			t.Errorf("the raised signal does not validate: %v", err)
+		}
+	})
+
 	t.Run("NotFromAHotLead", func(t *testing.T) {
 		h := e.ingest(t, demoRequest("hot"))
 		e.act(t, h.ID, baton.CmdAccept, service.CommandInput{})
