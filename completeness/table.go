@@ -3,7 +3,9 @@ package completeness
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,12 +74,17 @@ func normalizeTable(f playbook.Field, v any) (any, error) {
 			continue
 		}
 		row := map[string]any{}
-		for k, val := range obj {
-			c, ok := f.Column(k)
-			if !ok {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			if _, ok := f.Column(k); !ok {
 				errs = append(errs, &CellError{Row: i, Column: k, Message: fmt.Sprintf("is not a column of %s (columns: %s)", f.Name, columnNames(f))})
+			}
+		}
+		for _, c := range f.Columns { // errors in column order
+			val, ok := obj[c.Name]
+			if !ok {
 				continue
 			}
+			k := c.Name
 			n, err := NormalizeCell(c, val)
 			if err != nil {
 				errs = append(errs, &CellError{Row: i, Column: k, Message: err.Error()})

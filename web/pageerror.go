@@ -102,6 +102,9 @@ var flashes = map[string]string{
 	"context":  "Context saved.",
 	"same":     "Nothing changed.",
 	"activity": "Activity marked done.",
+	"row_add":    "Row added.",
+	"row_save":   "Row saved.",
+	"row_remove": "Row removed.",
 }
 
 // redirectWithFlash answers a successful form post: 303 to to, with the

@@ -107,6 +107,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
 	s.mux.Handle("POST /handoffs/{id}/{command}", s.authPage(s.postCommandForm))
 	s.mux.Handle("POST /handoffs/{id}/context", s.authPage(s.postContextForm))
+	s.mux.Handle("POST /handoffs/{id}/context/{field}/rows", s.authPage(s.postRowForm))
 	s.mux.Handle("POST /handoffs/{id}/activities/{name}/complete", s.authPage(s.postActivityForm))
 	s.mux.Handle("GET /meetings/{file}", s.authPage(s.meetingFile))
 	s.mux.HandleFunc("GET /static/{file}", s.static)
