@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -166,11 +167,8 @@ func (s *Server) postRowForm(w http.ResponseWriter, r *http.Request, p baton.Pri
 		s.rowFailed(w, r, p, id, field, key, err)
 		return
 	}
-	flash := "row_" + e.Op
-	if _, ok := flashes[flash]; !ok {
-		flash = "context"
-	}
-	s.redirectWithFlash(w, r, "/handoffs/"+id+"#t-"+field, flash)
+	flash := map[string]string{service.RowAdd: "row_add", service.RowSave: "row_save", service.RowRemove: "row_drop"}[e.Op]
+	s.redirectWithFlash(w, r, "/handoffs/"+id+"#t-"+field, cmp.Or(flash, "context"))
 }
 
 // rowFailed shows the handoff page again with a refused row form open, its

@@ -102,9 +102,9 @@ var flashes = map[string]string{
 	"context":  "Context saved.",
 	"same":     "Nothing changed.",
 	"activity": "Activity marked done.",
-	"row_add":    "Row added.",
-	"row_save":   "Row saved.",
-	"row_remove": "Row removed.",
+	"row_add":  "Row added.",
+	"row_save": "Row saved.",
+	"row_drop": "Row removed.",
 }
 
 // redirectWithFlash answers a successful form post: 303 to to, with the
