@@ -24,24 +24,30 @@ const (
 type customerField struct{ name, label string }
 
 // The customer-side sections and the context fields they are read from: the
-// closed-won deal summary of the default playbook, the SDR and AE fields a
-// deal carries along, and the usage and health fields of expansion and
-// churn-risk handoffs. A field the playbook does not have is not shown,
-// except the core of each section, which says "not given" when missing.
+// closed-won deal summary of the default playbook (its stakeholder map,
+// commitment log and risk register are tables, dealsummary.go), the fields
+// it had before them (executive_sponsor, champion, economic_buyer,
+// technical_lead, risk_factors: older handoffs still show them), the SDR
+// and AE fields a deal carries along, and the usage and health fields of
+// expansion and churn-risk handoffs. A field the playbook does not have is
+// not shown, except the core of each section, which says "not given" when
+// missing.
 var (
 	soldFields = []customerField{
 		{"scope", "Features and integrations sold"}, {"contract_value", "Contract value (ACV)"},
 		{"special_terms", "Discounts and special terms"}, {"product_interest", "Product interest"},
 	}
 	peopleFields = []customerField{
+		{"stakeholders", "Stakeholders"},
 		{"executive_sponsor", "Executive sponsor"}, {"champion", "Champion"}, {"economic_buyer", "Economic buyer"},
-		{"technical_lead", "Technical lead"}, {"decision_maker", "Final approver"}, {"stakeholders", "Other stakeholders"},
-		{"contacts", "Contacts"},
+		{"technical_lead", "Technical lead"}, {"decision_maker", "Final approver"}, {"contacts", "Contacts"},
 	}
 	promisedFields = []customerField{
-		{"commitments", "Special and verbal commitments"}, {"go_live_target", "Go-live target"},
+		{"commitments", "Commitments"}, {"go_live_target", "Go-live target"},
+		{"implementation_context", "Implementation context"},
 	}
 	riskFields = []customerField{
+		{"risks", "Risk register"},
 		{"risk_factors", "Objections, open concerns and churn risks"}, {"objections_discussed", "Concerns discussed while selling"},
 		{"health_score", "Health score"}, {"competitors", "Competitors in the deal"},
 	}
@@ -51,8 +57,12 @@ var (
 	}
 	// coreFields say "not given" when missing: what customer success must
 	// always be told.
-	coreFields = map[string]bool{"scope": true, "contract_value": true, "executive_sponsor": true, "champion": true,
-		"commitments": true, "go_live_target": true, "risk_factors": true, "business_objectives": true}
+	coreFields = map[string]bool{"scope": true, "contract_value": true, "stakeholders": true,
+		"commitments": true, "go_live_target": true, "risks": true, "business_objectives": true}
+	// formerNames are the names core fields had before; an older handoff's
+	// value under one is shown in its place, so the core field is not
+	// "not given".
+	formerNames = map[string][]string{"risks": {"risk_factors"}, "stakeholders": {"executive_sponsor", "champion"}}
 )
 
 // buildCustomer assembles a customer-side brief.
@@ -65,6 +75,11 @@ func buildCustomer(in Input) Brief {
 	b.Situation = []Sentence{whoAs(in, status), ask(in)}
 	if s, ok := background(in); ok {
 		b.Situation = append(b.Situation, s)
+	}
+	if o, ans := textValue(in.value("customer_overview")); ans == given {
+		if o = clean(o, 60, 400); o != "" {
+			b.Situation = append(b.Situation, Sentence{Text: endSentence("Overview: " + o), From: []string{"context.customer_overview"}})
+		}
 	}
 	b.Sold = customerSection(in, soldFields)
 	b.People = append([]Sentence{mainContact(in)}, customerSection(in, peopleFields)...)
@@ -84,6 +99,10 @@ func customerSection(in Input, fields []customerField) []Sentence {
 	for _, f := range fields {
 		label, from := in.label(f.name, f.label), []string{"context." + f.name}
 		v := in.value(f.name)
+		if lines, ok := tableLines(in, f.name); ok {
+			answered = append(answered, lines...)
+			continue
+		}
 		if f.name == "go_live_target" {
 			if s, ok := dateValue(in, v); ok {
 				answered = append(answered, Sentence{Text: label + ": " + s, From: append(from, "now")})
@@ -102,11 +121,35 @@ func customerSection(in Input, fields []customerField) []Sentence {
 			answered = append(answered, Sentence{Text: label + ": " + itemList(items, 5), From: from})
 		case ans == notApplicable:
 			answered = append(answered, Sentence{Text: label + ": N/A", From: from})
-		case coreFields[f.name]:
+		case coreFields[f.name] && !hasFormer(in, f.name):
 			unanswered = append(unanswered, Sentence{Text: label + ": " + NotGiven, From: from})
 		}
 	}
 	return append(answered, unanswered...)
+}
+
+// tableLines writes the deal summary's tables compactly; ok is false for
+// another field, or a value that is not rows.
+func tableLines(in Input, name string) ([]Sentence, bool) {
+	switch name {
+	case "stakeholders":
+		return stakeholderLines(in)
+	case "commitments":
+		return commitmentLines(in)
+	case "risks":
+		return riskLines(in)
+	}
+	return nil, false
+}
+
+// hasFormer reports whether a field's former names hold a value.
+func hasFormer(in Input, name string) bool {
+	for _, f := range formerNames[name] {
+		if _, ans := textValue(in.value(f)); ans != missing {
+			return true
+		}
+	}
+	return false
 }
 
 // dateValue writes a stored date as "Fri 15 Jan 2027 (in 53 days)".

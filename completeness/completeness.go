@@ -1,7 +1,8 @@
 // Package completeness checks a handoff's context against its template:
 // each field's value is validated and normalised by its type, and the
 // completeness score is the share of fields answered. An explicit "N/A"
-// counts as answered; a blank does not. It is pure.
+// counts as answered; a blank does not. A table field's value is a list of
+// rows, each an object keyed by column name (table.go). It is pure.
 package completeness
 
 import (
@@ -109,6 +110,8 @@ func Normalize(f playbook.Field, v any) (any, error) {
 		return person(v)
 	case playbook.FieldList:
 		return list(v)
+	case playbook.FieldTable:
+		return normalizeTable(f, v)
 	case playbook.FieldLink:
 		s, ok := v.(string)
 		if !ok {
@@ -256,7 +259,10 @@ type Result struct {
 }
 
 // Score returns the share of fields answered (0-100, rounded down) and the
-// names of the missing ones, in template order. values holds the stored
+// names of the missing ones, in template order. A table is answered by N/A,
+// by a list stored before it was a table, or by one row with every
+// required column set; a field with a former name (Formerly) and no value
+// of its own is answered by the old one. values holds the stored
 // context; auto holds what Baton knows for Auto fields.
 func Score(fields []playbook.Field, values map[string]any, auto map[string]any) Result {
 	r := Result{Missing: []string{}}
@@ -266,7 +272,12 @@ func Score(fields []playbook.Field, values map[string]any, auto map[string]any) 
 	}
 	answered := 0
 	for _, f := range fields {
-		if answeredValue(values[f.Name]) || (f.Auto != "" && answeredValue(auto[f.Auto])) {
+		v := Value(f, values)
+		ok := answeredValue(v)
+		if f.Type == playbook.FieldTable {
+			ok = tableAnswered(f, v)
+		}
+		if ok || (f.Auto != "" && answeredValue(auto[f.Auto])) {
 			answered++
 		} else {
 			r.Missing = append(r.Missing, f.Name)

@@ -338,6 +338,9 @@ func (r *replay) ingest(ctx context.Context, sig *baton.Signal) error {
 	r.handoffs++
 	h := res.Handoff
 	now := r.clock.Now()
+	if err := r.writeDealSummary(ctx, sig, h, now); err != nil {
+		return err
+	}
 	window := h.AcceptBy.Sub(now)
 	// How the owner behaves: most accept in time, some late, some never
 	// (the clock escalates to the manager and moves it to the backup), a
@@ -353,6 +356,23 @@ func (r *replay) ingest(ctx context.Context, sig *baton.Signal) error {
 		})
 	default:
 		// Never accepted: the ladder runs its course.
+	}
+	return nil
+}
+
+// writeDealSummary has the AE write the deal summary of a closed-won
+// handoff as it is handed over: complete for some deals, partial or thin
+// for others (dealsummary.go).
+func (r *replay) writeDealSummary(ctx context.Context, sig *baton.Signal, h *baton.Handoff, now time.Time) error {
+	if h.Type != "closed_won" {
+		return nil
+	}
+	rnd := summaryRand(sig)
+	aes := []string{"Daniel Okafor, AE", "Sofia Rossi, AE", "Ethan Brooks, AE", "Mia Tanaka, AE"}
+	fields, _ := dealSummary(rnd, sig, aes[rnd.IntN(len(aes))], now)
+	_, err := r.svc.UpdateContext(ctx, baton.Principal{Name: "demo", Access: baton.AccessManager}, h.ID, fields)
+	if err != nil {
+		return fmt.Errorf("deal summary of %s: %w", h.ID, err)
 	}
 	return nil
 }

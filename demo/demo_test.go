@@ -157,3 +157,60 @@ func TestDemo(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoDealSummaries: the demo's closed-won handoffs carry deal
+// summaries of varied quality: some with complete stakeholder maps,
+// commitment logs and risk registers, some thin, so completeness (and the
+// quality scores read from the same tables) spread.
+func TestDemoDealSummaries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := loaded(t)
+	won, cursor := 0, ""
+	tables := map[string]int{}
+	scores := map[int]bool{}
+	verbal := 0
+	for {
+		page, next, err := svc.Handoffs(ctx, baton.HandoffFilter{Limit: 500, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range page {
+			if h.Type != "closed_won" {
+				continue
+			}
+			won++
+			scores[h.Completeness/10] = true
+			for _, name := range []string{"stakeholders", "commitments", "risks"} {
+				if rows, ok := h.Context[name].([]any); ok && len(rows) > 0 {
+					tables[name]++
+				}
+			}
+			if rows, ok := h.Context["commitments"].([]any); ok {
+				for _, r := range rows {
+					if m, ok := r.(map[string]any); ok && (m["kind"] == "verbal" || m["kind"] == "gray_area") {
+						verbal++
+						break
+					}
+				}
+			}
+		}
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if won < 5 {
+		t.Fatalf("got %d closed-won handoffs, want at least 5", won)
+	}
+	for _, name := range []string{"stakeholders", "commitments", "risks"} {
+		if tables[name] == 0 || tables[name] == won {
+			t.Errorf("%s: %d of %d closed-won handoffs have rows, want some but not all", name, tables[name], won)
+		}
+	}
+	if len(scores) < 3 {
+		t.Errorf("completeness of closed-won handoffs falls in %d bands of ten, want at least 3 (real spread)", len(scores))
+	}
+	if verbal == 0 {
+		t.Error("no closed-won handoff has a verbal or gray-area commitment")
+	}
+}

@@ -288,10 +288,21 @@ const (
 	FieldPerson     = "person"
 	FieldList       = "list"
 	FieldLink       = "link"
+	// FieldTable is a table: its value is a list of rows, each an object
+	// keyed by the names of the field's Columns.
+	FieldTable = "table"
+	// ColumnBool is a table column holding true or false.
+	ColumnBool = "bool"
 )
 
 // FieldTypes lists the valid field types.
-var FieldTypes = []string{FieldText, FieldNumber, FieldMoneyRange, FieldDate, FieldChoice, FieldPerson, FieldList, FieldLink}
+var FieldTypes = []string{FieldText, FieldNumber, FieldMoneyRange, FieldDate, FieldChoice, FieldPerson, FieldList, FieldLink, FieldTable}
+
+// ColumnTypes lists the valid types of a table's columns.
+var ColumnTypes = []string{FieldText, FieldDate, FieldChoice, FieldPerson, ColumnBool, FieldNumber}
+
+// MaxColumns bounds a table field's columns.
+const MaxColumns = 12
 
 // AutoKeys are the facts Baton fills in itself (Field.Auto).
 var AutoKeys = []string{"buyer", "account_status", "contact_info", "source", "intent_signal", "problem", "stage", "owner_backup", "sla_deadline", "meeting"}
@@ -306,6 +317,35 @@ type Field struct {
 	// Auto fills the field from what Baton knows (AutoKeys); a person may
 	// still override it.
 	Auto string `yaml:"auto"`
+	// Columns are a table field's columns (type table only).
+	Columns []Column `yaml:"columns"`
+	// Formerly is the name the field had before (a list that became a
+	// table, say): a handoff that still holds a value under that name and
+	// none under this one shows and counts the old value as this field's,
+	// until the field is saved.
+	Formerly string `yaml:"formerly"`
+}
+
+// Column is one column of a table field.
+type Column struct {
+	Name  string `yaml:"name"`
+	Label string `yaml:"label"`
+	// Type is one of ColumnTypes; default text.
+	Type    string   `yaml:"type"`
+	Options []string `yaml:"options"`
+	// Required columns must be set in a row for the table to count as
+	// filled in (completeness); a row may still be saved without them.
+	Required bool `yaml:"required"`
+}
+
+// Column returns the column of a table field named name, if any.
+func (f Field) Column(name string) (Column, bool) {
+	for _, c := range f.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
 }
 
 // TierRule raises (or lowers) a handoff's tier when its condition holds.

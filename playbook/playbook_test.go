@@ -38,6 +38,33 @@ func TestDefault(t *testing.T) {
 			t.Errorf("got %s, want %s", got, want)
 		}
 	})
+	t.Run("DealSummaryHasTheThreeTables", func(t *testing.T) {
+		cols := map[string]string{}
+		for _, f := range pb.Fields(pb.HandoffType("closed_won")) {
+			if f.Type != playbook.FieldTable {
+				continue
+			}
+			var names []string
+			for _, c := range f.Columns {
+				n := c.Name + ":" + c.Type
+				if c.Required {
+					n += "*"
+				}
+				names = append(names, n)
+			}
+			cols[f.Name] = strings.Join(names, ",")
+		}
+		want := map[string]string{
+			"stakeholders": "name:text*,role:text*,stance:choice*,influence:choice*,communication:text",
+			"commitments":  "what:text*,promised_by:person*,due:date,status:choice*,kind:choice*",
+			"risks":        "risk:text*,likelihood:choice*,impact:choice*,mitigation:text,owner:person",
+		}
+		for name, w := range want {
+			if cols[name] != w {
+				t.Errorf("%s: got columns %q, want %q", name, cols[name], w)
+			}
+		}
+	})
 	t.Run("MQLNeedsScore65", func(t *testing.T) {
 		env := &playbook.Env{Signal: playbook.SignalEnv{Type: "content_download"}, Fields: map[string]any{"lead_score": 64.0}}
 		if h, _ := pb.Match(env); h != nil {

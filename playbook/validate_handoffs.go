@@ -144,6 +144,12 @@ func (pb *Playbook) validateTemplates(v *validator) {
 			if f.Auto != "" && !slices.Contains(AutoKeys, f.Auto) {
 				v.add(p+".auto", "template %q: field %q: unknown auto %q (expected one of %s)", name, f.Name, f.Auto, strings.Join(AutoKeys, ", "))
 			}
+			validateColumns(v, p, name, f)
+		}
+		for i, f := range fields {
+			if f.Formerly != "" && (!baton.ValidName(f.Formerly) || seen[f.Formerly]) {
+				v.add(fmt.Sprintf("templates.%s[%d].formerly", name, i), "template %q: field %q: formerly %q must be a field name no other field of the template has", name, f.Name, f.Formerly)
+			}
 		}
 	}
 	pb.fields = map[string][]Field{}
@@ -175,5 +181,53 @@ func (pb *Playbook) validateTemplates(v *validator) {
 			v.add(p+".gate", "handoff type %q: gate must be a percentage from 0 to 100", h.Name)
 		}
 		pb.fields[h.Name] = out
+	}
+}
+
+// validateColumns checks the columns of field f of template name at path
+// p: a table needs 1 to MaxColumns uniquely named, typed columns (a choice
+// with options); other types take none. It fills in labels and types.
+func validateColumns(v *validator, p, name string, f *Field) {
+	if f.Type != FieldTable {
+		if len(f.Columns) > 0 {
+			v.add(p+".columns", "template %q: field %q: only a table field has columns", name, f.Name)
+		}
+		return
+	}
+	if f.Auto != "" {
+		v.add(p+".auto", "template %q: table field %q cannot be auto", name, f.Name)
+	}
+	if len(f.Columns) == 0 || len(f.Columns) > MaxColumns {
+		v.add(p+".type", "template %q: table field %q needs 1 to %d columns, has %d", name, f.Name, MaxColumns, len(f.Columns))
+	}
+	seen := map[string]bool{}
+	for j := range f.Columns {
+		c := &f.Columns[j]
+		cp := fmt.Sprintf("%s.columns[%d]", p, j)
+		if !baton.ValidName(c.Name) || seen[c.Name] {
+			v.add(cp+".name", "template %q: table %q: column name %q must be unique lowercase letters, digits and underscores", name, f.Name, c.Name)
+		}
+		seen[c.Name] = true
+		if c.Label == "" {
+			c.Label = strings.ReplaceAll(c.Name, "_", " ")
+		}
+		if c.Type == "" {
+			c.Type = FieldText
+		} else if !slices.Contains(ColumnTypes, c.Type) {
+			v.add(cp+".type", "template %q: table %q: column %q: unknown type %q (expected one of %s)", name, f.Name, c.Name, c.Type, strings.Join(ColumnTypes, ", "))
+		}
+		switch {
+		case c.Type == FieldChoice && len(c.Options) == 0:
+			v.add(cp+".options", "template %q: table %q: choice column %q needs options", name, f.Name, c.Name)
+		case c.Type != FieldChoice && len(c.Options) > 0:
+			v.add(cp+".options", "template %q: table %q: column %q: only a choice column has options", name, f.Name, c.Name)
+		}
+		opts := map[string]bool{}
+		for k, o := range c.Options {
+			if strings.TrimSpace(o) == "" || opts[strings.ToLower(o)] {
+				v.add(fmt.Sprintf("%s.options[%d]", cp, k), "template %q: table %q: column %q: option %q must be unique and not blank", name, f.Name, c.Name, o)
+			}
+			opts[strings.ToLower(o)] = true
+		}
 	}
 }

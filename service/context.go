@@ -2,7 +2,12 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -74,15 +79,28 @@ func prefill(pb *playbook.Playbook, ht *playbook.HandoffType, h *baton.Handoff, 
 	for _, k := range names {
 		f, ok := completeness.Field(fields, k)
 		if !ok {
-			continue
+			// A field's former name feeds it, unless the signal has both.
+			i := slices.IndexFunc(fields, func(f playbook.Field) bool { return f.Formerly == k })
+			if i < 0 || sig.Fields[fields[i].Name] != nil {
+				continue
+			}
+			f = fields[i]
 		}
 		v, err := completeness.Normalize(f, sig.Fields[k])
+		if err != nil && f.Type == playbook.FieldTable {
+			// A list carried from a handoff whose field of that name is a
+			// list (the SDR's stakeholders) is kept as it was: it shows as
+			// rows with the first column set until someone edits the table.
+			if l, lerr := completeness.Normalize(playbook.Field{Type: playbook.FieldList}, sig.Fields[k]); lerr == nil {
+				v, err = l, nil
+			}
+		}
 		if err != nil {
 			notes = append(notes, baton.Step{Step: "context", Subject: k, Result: "skipped", Reason: "signal field " + err.Error()})
 			continue
 		}
 		if v != nil {
-			h.Context[k] = v
+			h.Context[f.Name] = v
 		}
 	}
 	return notes
@@ -100,8 +118,9 @@ func scoreOf(pb *playbook.Playbook, h *baton.Handoff) completeness.Result {
 
 // UpdateContext sets context fields of a handoff, each validated by its
 // type in the template; a null or blank value clears a field, "N/A" answers
-// it. Unknown fields and bad values are EINVALID naming each field, and
-// nothing is written.
+// it. Unknown fields and bad values are EINVALID naming each field (a
+// table's bad cells as fields.NAME[ROW].COLUMN, rows from 0), and nothing
+// is written. A table is set whole: the list of its rows.
 func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id string, fields map[string]any) (*baton.Handoff, error) {
 	if len(fields) == 0 {
 		return nil, &baton.Error{Code: baton.EINVALID, Message: "no fields", Fields: []baton.FieldError{{Field: "fields", Message: "give at least one field"}}}
@@ -109,6 +128,20 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 	if len(fields) > 200 {
 		return nil, &baton.Error{Code: baton.EINVALID, Message: "too many fields", Fields: []baton.FieldError{{Field: "fields", Message: "at most 200"}}}
 	}
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return s.changeContext(ctx, p, id, names, func(pb *playbook.Playbook, ht *playbook.HandoffType, h *baton.Handoff) error {
+		return setContext(pb, ht, h, fields)
+	})
+}
+
+// changeContext runs change on handoff id's context in one transaction,
+// once p may edit it and it is open, and records a context event naming
+// the fields changed with the new completeness.
+func (s *Service) changeContext(ctx context.Context, p baton.Principal, id string, names []string, change func(*playbook.Playbook, *playbook.HandoffType, *baton.Handoff) error) (*baton.Handoff, error) {
 	pb := s.Playbook()
 	var out *baton.Handoff
 	err := s.store.Update(ctx, func(tx baton.Tx) error {
@@ -126,16 +159,11 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 		if ht == nil {
 			return baton.Errorf(baton.ECONFLICT, "handoff type %s is no longer in the playbook", h.Type)
 		}
-		if err := setContext(pb, ht, h, fields); err != nil {
+		if err := change(pb, ht, h); err != nil {
 			return err
 		}
 		now := s.clock.Now()
 		h.UpdatedAt = now
-		names := make([]string, 0, len(fields))
-		for k := range fields {
-			names = append(names, k)
-		}
-		sort.Strings(names)
 		sc := scoreOf(pb, h)
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventContext, At: now, Actor: p.Actor(),
 			OwnerID: h.OwnerID, Reason: fmt.Sprintf("updated %s (now %d%% complete)", strings.Join(names, ", "), sc.Score)},
@@ -148,11 +176,111 @@ func (s *Service) UpdateContext(ctx context.Context, p baton.Principal, id strin
 	return out, err
 }
 
+// Row edits of a table field (RowEdit.Op).
+const (
+	RowAdd    = "add"
+	RowSave   = "save"
+	RowRemove = "remove"
+)
+
+// RowEdit is one change to the rows of a table field of a handoff's
+// context.
+type RowEdit struct {
+	Field string
+	// Op is RowAdd (append Cells as a row), RowSave (replace row Row with
+	// Cells) or RowRemove (drop row Row).
+	Op string
+	// Row is the row's index, from 0 (save and remove).
+	Row int
+	// Rev is the row's revision (RowRev) as the editor saw it; when the row
+	// has changed since, the edit is refused (ECONFLICT) rather than
+	// applied to another row. Empty skips the check.
+	Rev string
+	// Cells are the row's values by column name (add and save).
+	Cells map[string]any
+}
+
+// RowRev is a short fingerprint of a stored table row, so an edit names
+// the row its editor saw.
+func RowRev(row map[string]any) string {
+	b, _ := json.Marshal(row)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// EditRow adds, replaces or removes one row of a table field of handoff
+// id's context, validated as UpdateContext validates the whole table
+// (EINVALID naming fields.NAME[ROW].COLUMN), in one transaction. A list
+// stored before the field was a table becomes rows first. ENOTFOUND for a
+// row that does not exist, ECONFLICT for one changed since Rev.
+func (s *Service) EditRow(ctx context.Context, p baton.Principal, id string, e RowEdit) (*baton.Handoff, error) {
+	return s.changeContext(ctx, p, id, []string{e.Field}, func(pb *playbook.Playbook, ht *playbook.HandoffType, h *baton.Handoff) error {
+		f, ok := completeness.Field(pb.Fields(ht), e.Field)
+		if !ok || f.Type != playbook.FieldTable {
+			return &baton.Error{Code: baton.EINVALID, Message: "no such table", Fields: []baton.FieldError{{Field: "fields." + e.Field, Message: fmt.Sprintf("is not a table field of the %s template", ht.Name)}}}
+		}
+		old, _ := completeness.Rows(f, completeness.Value(f, h.Context))
+		rows := make([]any, 0, len(old)+1)
+		for _, r := range old {
+			rows = append(rows, r)
+		}
+		cells := make(map[string]any, len(e.Cells))
+		for k, v := range e.Cells {
+			cells[k] = v
+		}
+		switch e.Op {
+		case RowAdd:
+			if len(rows) >= completeness.MaxRows {
+				return &baton.Error{Code: baton.EINVALID, Message: "table is full", Fields: []baton.FieldError{{Field: fmt.Sprintf("fields.%s[%d]", e.Field, len(rows)),
+					Message: fmt.Sprintf("%s has %d rows, the most a table holds", e.Field, completeness.MaxRows)}}}
+			}
+			rows = append(rows, cells)
+		case RowSave, RowRemove:
+			if e.Row < 0 || e.Row >= len(old) {
+				return baton.Errorf(baton.ENOTFOUND, "%s has no row %d", e.Field, e.Row+1)
+			}
+			if e.Rev != "" && RowRev(old[e.Row]) != e.Rev {
+				return baton.Errorf(baton.ECONFLICT, "row %d of %s changed since you opened it; reload and try again", e.Row+1, e.Field)
+			}
+			if e.Op == RowSave {
+				rows[e.Row] = cells
+			} else {
+				rows = slices.Delete(rows, e.Row, e.Row+1)
+			}
+		default:
+			return baton.Errorf(baton.EINVALID, "unknown row edit %q (add, save or remove)", e.Op)
+		}
+		if e.Op != RowRemove && len(rowCells(cells)) == 0 {
+			at := e.Row
+			if e.Op == RowAdd {
+				at = len(rows) - 1
+			}
+			return &baton.Error{Code: baton.EINVALID, Message: "the row is empty", Fields: []baton.FieldError{{Field: fmt.Sprintf("fields.%s[%d]", e.Field, at), Message: "fill in at least one column"}}}
+		}
+		return setContext(pb, ht, h, map[string]any{e.Field: rows})
+	})
+}
+
+// rowCells returns the cells of a row that are not blank.
+func rowCells(cells map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range cells {
+		if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+			continue
+		}
+		if v != nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // setContext validates and merges fields into h's context.
 func setContext(pb *playbook.Playbook, ht *playbook.HandoffType, h *baton.Handoff, fields map[string]any) error {
 	var v baton.Validation
 	tmpl := pb.Fields(ht)
 	norm := map[string]any{}
+	former := map[string]bool{} // old names of fields being set
 	for k, val := range fields {
 		f, ok := completeness.Field(tmpl, k)
 		if !ok {
@@ -160,17 +288,36 @@ func setContext(pb *playbook.Playbook, ht *playbook.HandoffType, h *baton.Handof
 			continue
 		}
 		n, err := completeness.Normalize(f, val)
-		if err != nil {
+		var te completeness.TableError
+		switch {
+		case errors.As(err, &te):
+			for _, c := range te {
+				path := fmt.Sprintf("fields.%s[%d]", k, c.Row)
+				if c.Column != "" {
+					path += "." + c.Column
+				}
+				v.Add(path, "%s %s", k, c.Error())
+			}
+			continue
+		case err != nil:
 			v.Add("fields."+k, "%v", err)
 			continue
 		}
 		norm[k] = n
+		if f.Formerly != "" {
+			former[f.Formerly] = true
+		}
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	if h.Context == nil {
 		h.Context = map[string]any{}
+	}
+	for k := range former {
+		if _, ok := completeness.Field(tmpl, k); !ok {
+			delete(h.Context, k) // the field's value now lives under its new name
+		}
 	}
 	for k, n := range norm {
 		if n == nil {

@@ -117,7 +117,7 @@ func intakeQuestions(pb *playbook.Playbook, ht *playbook.HandoffType) []IntakeQu
 	var out []IntakeQuestion
 	for _, q := range pb.Intake.Questions {
 		f, ok := completeness.Field(fields, q.Field)
-		if !ok {
+		if !ok || f.Type == playbook.FieldTable { // a table is not one answer
 			continue
 		}
 		out = append(out, IntakeQuestion{Field: f.Name, Question: q.Question, Help: q.Help, Type: f.Type, Options: f.Options})

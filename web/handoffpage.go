@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/objection"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
@@ -41,6 +42,9 @@ type ctxField struct {
 	Help    string
 	Missing bool
 	Error   string
+	// Table is set for a table field, shown with its rows and their own
+	// forms beside the context form (handoff_table.go).
+	Table *tableView
 }
 
 // handoffData is what the handoff page shows. Form names the form whose
@@ -110,6 +114,12 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request, p baton.Pri
 
 // handoffData gathers the handoff page for p.
 func (s *Server) handoffData(r *http.Request, p baton.Principal, id string) (*handoffData, error) {
+	return s.handoffDataWith(r, p, id, nil)
+}
+
+// handoffDataWith gathers the handoff page for p, with a refused row form
+// of a table field put back (nil for none).
+func (s *Server) handoffDataWith(r *http.Request, p baton.Principal, id string, failed *rowFailure) (*handoffData, error) {
 	ctx := r.Context()
 	v, err := s.svc.HandoffFor(ctx, p, id)
 	if err != nil {
@@ -130,7 +140,7 @@ func (s *Server) handoffData(r *http.Request, p baton.Principal, id string) (*ha
 	}
 	d := &handoffData{page: newPage(p, now, title, "inbox"), H: v, Brief: b, Timeline: tl, Clocks: s.pageClocks(v, now),
 		Can: s.actionsFor(p, v)}
-	d.Fields, d.Missing = s.contextFields(v)
+	d.Fields, d.Missing = s.contextFields(v, failed)
 	for _, f := range d.Fields {
 		if f.Missing {
 			d.Gaps = append(d.Gaps, option{Value: f.Label, Label: f.Label})
@@ -249,7 +259,7 @@ func (s *Server) actionsFor(p baton.Principal, v *service.HandoffView) map[strin
 
 // contextFields returns the handoff's template fields with their current
 // values as a form shows them, and how many are missing.
-func (s *Server) contextFields(v *service.HandoffView) ([]ctxField, int) {
+func (s *Server) contextFields(v *service.HandoffView, failed *rowFailure) ([]ctxField, int) {
 	pb := s.svc.Playbook()
 	ht := pb.HandoffType(v.Type)
 	if ht == nil {
@@ -267,6 +277,9 @@ func (s *Server) contextFields(v *service.HandoffView) ([]ctxField, int) {
 			missing++
 		}
 		switch f.Type {
+		case playbook.FieldTable:
+			c.Input, c.Value, c.Table = "table", "", tableOf(v.ID, f, completeness.Value(f, v.Context), failed)
+			c.Help = "Add a row for each; the table counts as filled in once a row has every column marked * set."
 		case playbook.FieldMoneyRange:
 			c.Input, c.Help = "text", "A range, like $50k-$100k."
 		case playbook.FieldDate:
@@ -425,11 +438,11 @@ func (s *Server) postContextForm(w http.ResponseWriter, r *http.Request, p baton
 		s.pageError(w, r, p, err)
 		return
 	}
-	fields, _ := s.contextFields(v)
+	fields, _ := s.contextFields(v, nil)
 	changed := map[string]any{}
 	for _, f := range fields {
 		got, ok := r.PostForm["ctx."+f.Name]
-		if !ok {
+		if !ok || f.Table != nil { // a table's rows have their own forms
 			continue
 		}
 		if nl(strings.TrimSpace(got[0])) != nl(strings.TrimSpace(f.Value)) {

@@ -103,6 +103,9 @@ var flashes = map[string]string{
 	"same":     "Nothing changed.",
 	"activity": "Activity marked done.",
 	"rating":   "Rating recorded. Thank you: the sender sees it.",
+	"row_add":  "Row added.",
+	"row_save": "Row saved.",
+	"row_drop": "Row removed.",
 }
 
 // redirectWithFlash answers a successful form post: 303 to to, with the

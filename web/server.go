@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /handoffs/{id}/{command}", s.authPage(s.postCommandForm))
 	s.mux.Handle("POST /handoffs/{id}/rating", s.authPage(s.postRatingForm))
 	s.mux.Handle("POST /handoffs/{id}/context", s.authPage(s.postContextForm))
+	s.mux.Handle("POST /handoffs/{id}/context/{field}/rows", s.authPage(s.postRowForm))
 	s.mux.Handle("POST /handoffs/{id}/activities/{name}/complete", s.authPage(s.postActivityForm))
 	s.mux.Handle("GET /meetings/{file}", s.authPage(s.meetingFile))
 	s.mux.HandleFunc("GET /static/{file}", s.static)

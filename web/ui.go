@@ -23,6 +23,7 @@ var funcs = template.FuncMap{
 	"humanize":  humanize,
 	"has":       func(list []string, v string) bool { return slices.Contains(list, v) },
 	"waited":    func(d baton.Duration) string { return words(time.Duration(d)) },
+	"inc":       func(i int) int { return i + 1 },
 }
 
 // humanize turns an identifier into words: "demo_request" → "Demo request".
