@@ -54,20 +54,105 @@ type RollupDelta struct {
 }
 
 // RollupHandoff is what the rollups remember of one handoff between its
-// events. The zero value is a handoff whose created event has not been seen.
+// events: everything its figures (Cells) are computed from. Its JSON names
+// are short: a store keeps one per handoff. The zero value
+// is a handoff whose created event has not been seen.
+//
+// Most fields come from the handoff's events (Apply); Sender, Meeting and
+// Value are facts a store reads from the handoff itself after applying a
+// command's events (SetFacts), because the log does not carry them.
 type RollupHandoff struct {
-	Day           int64  `json:"day"`
-	Type          string `json:"type"`
-	Tier          string `json:"tier"`
-	Owner         string `json:"owner"`
-	Created       bool   `json:"created"`
-	AssignedMS    int64  `json:"assigned_ms,omitempty"`
-	Accepted      bool   `json:"accepted,omitempty"`
-	Touched       bool   `json:"touched,omitempty"`
-	Breached      bool   `json:"breached,omitempty"`
-	Rejected      bool   `json:"rejected,omitempty"`
-	PausedSinceMS int64  `json:"paused_since_ms,omitempty"`
-	PausedMS      int64  `json:"paused_ms,omitempty"`
+	Day           int64  `json:"d"`
+	Type          string `json:"ty"`
+	Tier          string `json:"ti"`
+	Owner         string `json:"o"`
+	Created       bool   `json:"c"`
+	AssignedMS    int64  `json:"as,omitempty"`
+	Accepted      bool   `json:"ac,omitempty"`
+	Touched       bool   `json:"to,omitempty"`
+	Breached      bool   `json:"br,omitempty"`
+	Rejected      bool   `json:"rj,omitempty"`
+	PausedSinceMS int64  `json:"ps,omitempty"`
+	PausedMS      int64  `json:"pm,omitempty"`
+
+	// Source, Segment and Team (the receiving team) are from the created
+	// event; OccurredMS is when the buyer acted (never after creation).
+	Source     string `json:"src,omitempty"`
+	Segment    string `json:"seg,omitempty"`
+	Team       string `json:"tm,omitempty"`
+	OccurredMS int64  `json:"oc,omitempty"`
+	// State is the handoff's state after its last event.
+	State string `json:"st,omitempty"`
+	// AssignMS, AcceptMS, TouchMS and CloseMS are the times to first
+	// assignment (from OccurredMS), to acceptance and to first touch (from
+	// assignment, paused time taken off) and to close by an outcome or
+	// completion (from assignment); nil when not (yet) measured.
+	AssignMS *int64 `json:"dA,omitempty"`
+	AcceptMS *int64 `json:"dC,omitempty"`
+	TouchMS  *int64 `json:"dT,omitempty"`
+	CloseMS  *int64 `json:"dX,omitempty"`
+
+	Reassigned bool `json:"ra,omitempty"`
+	Recycled   bool `json:"rc,omitempty"`
+	Cancelled  bool `json:"cx,omitempty"`
+	// Completeness is the context score the handoff was created with.
+	Completeness *int `json:"cp,omitempty"`
+	Joins        int  `json:"j,omitempty"`
+
+	// MeetingSeen is set by an event that names a meeting (a reschedule,
+	// the pre-call note, the intake form, a joined meeting_booked signal).
+	MeetingSeen bool `json:"msn,omitempty"`
+	// MeetingID and MeetingSeq are the last meeting_changed event's; a
+	// change that keeps the meeting booked with a higher sequence is a
+	// reschedule.
+	MeetingID   string `json:"mid,omitempty"`
+	MeetingSeq  int    `json:"msq,omitempty"`
+	Reschedules int    `json:"rs,omitempty"`
+	// NoShows counts no_show outcomes; Decided is set by any other
+	// outcome; Opportunity by proposal_requested or booked_won; Won by
+	// booked_won; Lost by not_interested or disqualified.
+	NoShows     int  `json:"ns,omitempty"`
+	Decided     bool `json:"de,omitempty"`
+	Opportunity bool `json:"op,omitempty"`
+	Won         bool `json:"w,omitempty"`
+	Lost        bool `json:"l,omitempty"`
+
+	// Receivers' ratings (1-5) and the prospect's survey scores (1-5):
+	// how many and their sum; RatingMissing counts ratings that named
+	// missing or wrong context.
+	RatingN       int `json:"rn,omitempty"`
+	RatingSum     int `json:"rsu,omitempty"`
+	RatingMissing int `json:"rm,omitempty"`
+	SurveyN       int `json:"sn,omitempty"`
+	SurveySum     int `json:"ssu,omitempty"`
+
+	// Facts of the handoff itself (SetFacts).
+	Sender string `json:"snd,omitempty"`
+	// Meeting is whether the handoff has a meeting.
+	Meeting bool `json:"mt,omitempty"`
+	// Value is the deal value (DealValue of its context), whole units;
+	// ContextSum is a checksum of the context it was read from.
+	Value      int64  `json:"v,omitempty"`
+	ContextSum uint64 `json:"cs,omitempty"`
+}
+
+// RollupFacts are what a store knows of a handoff beyond its log: its
+// sender, whether it has a meeting and its deal value (see DealValue).
+type RollupFacts struct {
+	Sender  string
+	Meeting bool
+	Value   int64
+}
+
+// SetFacts records f.
+func (h *RollupHandoff) SetFacts(f RollupFacts) {
+	h.Sender, h.Meeting, h.Value = f.Sender, f.Meeting, f.Value
+}
+
+// Open reports whether the handoff is still open (not completed or
+// cancelled).
+func (h *RollupHandoff) Open() bool {
+	return h.State != string(baton.StateCompleted) && h.State != string(baton.StateCancelled)
 }
 
 // UTCDay is the day number of t.
@@ -93,9 +178,10 @@ func DurationBucket(d time.Duration) int64 {
 	return (ms + p/2) / p * p
 }
 
-// Apply folds one event into h, returning the rollup changes it makes. It
-// returns an error, and changes nothing, when a payload does not decode.
-// Events of a handoff must come in log order.
+// Apply folds one event into h, returning the dashboard rollup changes it
+// makes (the figures of Cells change with h). It returns an error, and
+// changes nothing, when a payload does not decode. Events of a handoff
+// must come in log order.
 func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 	if e.Kind == baton.EventCreated {
 		if h.Created {
@@ -105,7 +191,15 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 		if err != nil {
 			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
 		}
-		*h = RollupHandoff{Day: UTCDay(e.At), Type: d.HandoffType, Tier: cmp.Or(d.Tier, NoneKey), Owner: e.OwnerID, Created: true}
+		occurred := d.OccurredAt
+		if occurred.IsZero() || occurred.After(e.At) {
+			occurred = e.At
+		}
+		facts := RollupFacts{Sender: h.Sender, Meeting: h.Meeting, Value: h.Value}
+		*h = RollupHandoff{Day: UTCDay(e.At), Type: d.HandoffType, Tier: cmp.Or(d.Tier, NoneKey), Owner: e.OwnerID, Created: true,
+			Source: d.Source, Segment: d.Segment, Team: d.Team, OccurredMS: occurred.UnixMilli(), State: string(cmp.Or(e.ToState, baton.StateAssigned)),
+			Completeness: d.Completeness}
+		h.SetFacts(facts)
 		out := []RollupDelta{
 			{h.Day, RollupType, h.Type, 0, 1},
 			{h.Day, RollupTier, h.Tier, 0, 1},
@@ -126,11 +220,18 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 		return nil, nil // its created event predates the rollups' log
 	}
 	at := e.At.UnixMilli()
+	if e.ToState != "" {
+		h.State = string(e.ToState)
+	}
 	var out []RollupDelta
 	switch e.Kind {
 	case baton.EventAssigned, baton.EventReassigned, baton.EventResubmitted:
 		if e.Kind == baton.EventAssigned && h.AssignedMS == 0 && e.OwnerID != "" {
 			h.AssignedMS = at
+			h.AssignMS = ptr(at - h.OccurredMS)
+		}
+		if e.Kind == baton.EventReassigned {
+			h.Reassigned = true
 		}
 		if e.OwnerID != "" && e.OwnerID != h.Owner {
 			out = append(out, RollupDelta{h.Day, RollupOwner, cmp.Or(h.Owner, NoneKey), 0, -1}, RollupDelta{h.Day, RollupOwner, e.OwnerID, 0, 1})
@@ -140,16 +241,16 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 		if !h.Accepted {
 			h.Accepted = true
 			if h.AssignedMS != 0 {
-				d := time.Duration(at-h.AssignedMS-h.PausedMS) * time.Millisecond
-				out = append(out, RollupDelta{h.Day, RollupAccept, "", DurationBucket(d), 1})
+				h.AcceptMS = ptr(at - h.AssignedMS - h.PausedMS)
+				out = append(out, RollupDelta{h.Day, RollupAccept, "", DurationBucket(time.Duration(*h.AcceptMS) * time.Millisecond), 1})
 			}
 		}
 	case baton.EventTouched:
 		if !h.Touched {
 			h.Touched = true
 			if h.AssignedMS != 0 {
-				d := time.Duration(at-h.AssignedMS-h.PausedMS) * time.Millisecond
-				out = append(out, RollupDelta{h.Day, RollupFirstTouch, "", DurationBucket(d), 1})
+				h.TouchMS = ptr(at - h.AssignedMS - h.PausedMS)
+				out = append(out, RollupDelta{h.Day, RollupFirstTouch, "", DurationBucket(time.Duration(*h.TouchMS) * time.Millisecond), 1})
 			}
 		}
 	case baton.EventPaused:
@@ -169,9 +270,85 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 			h.Rejected = true
 			out = append(out, RollupDelta{h.Day, RollupRejected, "", 0, 1})
 		}
+	case baton.EventOutcome:
+		d, err := baton.DecodeEventData[baton.OutcomeData](e)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+		}
+		switch d.Outcome {
+		case baton.OutcomeNoShow:
+			h.NoShows++
+		case "":
+		default:
+			h.Decided = true
+		}
+		switch d.Outcome {
+		case baton.OutcomeProposal:
+			h.Opportunity = true
+		case baton.OutcomeWon:
+			h.Opportunity, h.Won = true, true
+		case baton.OutcomeNotInterested, baton.OutcomeDisqualified:
+			h.Lost = true
+		}
+		h.closeAt(at)
+	case baton.EventCompleted:
+		h.closeAt(at)
+	case baton.EventCancelled:
+		h.Cancelled = true
+	case baton.EventRecycled:
+		h.Recycled = true
+	case baton.EventSignalJoined:
+		h.Joins++
+		if d, err := baton.DecodeEventData[baton.SignalJoinedData](e); err != nil {
+			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+		} else if d.SignalType == "meeting_booked" {
+			h.MeetingSeen = true
+		}
+	case baton.EventMeetingChanged:
+		d, err := baton.DecodeEventData[baton.MeetingChangedData](e)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+		}
+		h.MeetingSeen = true
+		if d.Status == baton.MeetingBooked && (d.MeetingID != h.MeetingID || d.Sequence > h.MeetingSeq) {
+			h.Reschedules++
+		}
+		h.MeetingID, h.MeetingSeq = d.MeetingID, d.Sequence
+	case baton.EventPreCallSent, baton.EventIntakeSent:
+		h.MeetingSeen = true
+	case baton.EventRated:
+		d, err := baton.DecodeEventData[baton.RatedData](e)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+		}
+		if d.Rating >= 1 && d.Rating <= 5 {
+			h.RatingN++
+			h.RatingSum += d.Rating
+			if len(d.Missing) > 0 {
+				h.RatingMissing++
+			}
+		}
+	case baton.EventSurveyAnswered:
+		d, err := baton.DecodeEventData[baton.SurveyAnsweredData](e)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+		}
+		if d.Score >= 1 && d.Score <= 5 {
+			h.SurveyN++
+			h.SurveySum += d.Score
+		}
 	}
 	return out, nil
 }
+
+// closeAt records the first close by an outcome or completion.
+func (h *RollupHandoff) closeAt(at int64) {
+	if h.CloseMS == nil && h.AssignedMS != 0 {
+		h.CloseMS = ptr(at - h.AssignedMS)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // RollupRow is a stored rollup row: the sum of its deltas.
 type RollupRow struct {

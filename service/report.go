@@ -43,7 +43,11 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		if agg.Visible, err = s.ownerFilter(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := tx.EventsBetween(ctx, from, to, func(e *baton.Event) error { return agg.Add(e) }); err != nil {
+		sc, err := s.visible(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if err := eventsSeen(ctx, tx, sc, from, to, agg.Add); err != nil {
 			return err
 		}
 		report = agg.Report()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -98,9 +99,13 @@ func (s *Service) fireWeekly(ctx context.Context, t *baton.Timer) (bool, error) 
 		return false, err
 	}
 	var report metrics.SLAReport
+	var funnel weeklyFunnel
 	if mgr != nil { // a manager who is gone gets nothing: the timer is cancelled below
 		p := baton.Principal{UserID: mgr.ID, Email: mgr.Email, Name: mgr.Name, Access: mgr.Access, Team: mgr.Team, TimeZone: mgr.TimeZone}
 		if report, err = s.SLAReport(ctx, p, from, to); err != nil {
+			return false, err
+		}
+		if funnel, err = s.weeklyFunnel(ctx, p, from, to); err != nil {
 			return false, err
 		}
 	}
@@ -119,7 +124,7 @@ func (s *Service) fireWeekly(ctx context.Context, t *baton.Timer) (bool, error) 
 		case err != nil:
 			return err
 		case isManager(u):
-			if err := s.sendReview(ctx, tx, u, report, now); err != nil {
+			if err := s.sendReview(ctx, tx, u, report, funnel, now); err != nil {
 				return err
 			}
 			status, fired = baton.TimerFired, true
@@ -132,8 +137,9 @@ func (s *Service) fireWeekly(ctx context.Context, t *baton.Timer) (bool, error) 
 	return fired, err
 }
 
-// sendReview queues a manager's review.
-func (s *Service) sendReview(ctx context.Context, tx baton.Tx, u *baton.User, report metrics.SLAReport, now time.Time) error {
+// sendReview queues a manager's review: the SLA report's top lines, then
+// the funnel and the show rate (funnelLines).
+func (s *Service) sendReview(ctx context.Context, tx baton.Tx, u *baton.User, report metrics.SLAReport, funnel weeklyFunnel, now time.Time) error {
 	rv := &baton.NoticeReview{From: report.From, To: report.To, Handoffs: report.Total.Handoffs, Breached: report.Total.Breached}
 	for _, g := range report.ByTeam {
 		if g.Key == u.Team {
@@ -155,6 +161,7 @@ func (s *Service) sendReview(ctx context.Context, tx baton.Tx, u *baton.User, re
 			rv.Lines = append(rv.Lines, dim.name+" "+g.Key+": "+groupLine(g))
 		}
 	}
+	rv.Lines = append(rv.Lines, funnel.lines()...)
 	n := baton.Notice{Kind: baton.MsgWeeklyReview, At: now, Review: rv, URL: s.PublicURL() + "/dashboard",
 		Text:      fmt.Sprintf("Weekly missed-handoff review: %d of %d handoffs breached their SLA.", rv.Breached, rv.Handoffs),
 		Recipient: baton.NoticeRecipient{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, TimeZone: u.TimeZone}}
@@ -167,4 +174,66 @@ func (s *Service) sendReview(ctx context.Context, tx baton.Tx, u *baton.User, re
 
 func groupLine(g metrics.Group) string {
 	return fmt.Sprintf("%d of %d breached (%.0f%%)", g.Breached, g.Handoffs, g.BreachRate*100)
+}
+
+// weeklyFunnel is what the weekly review says of the funnel: the figures
+// of the whole UTC days of its week, by source and by sender.
+type weeklyFunnel struct {
+	bySource, bySender metrics.Report
+}
+
+// weeklyFunnel computes the review's funnel over what p sees, on the
+// seven whole UTC days before the one to falls in (the figures are kept
+// per UTC day): for a review on Monday morning, Monday to Sunday (UTC).
+func (s *Service) weeklyFunnel(ctx context.Context, p baton.Principal, from, to time.Time) (weeklyFunnel, error) {
+	fromDay, toDay := metrics.UTCDay(from), metrics.UTCDay(to)
+	if toDay <= fromDay {
+		return weeklyFunnel{}, nil
+	}
+	var w weeklyFunnel
+	var err error
+	if w.bySource, err = s.Metrics(ctx, p, metrics.DayStart(fromDay), metrics.DayStart(toDay), metrics.DimSource); err != nil {
+		return w, err
+	}
+	w.bySender, err = s.Metrics(ctx, p, metrics.DayStart(fromDay), metrics.DayStart(toDay), metrics.DimSender)
+	return w, err
+}
+
+// lines are the review's funnel lines: the funnel from handoff to won, the
+// show rate, the three sources with most handoffs, and the senders whose
+// handoffs were rejected more than 5 % of the time.
+func (w weeklyFunnel) lines() []string {
+	r := w.bySource
+	if r.From.IsZero() {
+		return nil
+	}
+	f := r.Total.Funnel
+	out := []string{
+		fmt.Sprintf("Funnel, %s to %s (UTC): %d handoffs → %d accepted → %d meetings booked → %d held → %d opportunities → %d won",
+			r.From.Format(time.DateOnly), r.To.AddDate(0, 0, -1).Format(time.DateOnly), f.Handoffs, f.Accepted, f.Booked, f.Held, f.Opportunities, f.Won),
+		fmt.Sprintf("Show rate: %d of %d meetings held (%.0f%%), %d rescheduled", f.Held, f.Held+f.NoShows, r.Total.ShowRate*100, r.Total.Rescheduled),
+	}
+	for i, g := range r.Groups {
+		if i == 3 {
+			break
+		}
+		line := fmt.Sprintf("Source %s: %d handoffs, %d meetings held, %d opportunities, %d won", g.Key, g.Handoffs, g.Funnel.Held, g.Funnel.Opportunities, g.Funnel.Won)
+		if g.Funnel.Held+g.Funnel.NoShows > 0 {
+			line += fmt.Sprintf(", show rate %.0f%%", g.ShowRate*100)
+		}
+		out = append(out, line)
+	}
+	var flagged []string
+	for _, g := range w.bySender.Groups {
+		if g.RejectionFlagged && g.Key != metrics.NoneKey {
+			flagged = append(flagged, fmt.Sprintf("%s (%d of %d, %.0f%%)", g.Key, g.Rejected, g.Handoffs, g.RejectionRate*100))
+		}
+	}
+	if len(flagged) > 0 {
+		if len(flagged) > 5 {
+			flagged = append(flagged[:5], fmt.Sprintf("and %d more", len(flagged)-5))
+		}
+		out = append(out, "Senders with over 5% of handoffs rejected: "+strings.Join(flagged, ", "))
+	}
+	return out
 }

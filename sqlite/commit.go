@@ -217,7 +217,12 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 		}
 	}()
 	tx.own = context.WithoutCancel(ctx)
-	return fn(tx)
+	tx.pending = nil
+	if err := fn(tx); err != nil {
+		tx.pending = nil
+		return err
+	}
+	return tx.flushRollups(tx.own)
 }
 
 // View runs fn in a read-only transaction on the read pool.

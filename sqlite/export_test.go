@@ -1,6 +1,9 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // SetBatchHook installs fn as the writer's batch hook, called with each
 // batch's size before it runs. Call it before the first Update.
@@ -17,4 +20,10 @@ func (db *DB) Stopping() <-chan struct{} { return db.stop }
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := tx.exec(ctx, query, args...)
 	return err
+}
+
+// Query runs a query in the transaction, for tests that need SQL the
+// store's methods do not offer.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.query(ctx, query, args...)
 }

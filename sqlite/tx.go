@@ -18,6 +18,9 @@ type Tx struct {
 	// own, when set (in a write transaction), is the context every
 	// statement runs on, whatever context the caller passes: see run.
 	own context.Context
+	// pending are the events appended by the running command, folded
+	// into the rollups when it returns (rollup.go).
+	pending []*baton.Event
 }
 
 var _ baton.Tx = (*Tx)(nil)

@@ -408,6 +408,8 @@ func TestRouteAccessLevels(t *testing.T) {
 		{"GET", "/api/v1/handoffs", "", baton.AccessRep},
 		{"GET", "/api/v1/outbox", "", baton.AccessManager},
 		{"GET", "/api/v1/metrics/summary", "", baton.AccessRep},
+		{"GET", "/api/v1/metrics", "", baton.AccessRep},
+		{"GET", "/api/v1/metrics/success", "", baton.AccessRep},
 		{"GET", "/api/v1/reports/sla", "", baton.AccessRep},
 		{"GET", "/api/v1/users", "", baton.AccessRep},
 		{"POST", "/api/v1/users", `{}`, baton.AccessManager},

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,7 +169,13 @@ func (s *Server) dashboardData(w http.ResponseWriter, r *http.Request, p baton.P
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return nil, nil, false
 	}
-	charts := dashCharts(d)
+	funnel, err := s.svc.Metrics(r.Context(), p, from, to, metrics.DimSource)
+	if err != nil {
+		s.log.Error("dashboard", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return nil, nil, false
+	}
+	charts := append(dashCharts(d), funnelCharts(funnel)...)
 	q := url.Values{"from": {fromDate}, "to": {toDate}}.Encode()
 	return map[string]any{"Page": pg, "Charts": charts, "From": fromDate, "To": toDate, "Days": days, "Ranges": dashRanges,
 		"Query": q, "Problem": problem}, charts, true
@@ -216,4 +223,72 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, p baton.Pr
 		return
 	}
 	http.NotFound(w, r)
+}
+
+// funnelStages are the funnel's stages in order, with how each is read.
+var funnelStages = []struct {
+	label string
+	n     func(metrics.Funnel) int64
+}{
+	{"Handoffs", func(f metrics.Funnel) int64 { return f.Handoffs }},
+	{"Accepted", func(f metrics.Funnel) int64 { return f.Accepted }},
+	{"Meetings booked", func(f metrics.Funnel) int64 { return f.Booked }},
+	{"Meetings held", func(f metrics.Funnel) int64 { return f.Held }},
+	{"Opportunities", func(f metrics.Funnel) int64 { return f.Opportunities }},
+	{"Won", func(f metrics.Funnel) int64 { return f.Won }},
+}
+
+// funnelCharts draws the funnel from handoff to won, the funnel by source
+// and the show rate by source, from a report split by source.
+func funnelCharts(r metrics.Report) []dashChart {
+	days := fmt.Sprintf("Handoffs created on the UTC days %s to %s.", r.From.Format(dateLayout), r.To.AddDate(0, 0, -1).Format(dateLayout))
+	tot := r.Total.Funnel
+	funnel := dashChart{ID: "funnel", Title: "Funnel from handoff to won", Head: []string{"Stage", "Handoffs", "Share of handoffs (%)"},
+		Note: days + " Opportunities are outcomes proposal requested or booked/won; a stage counts the handoffs that reached it."}
+	labels, vals := make([]string, len(funnelStages)), make([]float64, len(funnelStages))
+	for i, st := range funnelStages {
+		n := st.n(tot)
+		labels[i], vals[i] = st.label, float64(n)
+		share := 0.0
+		if tot.Handoffs > 0 {
+			share = float64(n) / float64(tot.Handoffs)
+		}
+		funnel.Rows = append(funnel.Rows, []string{st.label, strconv.FormatInt(n, 10), percent(share)})
+	}
+	funnel.SVG = bars(chart{ID: "funnel", Title: "Funnel from handoff to won", Labels: labels, Series: []series{{Name: "handoffs", Values: vals}}})
+
+	bySource := dashChart{ID: "funnel-source", Title: "Funnel by source",
+		Head: []string{"Source", "Handoffs", "Accepted", "Meetings booked", "Meetings held", "No-shows", "Opportunities", "Won"}, Note: days}
+	show := dashChart{ID: "show-rate", Title: "Show rate by source",
+		Head: []string{"Source", "Meetings held", "No-shows", "Show rate (%)", "Rescheduled", "Reschedule rate (%)"},
+		Note: days + " Show rate is meetings held over held and no-shows; a meeting moved with its status still booked is rescheduled."}
+	groups := append(slices.Clone(r.Groups), r.Total)
+	held, opps := make([]float64, len(r.Groups)), make([]float64, len(r.Groups))
+	srcLabels, rates := make([]string, len(r.Groups)), make([]float64, len(r.Groups))
+	for i, g := range groups {
+		f := g.Funnel
+		key := g.Key
+		if i == len(r.Groups) {
+			key = "All sources"
+		} else {
+			srcLabels[i], held[i], opps[i] = key, float64(f.Held), float64(f.Opportunities)
+			rates[i] = math.NaN()
+			if f.Held+f.NoShows > 0 {
+				rates[i] = g.ShowRate * 100
+			}
+		}
+		bySource.Rows = append(bySource.Rows, []string{key, strconv.FormatInt(f.Handoffs, 10), strconv.FormatInt(f.Accepted, 10),
+			strconv.FormatInt(f.Booked, 10), strconv.FormatInt(f.Held, 10), strconv.FormatInt(f.NoShows, 10),
+			strconv.FormatInt(f.Opportunities, 10), strconv.FormatInt(f.Won, 10)})
+		show.Rows = append(show.Rows, []string{key, strconv.FormatInt(f.Held, 10), strconv.FormatInt(f.NoShows, 10), percent(g.ShowRate),
+			strconv.FormatInt(g.Rescheduled, 10), percent(g.RescheduleRate)})
+	}
+	if len(r.Groups) == 0 {
+		bySource.Rows, show.Rows = nil, nil
+	}
+	bySource.SVG = bars(chart{ID: "funnel-source", Title: "Meetings held and opportunities by source", Labels: srcLabels,
+		Series: []series{{Name: "meetings held", Values: held}, {Name: "opportunities", Values: opps}}})
+	show.SVG = bars(chart{ID: "show-rate", Title: "Show rate by source", Labels: srcLabels,
+		Series: []series{{Name: "show rate", Values: rates}}, Format: pct})
+	return []dashChart{funnel, bySource, show}
 }

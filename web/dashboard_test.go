@@ -81,8 +81,8 @@ func TestDashboard(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("got %s, want 200", page)
 	}
-	if got := strings.Count(string(page.body), `role="img"`); got != 7 {
-		t.Errorf("got %d charts, want 7", got)
+	if got := strings.Count(string(page.body), `role="img"`); got != 10 {
+		t.Errorf("got %d charts, want 10", got)
 	}
 	names := map[string]string{evil.ID: evil.Name}
 	for _, u := range s.users {
@@ -147,8 +147,8 @@ func TestDashboard(t *testing.T) {
 	})
 	t.Run("PresetRangesAndBadDates", func(t *testing.T) {
 		for _, path := range []string{"/dashboard", "/dashboard?range=7", "/dashboard?range=90"} {
-			if r := mgr.get(path); r.status != http.StatusOK || strings.Count(string(r.body), `role="img"`) != 7 {
-				t.Errorf("GET %s: got %d, want 200 with 7 charts", path, r.status)
+			if r := mgr.get(path); r.status != http.StatusOK || strings.Count(string(r.body), `role="img"`) != 10 {
+				t.Errorf("GET %s: got %d, want 200 with 10 charts", path, r.status)
 			}
 		}
 		if r := mgr.get("/dashboard?from=2026-11-30&to=2026-11-01"); r.status != http.StatusBadRequest {
@@ -156,6 +156,36 @@ func TestDashboard(t *testing.T) {
 		}
 		if r := mgr.get("/dashboard/nope.csv"); r.status != http.StatusNotFound {
 			t.Errorf("got %d for an unknown chart, want 404", r.status)
+		}
+	})
+	// h1 is won; h2's prospect did not come (its handoff then counts as
+	// booked); h3 stays open.
+	t.Run("FunnelAndShowRate", func(t *testing.T) {
+		s.act(t, s.manager, h1.ID, "outcome", map[string]any{"outcome": "booked_won"})
+		s.act(t, s.manager, h2.ID, "outcome", map[string]any{"outcome": "no_show"})
+		page := mgr.get("/dashboard?" + q)
+		for _, tc := range []struct {
+			id   string
+			want [][]string
+		}{
+			{"funnel", [][]string{{"Stage", "Handoffs", "Share of handoffs (%)"}, {"Handoffs", "3", "100.0"}, {"Accepted", "3", "100.0"},
+				{"Meetings booked", "1", "33.3"}, {"Meetings held", "0", "0.0"}, {"Opportunities", "1", "33.3"}, {"Won", "1", "33.3"}}},
+			{"funnel-source", [][]string{{"Source", "Handoffs", "Accepted", "Meetings booked", "Meetings held", "No-shows", "Opportunities", "Won"},
+				{"website", "3", "3", "1", "0", "1", "1", "1"}, {"All sources", "3", "3", "1", "0", "1", "1", "1"}}},
+			{"show-rate", [][]string{{"Source", "Meetings held", "No-shows", "Show rate (%)", "Rescheduled", "Reschedule rate (%)"},
+				{"website", "0", "1", "0.0", "0", "0.0"}, {"All sources", "0", "1", "0.0", "0", "0.0"}}},
+		} {
+			if diff := cmp.Diff(tc.want, chartTable(t, page.body, tc.id)); diff != "" {
+				t.Errorf("%s table (-want +got):\n%s", tc.id, diff)
+			}
+			r := mgr.get("/dashboard/" + tc.id + ".csv?" + q)
+			got, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+			if err != nil || r.status != http.StatusOK {
+				t.Fatalf("%s CSV: got %s (%v), want 200", tc.id, r, err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s CSV (-table +csv):\n%s", tc.id, diff)
+			}
 		}
 	})
 }

@@ -73,6 +73,8 @@ func (s *Server) routes() {
 	api("PATCH /api/v1/handoffs/{id}/context", baton.TokenRep, s.patchContext)
 	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)
 	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)
+	api("GET /api/v1/metrics", baton.TokenRep, s.metricsReport)
+	api("GET /api/v1/metrics/success", baton.TokenRep, s.successMetrics)
 	api("GET /api/v1/reports/sla", baton.TokenRep, s.slaReport)
 	api("GET /api/v1/reports/show-rate", baton.TokenRep, s.showRate)
 	api("GET /api/v1/reports/close-rate", baton.TokenRep, s.closeRate)

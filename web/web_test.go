@@ -294,6 +294,8 @@ var apiRoutes = []struct{ method, path, body string }{
 	{"POST", "/api/v1/handoffs/0190c0de-0000-7000-8000-000000000000/accept", ""},
 	{"GET", "/api/v1/outbox", ""},
 	{"GET", "/api/v1/metrics/summary", ""},
+	{"GET", "/api/v1/metrics", ""},
+	{"GET", "/api/v1/metrics/success", ""},
 	{"GET", "/api/v1/users", ""},
 	{"POST", "/api/v1/users", `{"email":"new@t.example","name":"New","role":"sdr","team":"sdr","timezone":"UTC","active":true}`},
 	{"POST", "/api/v1/accounts", `{"name":"Globex","domain":"globex.example"}`},

@@ -25,11 +25,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -50,9 +53,13 @@ func main() {
 	}
 }
 
-// page is one page request of the benchmark.
+// page is one page request of the benchmark: a page signed in with a
+// session, or (api) an API endpoint called with a token. When paths is
+// set, request i asks for paths(i) instead of path.
 type page struct {
 	who, name, path string
+	api             bool
+	paths           func(i int) string
 }
 
 // result is one page's latencies.
@@ -129,26 +136,32 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 	base := "http://" + ln.Addr().String()
 
 	people := who(cfg)
-	cookies := map[string]string{}
+	cookies, tokens := map[string]string{}, map[string]string{}
 	for role, email := range map[string]string{"rep": people.Rep, "manager": people.Manager, "admin": people.Admin} {
 		secret, _, err := svc.SignIn(ctx, email, password, "127.0.0.1")
 		if err != nil {
 			return nil, fmt.Errorf("sign in as %s: %w", role, err)
 		}
 		cookies[role] = secret
+		if _, tokens[role], err = svc.CreateToken(ctx, email, "bench", time.Hour); err != nil {
+			return nil, fmt.Errorf("token for %s: %w", role, err)
+		}
 	}
-	pages := []page{{"rep", "inbox", "/"}}
+	pages := []page{{who: "rep", name: "inbox", path: "/"}}
 	for _, who := range []string{"manager", "admin"} {
 		pages = append(pages,
-			page{who, "inbox", "/"},
-			page{who, "board", "/board"},
-			page{who, "board unaccepted", "/board?view=unaccepted"},
-			page{who, "board breached", "/board?view=breached"},
-			page{who, "dashboard 30d", "/dashboard"},
-			page{who, "dashboard 90d", "/dashboard?range=90"},
+			page{who: who, name: "inbox", path: "/"},
+			page{who: who, name: "board", path: "/board"},
+			page{who: who, name: "board unaccepted", path: "/board?view=unaccepted"},
+			page{who: who, name: "board breached", path: "/board?view=breached"},
+			page{who: who, name: "dashboard 30d", path: "/dashboard"},
+			page{who: who, name: "dashboard 90d", path: "/dashboard?range=90"},
 		)
 	}
+	pages = append(pages, apiPages(cfg)...)
 	client := &http.Client{Timeout: time.Minute}
+	fmt.Fprintf(log, "before the requests: %s\n", memory())
+	defer func() { fmt.Fprintf(log, "after the requests: %s\n", memory()) }()
 	var out []result
 	for _, p := range pages {
 		r := result{page: p}
@@ -156,11 +169,19 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 			if err := ctx.Err(); err != nil {
 				return out, err
 			}
-			req, err := http.NewRequestWithContext(ctx, "GET", base+p.path, nil)
+			path := p.path
+			if p.paths != nil {
+				path = p.paths(i)
+			}
+			req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
 			if err != nil {
 				return nil, err
 			}
-			req.AddCookie(&http.Cookie{Name: "baton_session", Value: cookies[p.who]})
+			if p.api {
+				req.Header.Set("Authorization", "Bearer "+tokens[p.who])
+			} else {
+				req.AddCookie(&http.Cookie{Name: "baton_session", Value: cookies[p.who]})
+			}
 			t := time.Now()
 			res, err := client.Do(req)
 			if err != nil {
@@ -183,6 +204,57 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// apiPages are the metrics endpoints, for each person: windows of whole
+// UTC days ending tomorrow (after every seeded event), split several ways,
+// and windows of random days and lengths within the seeded span.
+func apiPages(cfg seedConfig) []page {
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	tomorrow := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	days := int(cfg.Span.Hours() / 24)
+	window := func(n int) string {
+		return "from=" + tomorrow.AddDate(0, 0, -n).Format(time.DateOnly) + "&to=" + tomorrow.Format(time.DateOnly)
+	}
+	var out []page
+	for _, who := range []string{"rep", "manager", "admin"} {
+		out = append(out,
+			page{who: who, name: "api metrics 30d", path: "/api/v1/metrics?" + window(30), api: true},
+			page{who: who, name: "api metrics 365d by source", path: "/api/v1/metrics?by=source&" + window(365), api: true},
+			page{who: who, name: "api metrics 365d by owner", path: "/api/v1/metrics?by=owner&" + window(365), api: true},
+			page{who: who, name: "api metrics 365d by sender csv", path: "/api/v1/metrics?by=sender&format=csv&" + window(365), api: true},
+			page{who: who, name: "api metrics 730d by team", path: "/api/v1/metrics?by=team&" + window(730), api: true},
+			page{who: who, name: "api metrics random range by type", api: true, paths: func(i int) string {
+				r := rand.New(rand.NewPCG(uint64(i), 11))
+				n := 1 + r.IntN(days)
+				end := tomorrow.AddDate(0, 0, -r.IntN(days-n+1))
+				return "/api/v1/metrics?by=type&from=" + end.AddDate(0, 0, -n).Format(time.DateOnly) + "&to=" + end.Format(time.DateOnly)
+			}},
+			page{who: who, name: "api success metrics 90d", path: "/api/v1/metrics/success?" + window(90), api: true},
+			page{who: who, name: "api summary 30d", path: "/api/v1/metrics/summary?" + window(30), api: true},
+			page{who: who, name: "api sla report 7d", path: "/api/v1/reports/sla?" + window(7), api: true},
+		)
+	}
+	return out
+}
+
+// memory describes the process's memory: Go's heap in use and the
+// resident set now and at its peak (Linux only).
+func memory() string {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	out := fmt.Sprintf("heap in use %.1f MB", float64(m.HeapInuse)/1e6)
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "VmHWM:") {
+				out += ", " + strings.Join(strings.Fields(line), " ")
+			}
+		}
+	}
+	return out
 }
 
 // q is the nearest-rank q-quantile of sorted latencies.

@@ -142,7 +142,7 @@ func seed(ctx context.Context, path string, cfg seedConfig) error {
 	}
 
 	hw := &bulk{ctx: ctx, db: db}
-	hw.table("handoffs", "id, type, state, tier, from_team, to_team, signal_id, owner_id, backup_id, sender_id, accept_by, first_touch_by, breached, created_at, updated_at, assigned_at, accepted_at, first_touch_at, closed_at, meeting_id")
+	hw.table("handoffs", "id, type, state, tier, from_team, to_team, signal_id, owner_id, backup_id, sender_id, accept_by, first_touch_by, breached, created_at, updated_at, assigned_at, accepted_at, first_touch_at, closed_at, meeting_id, outcome, context")
 	ew := &bulk{ctx: ctx, db: db}
 	ew.table("handoff_events", "handoff_id, kind, at, actor, from_state, to_state, owner_id, data")
 	mw := &bulk{ctx: ctx, db: db}
@@ -204,27 +204,71 @@ func seed(ctx context.Context, path string, cfg seedConfig) error {
 				state = baton.StateActioned
 			}
 		}
-		if age > 30*24*time.Hour && rng.IntN(100) < 98 {
-			closedAt = created.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
-			kind, to := baton.EventCompleted, baton.StateCompleted
-			if rng.IntN(100) < 8 {
-				kind, to = baton.EventCancelled, baton.StateCancelled
-			}
-			if err := ev(kind, closedAt, state, to, nil); err != nil {
+		// The receiver rates most handoffs when accepting them.
+		if !acceptedAt.IsZero() && rng.IntN(100) < 60 {
+			d, _ := json.Marshal(baton.RatedData{Rating: 1 + min(rng.IntN(6), 4), Stage: "accept", Missing: pick(rng, 25, "budget_range")})
+			if err := ev(baton.EventRated, acceptedAt, "", "", d); err != nil {
 				return err
 			}
-			state = to
 		}
 		meeting := ""
 		if ht.name == "meeting_set" {
 			meeting = "m" + id[1:]
+			if rng.IntN(100) < 12 && created.Add(time.Hour).Before(now) { // rescheduled once
+				d, _ := json.Marshal(baton.MeetingChangedData{MeetingID: meeting, StartsAt: created.Add(96 * time.Hour), Status: baton.MeetingBooked, Sequence: 1})
+				if err := ev(baton.EventMeetingChanged, created.Add(time.Hour), "", "", d); err != nil {
+					return err
+				}
+			}
+		}
+		outcome := ""
+		if age > 30*24*time.Hour && rng.IntN(100) < 98 {
+			closedAt = created.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
+			kind, to := baton.EventCompleted, baton.StateCompleted
+			var data []byte
+			switch {
+			case rng.IntN(100) < 8:
+				kind, to = baton.EventCancelled, baton.StateCancelled
+			case state == baton.StateActioned:
+				kind, outcome = baton.EventOutcome, outcomes[rng.IntN(len(outcomes))]
+				data, _ = json.Marshal(baton.OutcomeData{Outcome: outcome})
+			}
+			if err := ev(kind, closedAt, state, to, data); err != nil {
+				return err
+			}
+			state = to
+			if outcome == baton.OutcomeNotInterested || outcome == baton.OutcomeDisqualified {
+				d, _ := json.Marshal(baton.RecycledData{Outcome: outcome, Reason: "seeded", Source: "website"})
+				if err := ev(baton.EventRecycled, closedAt, "", "", d); err != nil {
+					return err
+				}
+			}
+			if meeting != "" && outcome != "" && outcome != baton.OutcomeNoShow && rng.IntN(100) < 40 {
+				d, _ := json.Marshal(baton.SurveyAnsweredData{SurveyID: "v" + id[1:], Score: 2 + min(rng.IntN(5), 3)})
+				if err := ev(baton.EventSurveyAnswered, closedAt.Add(time.Hour), "", "", d); err != nil {
+					return err
+				}
+			}
+		}
+		if meeting != "" {
 			status := "booked"
-			if age > 7*24*time.Hour {
-				status = "held"
+			switch {
+			case outcome == baton.OutcomeNoShow:
+				status = baton.MeetingNoShow
+			case outcome != "" || age > 7*24*time.Hour:
+				status = baton.MeetingHeld
 			}
 			if err := mw.row(meeting, id, ms(created.Add(72*time.Hour)), 30*60*1000, "UTC", status, ms(created), ms(created)); err != nil {
 				return err
 			}
+		}
+		context := "{}"
+		switch rng.IntN(3) {
+		case 0:
+			context = fmt.Sprintf(`{"deal_value":%d}`, 5_000+rng.IntN(200)*1_000)
+		case 1:
+			lo := 10_000 + rng.IntN(50)*1_000
+			context = fmt.Sprintf(`{"budget_range":{"min":%d,"max":%d,"currency":"USD"}}`, lo, 2*lo)
 		}
 		updated := created
 		for _, t := range []time.Time{acceptedAt, touchedAt, closedAt} {
@@ -233,7 +277,7 @@ func seed(ctx context.Context, path string, cfg seedConfig) error {
 			}
 		}
 		if err := hw.row(id, ht.name, string(state), tier, ht.from, ht.to, "s"+id[1:], owner, backup, sender,
-			ms(created.Add(sla)), ms(created.Add(2*sla)), breached, ms(created), ms(updated), ms(created), msz(acceptedAt), msz(touchedAt), msz(closedAt), meeting); err != nil {
+			ms(created.Add(sla)), ms(created.Add(2*sla)), breached, ms(created), ms(updated), ms(created), msz(acceptedAt), msz(touchedAt), msz(closedAt), meeting, outcome, context); err != nil {
 			return err
 		}
 	}
@@ -242,8 +286,25 @@ func seed(ctx context.Context, path string, cfg seedConfig) error {
 			return err
 		}
 	}
+	// The rows went in behind the store's back: mark the rollups stale so
+	// that the next sqlite.Open rebuilds them from the log.
+	if _, err := db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('rollups_stale', X'31') ON CONFLICT (key) DO UPDATE SET value = excluded.value`); err != nil {
+		return err
+	}
 	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
 		return err
+	}
+	return nil
+}
+
+// outcomes are the outcomes the seed records on actioned handoffs, each
+// equally likely.
+var outcomes = []string{baton.OutcomeNoShow, baton.OutcomeInterested, baton.OutcomeNotInterested, baton.OutcomeProposal, baton.OutcomeWon, baton.OutcomeDisqualified}
+
+// pick returns fields with probability pct %, else nil.
+func pick(rng *rand.Rand, pct int, fields ...string) []string {
+	if rng.IntN(100) < pct {
+		return fields
 	}
 	return nil
 }

@@ -1,0 +1,280 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/metrics"
+	"github.com/batonhq/baton/metrics/metricstest"
+	"github.com/batonhq/baton/sqlite"
+)
+
+// allGroups reads the figure blocks of every stored dimension over the
+// days [fromDay, toDay), as the service does.
+func allGroups(t *testing.T, db *sqlite.DB, fromDay, toDay int64) map[string]map[string][]metrics.Cell {
+	t.Helper()
+	out := map[string]map[string][]metrics.Cell{}
+	err := db.View(context.Background(), func(tx baton.Tx) error {
+		for _, dim := range metrics.StoredDims {
+			groups, err := tx.(*sqlite.Tx).RollupGroups(context.Background(), dim, fromDay, toDay, nil)
+			if err != nil {
+				return err
+			}
+			out[dim] = map[string][]metrics.Cell{}
+			for k, a := range groups {
+				if cs := a.Cells(); len(cs) > 0 {
+					out[dim][k] = cs
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestFigureRollupsEqualTheFold appends random logs in random commands,
+// with each handoff's sender, meeting and context (its deal value)
+// changing between commands, and checks that the blocks read for random
+// windows equal the fold of the log over the handoffs' final facts, both
+// as kept event by event and after RebuildRollups.
+func TestFigureRollupsEqualTheFold(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for seed := range uint64(12) {
+		// A subtest's name is part of its temporary directory: no "#",
+		// which would end the file name in the store's URI.
+		t.Run(fmt.Sprintf("Seed%d", seed), func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewPCG(seed, 5))
+			db, err := sqlite.Open(ctx, t.TempDir()+"/fold.db", sqlite.Options{Synchronous: "NORMAL"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			events, facts := metricstest.RandomLog(rng, 5+rng.IntN(40))
+			handoff := func(id string, f metrics.RollupFacts) *baton.Handoff {
+				h := &baton.Handoff{ID: id, Type: "hot_lead", State: baton.StateAssigned, SignalID: "s" + id, SenderID: f.Sender,
+					CreatedAt: metricstest.T0, UpdatedAt: metricstest.T0, Context: map[string]any{}}
+				if f.Meeting {
+					h.MeetingID = "m" + id
+				}
+				if f.Value > 0 {
+					h.Context["deal_value"] = float64(f.Value)
+				}
+				return h
+			}
+			inserted := map[string]bool{}
+			for i := 0; i < len(events); {
+				cmd := events[i:min(i+1+rng.IntN(4), len(events))]
+				i += len(cmd)
+				err := db.Update(ctx, func(tx baton.Tx) error {
+					for _, e := range cmd {
+						e := *e
+						if !inserted[e.HandoffID] {
+							inserted[e.HandoffID] = true
+							if err := tx.InsertHandoff(ctx, handoff(e.HandoffID, facts[e.HandoffID])); err != nil {
+								return err
+							}
+						}
+						if err := tx.AppendEvent(ctx, &e); err != nil {
+							return err
+						}
+						// The context (deal value) changes now and then, in
+						// the command of one of the handoff's events.
+						if rng.IntN(4) == 0 {
+							f := facts[e.HandoffID]
+							f.Value = int64(rng.IntN(5)) * 1000
+							facts[e.HandoffID] = f
+							if err := tx.UpdateHandoff(ctx, handoff(e.HandoffID, f)); err != nil {
+								return err
+							}
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The fold of the log with the final facts.
+			states := map[string]*metrics.RollupHandoff{}
+			for _, e := range events {
+				h := states[e.HandoffID]
+				if h == nil {
+					h = &metrics.RollupHandoff{}
+					states[e.HandoffID] = h
+				}
+				if _, err := h.Apply(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			first := metrics.UTCDay(metricstest.T0)
+			for range 4 {
+				fromDay := first - 5 + int64(rng.IntN(100))
+				toDay := fromDay + int64(rng.IntN(150))
+				want := map[string]map[string][]metrics.Cell{}
+				for _, dim := range metrics.StoredDims {
+					want[dim] = map[string][]metrics.Cell{}
+					for id, h := range states {
+						h.SetFacts(facts[id])
+						if !h.Created || h.Day < fromDay || h.Day >= toDay {
+							continue
+						}
+						want[dim][h.Key(dim)] = metrics.AddCells(want[dim][h.Key(dim)], h.Cells())
+					}
+					for k, cs := range want[dim] {
+						if len(cs) == 0 {
+							delete(want[dim], k)
+						}
+					}
+				}
+				if diff := cmp.Diff(want, allGroups(t, db, fromDay, toDay)); diff != "" {
+					t.Fatalf("days [%d, %d): kept rollups differ from the fold (-fold +kept):\n%s", fromDay, toDay, diff)
+				}
+				if err := db.RebuildRollups(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, allGroups(t, db, fromDay, toDay)); diff != "" {
+					t.Fatalf("days [%d, %d): rebuilt rollups differ from the fold (-fold +rebuilt):\n%s", fromDay, toDay, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestRollupStatesFindOwnedAndSent checks the states a person's figures
+// fold: the handoffs of the window they own now or sent, each once.
+func TestRollupStatesFindOwnedAndSent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir()+"/states.db", sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for i, h := range []struct{ id, owner, sender string }{{"a", "ann", "sam"}, {"b", "bob", "ann"}, {"c", "bob", "sam"}, {"d", "ann", "ann"}} {
+		created := &baton.Event{HandoffID: h.id, Kind: baton.EventCreated, At: t0.AddDate(0, 0, i)}
+		if err := created.SetData(baton.CreatedData{HandoffType: "mql"}); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Update(ctx, func(tx baton.Tx) error {
+			if err := tx.InsertHandoff(ctx, &baton.Handoff{ID: h.id, Type: "mql", State: baton.StateAssigned, SignalID: "s" + h.id,
+				SenderID: h.sender, CreatedAt: created.At, UpdatedAt: created.At}); err != nil {
+				return err
+			}
+			if err := tx.AppendEvent(ctx, created); err != nil {
+				return err
+			}
+			return tx.AppendEvent(ctx, &baton.Event{HandoffID: h.id, Kind: baton.EventAssigned, At: created.At, OwnerID: h.owner})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := metrics.UTCDay(t0)
+	for _, tc := range []struct {
+		name     string
+		people   []string
+		from, to int64
+		want     []string // owner/sender
+	}{
+		{"OwnedOrSent", []string{"ann"}, day, day + 4, []string{"ann/ann", "ann/sam", "bob/ann"}},
+		{"EachOnce", []string{"ann", "sam"}, day, day + 4, []string{"ann/ann", "ann/sam", "bob/ann", "bob/sam"}},
+		{"WithinTheDays", []string{"ann"}, day + 1, day + 3, []string{"bob/ann"}},
+		{"Nobody", nil, day, day + 4, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			err := db.View(ctx, func(tx baton.Tx) error {
+				return tx.(*sqlite.Tx).RollupStates(ctx, tc.people, tc.from, tc.to, func(h *metrics.RollupHandoff) error {
+					got = append(got, h.Owner+"/"+h.Sender)
+					return nil
+				})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("states (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBlocksCompactedKeepTheirSums gives one day's block hundreds of
+// appended deltas, so it is compacted again and again: its sums stay those
+// a rebuild computes, and it never holds 32 deltas or more.
+func TestBlocksCompactedKeepTheirSums(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir()+"/compact.db", sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for i := range 40 {
+		id := fmt.Sprintf("c%d", i)
+		created := &baton.Event{HandoffID: id, Kind: baton.EventCreated, At: t0.Add(time.Duration(i) * time.Second), ToState: baton.StateAssigned}
+		if err := created.SetData(baton.CreatedData{HandoffType: "mql", Source: "website"}); err != nil {
+			t.Fatal(err)
+		}
+		for j, e := range []*baton.Event{created,
+			{HandoffID: id, Kind: baton.EventAssigned, At: created.At, OwnerID: "ann", ToState: baton.StateAssigned},
+			{HandoffID: id, Kind: baton.EventAccepted, At: created.At.Add(time.Duration(i+1) * time.Minute), OwnerID: "ann", ToState: baton.StateAccepted},
+			{HandoffID: id, Kind: baton.EventTouched, At: created.At.Add(time.Duration(2*i+3) * time.Minute), OwnerID: "ann", ToState: baton.StateActioned},
+			{HandoffID: id, Kind: baton.EventCompleted, At: created.At.Add(time.Hour), OwnerID: "ann", ToState: baton.StateCompleted},
+		} {
+			err := db.Update(ctx, func(tx baton.Tx) error {
+				if j == 0 {
+					if err := tx.InsertHandoff(ctx, &baton.Handoff{ID: id, Type: "mql", State: baton.StateAssigned, SignalID: "s" + id, CreatedAt: e.At, UpdatedAt: e.At}); err != nil {
+						return err
+					}
+				}
+				return tx.AppendEvent(ctx, e)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	day := metrics.UTCDay(t0)
+	kept := allGroups(t, db, day, day+1)
+	var appends int
+	err = db.View(ctx, func(tx baton.Tx) error {
+		rows, err := tx.(*sqlite.Tx).Query(ctx, `SELECT max(appends) FROM rollup_blocks`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		rows.Next()
+		return rows.Scan(&appends)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if appends >= 32 {
+		t.Errorf("a block holds %d deltas, want fewer than 32", appends)
+	}
+	if err := db.RebuildRollups(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(allGroups(t, db, day, day+1), kept); diff != "" {
+		t.Errorf("kept blocks differ from the rebuilt ones (-rebuilt +kept):\n%s", diff)
+	}
+	if got := kept[metrics.DimType]["mql"]; len(got) == 0 || got[0] != (metrics.Cell{Metric: metrics.MHandoffs, N: 40}) {
+		t.Errorf("got mql cells starting %v, want 40 handoffs", got[:min(len(got), 1)])
+	}
+}
