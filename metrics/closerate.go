@@ -249,15 +249,15 @@ func (r *CloseRateRow) add(o *CloseRateRow) {
 
 // finish computes r's rates and their difference from its counts.
 func (r *CloseRateRow) finish() {
-	r.Before.Rate, r.After.Rate, r.Difference = rate(r.Before), rate(r.After), nil
+	r.Before.Rate, r.After.Rate, r.Difference = closeRateOf(r.Before), closeRateOf(r.After), nil
 	if r.Before.Rate != nil && r.After.Rate != nil {
 		d := round(float64(r.After.Won)/float64(r.After.Held) - float64(r.Before.Won)/float64(r.Before.Held))
 		r.Difference = &d
 	}
 }
 
-// rate returns won ÷ held, nil when nothing was held.
-func rate(c CloseRate) *float64 {
+// closeRateOf returns won ÷ held, nil when nothing was held.
+func closeRateOf(c CloseRate) *float64 {
 	if c.Held == 0 {
 		return nil
 	}
