@@ -85,7 +85,8 @@ func dealSummary(rnd *rand.Rand, sig *baton.Signal, ae string, now time.Time) (m
 		}
 		f["go_live_target"] = day(20, 40)
 		f["risks"] = []any{
-			map[string]any{"risk": pick("Competitor still in trial", "Unclear owner on their side"), "likelihood": "medium"}, // impact not given
+			map[string]any{"risk": pick("Competitor still in trial", "Unclear owner on their side"), "likelihood": "medium", "impact": "high"},
+			map[string]any{"risk": "Budget owner changing roles", "likelihood": "low"}, // impact not given
 		}
 	case summaryThin:
 		f["business_objectives"] = "N/A"
