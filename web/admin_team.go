@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -326,9 +327,16 @@ func (s *Server) issueReset(w http.ResponseWriter, r *http.Request, p baton.Prin
 }
 
 // importTeam imports a users CSV file posted with the form, or only checks
-// it (dry run: every check, nothing written). The file is processed while
-// the request waits; the page reports the rows and the rate.
+// it (dry run: every check, nothing written).
 func (s *Server) importTeam(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	return s.importTeamCSV(w, r, p, s.svc.ImportUsers, s.svc.ImportUsersDryRun)
+}
+
+// importTeamCSV runs an import of the CSV file posted with a Team page form
+// (run, or dryRun when the form asks only for the checks) and shows the
+// Team page with its report. The file is processed while the request
+// waits; the page reports the rows, the rate and every row's errors.
+func (s *Server) importTeamCSV(w http.ResponseWriter, r *http.Request, p baton.Principal, run, dryRun func(context.Context, io.Reader) (service.ImportResult, error)) error {
 	r.Body = http.MaxBytesReader(w, r.Body, service.MaxImportBytes+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
@@ -348,9 +356,8 @@ func (s *Server) importTeam(w http.ResponseWriter, r *http.Request, p baton.Prin
 		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Could not read the file."}}
 	}
 	iv := &importView{DryRun: checked(r, "dry_run"), File: hdr.Filename, Rows: dataRows(body)}
-	run := s.svc.ImportUsers
 	if iv.DryRun {
-		run = s.svc.ImportUsersDryRun
+		run = dryRun
 	}
 	start := time.Now()
 	res, err := run(r.Context(), bytes.NewReader(body))

@@ -1,10 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -88,52 +84,5 @@ func (s *Server) adoptionForm(w http.ResponseWriter, r *http.Request, p baton.Pr
 // posted with the Team page's form, or only checks it (dry run), and
 // reports as the users import does.
 func (s *Server) importOutcomesForm(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
-	r.Body = http.MaxBytesReader(w, r.Body, service.MaxImportBytes+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: fmt.Sprintf("The file is larger than %d bytes: split it.", service.MaxImportBytes)}}
-		}
-		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Could not read the upload: choose a CSV file."}}
-	}
-	defer r.MultipartForm.RemoveAll()
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Choose a CSV file to import."}}
-	}
-	defer file.Close()
-	body, err := io.ReadAll(file)
-	if err != nil {
-		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "Could not read the file."}}
-	}
-	iv := &importView{DryRun: checked(r, "dry_run"), File: hdr.Filename, Rows: dataRows(body)}
-	run := s.svc.ImportPastMeetings
-	if iv.DryRun {
-		run = s.svc.ImportPastMeetingsDryRun
-	}
-	start := time.Now()
-	res, err := run(r.Context(), bytes.NewReader(body))
-	iv.Elapsed = time.Since(start)
-	status := http.StatusOK
-	var e *baton.Error
-	switch {
-	case errors.Is(err, service.ErrUnreadableFile) && errors.As(err, &e):
-		iv.Problem, status = e.Message, http.StatusBadRequest
-	case baton.ErrorCode(err) == baton.EINVALID && errors.As(err, &e):
-		iv.Problem, status = e.Message, http.StatusUnprocessableEntity
-		for _, f := range e.Fields {
-			iv.RowErrors = append(iv.RowErrors, service.FormatImportError(f))
-		}
-	case err != nil:
-		return err
-	default:
-		iv.Created, iv.Updated = res.Created, res.Updated
-	}
-	v, err := s.teamView(r, p)
-	if err != nil {
-		return err
-	}
-	v.Import = iv
-	s.render(w, r, status, "admin_team.html", v)
-	return nil
+	return s.importTeamCSV(w, r, p, s.svc.ImportPastMeetings, s.svc.ImportPastMeetingsDryRun)
 }
