@@ -306,18 +306,7 @@ func validateOutcomeLadder(v *validator, p string, t *Tier) {
 	for j := range t.OutcomeLadder {
 		st := &t.OutcomeLadder[j]
 		sp := fmt.Sprintf("%s.outcome_ladder[%d]", p, j)
-		switch {
-		case st.At != "" && st.After != 0:
-			v.add(sp, "tier %q: an outcome ladder step takes at (a percentage of outcome_by) or after (past it), not both", t.Name)
-		case st.At != "":
-			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(st.At), "%"), 64)
-			if err != nil || !strings.HasSuffix(st.At, "%") || pct <= 0 || pct > 100 {
-				v.add(sp+".at", "tier %q: at must be a percentage from 1%% to 100%%, got %q", t.Name, st.At)
-			}
-			st.Fraction = pct / 100
-		case st.After <= 0:
-			v.add(sp, "tier %q: an outcome ladder step needs at (e.g. 50%%) or after (e.g. 4h)", t.Name)
-		}
+		validateStepWhen(v, sp, t.Name, st, "an outcome ladder step", "outcome_by", "it", "4h")
 		if !slices.Contains(OutcomeLadderActions, st.Action) {
 			v.add(sp+".action", "tier %q: outcome ladder action %q: expected one of %s", t.Name, st.Action, strings.Join(OutcomeLadderActions, ", "))
 		}

@@ -83,6 +83,25 @@ func (pb *Playbook) validateNotifications(v *validator) {
 	}
 }
 
+// validateStepWhen checks when a ladder step st (at sp in the file) fires:
+// at a percentage of the clock (what, e.g. "the SLA"), setting its
+// Fraction, or after the clock's end (past, e.g. "the deadline"), never
+// both. noun names the kind of step in messages; example is an after.
+func validateStepWhen(v *validator, sp, tier string, st *LadderStep, noun, what, past, example string) {
+	switch {
+	case st.At != "" && st.After != 0:
+		v.add(sp, "tier %q: %s takes at (a percentage of %s) or after (past %s), not both", tier, noun, what, past)
+	case st.At != "":
+		pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(st.At), "%"), 64)
+		if err != nil || !strings.HasSuffix(st.At, "%") || pct <= 0 || pct > 100 {
+			v.add(sp+".at", "tier %q: at must be a percentage from 1%% to 100%%, got %q", tier, st.At)
+		}
+		st.Fraction = pct / 100
+	case st.After <= 0:
+		v.add(sp, "tier %q: %s needs at (e.g. 50%%) or after (e.g. %s)", tier, noun, example)
+	}
+}
+
 // validateLadder parses a tier's ladder, filling the default when empty.
 func validateLadder(v *validator, p string, t *Tier) {
 	if len(t.Ladder) == 0 {
@@ -94,18 +113,7 @@ func validateLadder(v *validator, p string, t *Tier) {
 	for j := range t.Ladder {
 		st := &t.Ladder[j]
 		sp := fmt.Sprintf("%s.ladder[%d]", p, j)
-		switch {
-		case st.At != "" && st.After != 0:
-			v.add(sp, "tier %q: a ladder step takes at (a percentage of the SLA) or after (past the deadline), not both", t.Name)
-		case st.At != "":
-			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(st.At), "%"), 64)
-			if err != nil || !strings.HasSuffix(st.At, "%") || pct <= 0 || pct > 100 {
-				v.add(sp+".at", "tier %q: at must be a percentage from 1%% to 100%%, got %q", t.Name, st.At)
-			}
-			st.Fraction = pct / 100
-		case st.After <= 0:
-			v.add(sp, "tier %q: a ladder step needs at (e.g. 50%%) or after (e.g. 30m)", t.Name)
-		}
+		validateStepWhen(v, sp, t.Name, st, "a ladder step", "the SLA", "the deadline", "30m")
 		if !slices.Contains(LadderActions, st.Action) {
 			v.add(sp+".action", "tier %q: unknown action %q (expected one of %s)", t.Name, st.Action, strings.Join(LadderActions, ", "))
 		}
