@@ -37,6 +37,7 @@ const (
 	EventSurveySent     = "survey_sent"     // the prospect was sent the post-meeting survey
 	EventSurveyAnswered = "survey_answered" // the prospect answered it
 	EventRecycled       = "recycled"        // the lead went back to nurture, with the reason
+	EventKTHeld         = "kt_meeting_held" // the knowledge-transfer meeting was held and its checklist recorded
 )
 
 // EventKinds returns every event kind, in the order declared above.
@@ -45,7 +46,7 @@ func EventKinds() []string {
 		EventResubmitted, EventReassigned, EventReminded, EventBreached, EventOutcome, EventCompleted, EventCancelled,
 		EventFixOverdue, EventEscalated, EventPriority, EventPaused, EventResumed, EventActivityDone, EventActivityLate,
 		EventOutcomeLate, EventContext, EventMeetingChanged, EventPreCallSent, EventIntakeSent, EventIntakeAnswered,
-		EventRated, EventSurveySent, EventSurveyAnswered, EventRecycled}
+		EventRated, EventSurveySent, EventSurveyAnswered, EventRecycled, EventKTHeld}
 }
 
 // Event is one fact in a handoff's log: who did what, when and why. Actor

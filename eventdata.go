@@ -251,6 +251,40 @@ type SurveyAnsweredData struct {
 	Comment string `json:"comment,omitempty"`
 }
 
+// KTHeldData is the payload of a kt_meeting_held event: the checklist of
+// the sales → customer success knowledge-transfer meeting, as recorded
+// during or right after it. The handoff quality score reads its meeting
+// execution items from here.
+type KTHeldData struct {
+	// MeetingID is the knowledge-transfer meeting's id.
+	MeetingID string `json:"meeting_id"`
+	// HeldAt is when the meeting took place.
+	HeldAt time.Time `json:"held_at"`
+	// Required lists the user ids whose attendance the protocol requires
+	// (the AE and the CSM always; the CS manager for strategic accounts).
+	Required []string `json:"required"`
+	// Attended lists the user ids who attended.
+	Attended []string `json:"attended"`
+	// AgendaItems is how many agenda items the meeting had; AgendaCovered
+	// how many of them were covered.
+	AgendaItems   int `json:"agenda_items"`
+	AgendaCovered int `json:"agenda_covered"`
+	// CSQuestionsAnswered says customer success's questions were answered.
+	CSQuestionsAnswered bool `json:"cs_questions_answered"`
+	// NotesURL links the recording or the notes; empty when none.
+	NotesURL string `json:"notes_url,omitempty"`
+	// ActionItems are the follow-ups agreed, each with an owner and a due
+	// date.
+	ActionItems []KTActionItem `json:"action_items,omitempty"`
+}
+
+// KTActionItem is one follow-up agreed in a knowledge-transfer meeting.
+type KTActionItem struct {
+	What  string    `json:"what"`
+	Owner string    `json:"owner"` // user id
+	Due   time.Time `json:"due"`
+}
+
 // RecycledData is the payload of a recycled event: the lead went back to
 // nurture, and its source is credited with the reason.
 type RecycledData struct {
@@ -278,6 +312,9 @@ func (SurveyAnsweredData) EventKind() string { return EventSurveyAnswered }
 
 // EventKind implements EventData.
 func (RecycledData) EventKind() string { return EventRecycled }
+
+// EventKind implements EventData.
+func (KTHeldData) EventKind() string { return EventKTHeld }
 
 // EventKind implements EventData.
 func (SignalJoinedData) EventKind() string { return EventSignalJoined }
@@ -392,6 +429,8 @@ func (e *Event) Payload() (EventData, error) {
 		return decodeAny[SurveyAnsweredData](e)
 	case EventRecycled:
 		return decodeAny[RecycledData](e)
+	case EventKTHeld:
+		return decodeAny[KTHeldData](e)
 	case EventAccepted, EventTouched, EventReminded, EventCompleted, EventCancelled, EventFixOverdue,
 		EventEscalated, EventPriority, EventPaused, EventActivityDone, EventActivityLate, EventOutcomeLate:
 		return nil, nil

@@ -39,6 +39,9 @@ func payloads() []baton.EventData {
 		baton.SurveySentData{SurveyID: "v1", MeetingID: "m1", ExpiresAt: at.Add(7 * 24 * time.Hour)},
 		baton.SurveyAnsweredData{SurveyID: "v1", Score: 5, Comment: "useful"},
 		baton.RecycledData{Outcome: baton.OutcomeNotInterested, Reason: "no budget this year", Source: "website"},
+		baton.KTHeldData{MeetingID: "m2", HeldAt: at, Required: []string{"ae", "csm"}, Attended: []string{"ae", "csm"},
+			AgendaItems: 7, AgendaCovered: 6, CSQuestionsAnswered: true, NotesURL: "https://notes.example/kt",
+			ActionItems: []baton.KTActionItem{{What: "send SOW", Owner: "ae", Due: at.Add(48 * time.Hour)}}},
 	}
 }
 
@@ -187,6 +190,8 @@ func TestPayloadsKeepTheirStoredFieldNames(t *testing.T) {
 		baton.EventSurveySent:     {"expires_at", "meeting_id", "survey_id"},
 		baton.EventSurveyAnswered: {"comment", "score", "survey_id"},
 		baton.EventRecycled:       {"outcome", "reason", "source"},
+		baton.EventKTHeld: {"action_items", "agenda_covered", "agenda_items", "attended", "cs_questions_answered",
+			"held_at", "meeting_id", "notes_url", "required"},
 	}
 	for _, d := range payloads() {
 		b, err := json.Marshal(d)
