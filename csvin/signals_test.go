@@ -2,6 +2,7 @@ package csvin_test
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -67,8 +68,8 @@ func TestReadSignals(t *testing.T) {
 		t.Parallel()
 		_, err := csvin.ReadSignals(strings.NewReader("external_id,type\na,demo_request\nb\n"), 10)
 		var e *baton.Error
-		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "row 3" {
-			t.Errorf("got %v, want one error at row 3", err)
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0] != (baton.FieldError{Field: "row 3", Message: "wrong number of fields"}) {
+			t.Errorf("got %v, want one error at row 3: wrong number of fields", err)
 		}
 	})
 
@@ -76,6 +77,99 @@ func TestReadSignals(t *testing.T) {
 		t.Parallel()
 		if _, err := csvin.ReadSignals(strings.NewReader(""), 10); baton.ErrorCode(err) != baton.EINVALID {
 			t.Errorf("got %v, want EINVALID", err)
+		}
+	})
+}
+
+func TestSignalReader(t *testing.T) {
+	t.Parallel()
+	t.Run("SkipsBlankRowsAndNumbersThemFromTheHeader", func(t *testing.T) {
+		t.Parallel()
+		file := "\ufeffType,email\ndemo_request,a@x.example\n,\nbad_type,b@x.example\n"
+		sr, err := csvin.NewSignalReader(strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []int
+		var types []string
+		for {
+			sig, row, err := sr.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			rows, types = append(rows, row), append(types, sig.Type)
+		}
+		if diff := cmp.Diff([]int{2, 4}, rows); diff != "" {
+			t.Errorf("rows (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"demo_request", "bad_type"}, types); diff != "" {
+			t.Errorf("types (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("ACellErrorLetsReadingGoOn", func(t *testing.T) {
+		t.Parallel()
+		sr, err := csvin.NewSignalReader(strings.NewReader("external_id,employees\na,many\nb,12\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, row, err := sr.Next()
+		if baton.ErrorCode(err) != baton.EINVALID || errors.Is(err, csvin.ErrUnreadable) || row != 2 {
+			t.Fatalf("row %d: got %v, want a row 2 EINVALID error", row, err)
+		}
+		sig, row, err := sr.Next()
+		if err != nil || row != 3 || sig.Account.Employees != 12 {
+			t.Errorf("got row %d %+v %v, want row 3 with 12 employees", row, sig, err)
+		}
+	})
+
+	t.Run("ABrokenRowIsUnreadable", func(t *testing.T) {
+		t.Parallel()
+		sr, err := csvin.NewSignalReader(strings.NewReader("external_id,type\n\"a,demo_request\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := sr.Next(); !errors.Is(err, csvin.ErrUnreadable) {
+			t.Errorf("got %v, want ErrUnreadable", err)
+		}
+	})
+
+	t.Run("NotUTF8IsNamed", func(t *testing.T) {
+		t.Parallel()
+		sr, err := csvin.NewSignalReader(strings.NewReader("external_id,company\na,\xff\xfe\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = sr.Next()
+		var e *baton.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "row 2: company" {
+			t.Errorf("got %v, want an error naming row 2: company", err)
+		}
+	})
+}
+
+func FuzzSignalReader(f *testing.F) {
+	f.Add("external_id,type,email,employees,occurred_at\na,demo_request,a@x.example,12,2026-11-23T14:00:00Z\n")
+	f.Add("type\n\"\n")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, file string) {
+		sr, err := csvin.NewSignalReader(strings.NewReader(file))
+		if err != nil {
+			if baton.ErrorCode(err) != baton.EINVALID {
+				t.Fatalf("header: got %v, want EINVALID", err)
+			}
+			return
+		}
+		for range 1000 {
+			sig, _, err := sr.Next()
+			if errors.Is(err, io.EOF) || errors.Is(err, csvin.ErrUnreadable) {
+				return
+			}
+			if err == nil && sig == nil {
+				t.Fatal("nil signal without an error")
+			}
 		}
 	})
 }

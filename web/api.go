@@ -44,7 +44,9 @@ func (s *Server) postSignal(w http.ResponseWriter, r *http.Request, _ baton.Prin
 }
 
 // listHandoffs lists the handoffs the principal sees (owned, backed up or
-// sent by them, their reports or their team; everything for an admin).
+// sent by them, their reports or their team; everything for an admin), a
+// page at a time; format=csv exports every handoff the filters keep, all
+// pages, as one CSV file.
 func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	q := r.URL.Query()
 	f := baton.HandoffFilter{OwnerID: q.Get("owner"), Type: q.Get("type"), Cursor: q.Get("cursor")}
@@ -85,7 +87,16 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, p baton.Pr
 		}
 		f.Limit = n
 	}
+	format := q.Get("format")
+	switch format {
+	case "", "json", "csv":
+	default:
+		v.Add("format", "must be json or csv")
+	}
 	stalled := q.Get("stalled")
+	if stalled != "" && format == "csv" {
+		v.Add("format", "csv is for the whole list, not a stalled view")
+	}
 	switch stalled {
 	case "", service.StalledUnaccepted, service.StalledUntouched, service.StalledBreached:
 	default:
@@ -101,6 +112,9 @@ func (s *Server) listHandoffs(w http.ResponseWriter, r *http.Request, p baton.Pr
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"handoffs": list})
 		return nil
+	}
+	if format == "csv" {
+		return s.exportHandoffs(w, r, p, f)
 	}
 	list, next, err := s.svc.HandoffsFor(r.Context(), p, f)
 	if err != nil {

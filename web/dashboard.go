@@ -178,7 +178,8 @@ func (s *Server) dashboardData(w http.ResponseWriter, r *http.Request, p baton.P
 	charts := append(dashCharts(d), funnelCharts(funnel)...)
 	q := url.Values{"from": {fromDate}, "to": {toDate}}.Encode()
 	return map[string]any{"Page": pg, "Charts": charts, "From": fromDate, "To": toDate, "Days": days, "Ranges": dashRanges,
-		"Query": q, "Problem": problem}, charts, true
+		"Query": q, "Problem": problem,
+		"ExportQuery": url.Values{"from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}.Encode()}, charts, true
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, p baton.Principal) {

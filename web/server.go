@@ -38,6 +38,8 @@ type Server struct {
 	ReadyTimeout time.Duration
 	// oidc is single sign-on, when enabled (EnableOIDC).
 	oidc *oidcClient
+	// imports are the signals imports started from the workspace.
+	imports importJobs
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -71,6 +73,7 @@ func (s *Server) routes() {
 	api("POST /api/v1/handoffs/{id}/rating", baton.TokenRep, s.postRating)
 	api("POST /api/v1/handoffs/{id}/decision", baton.TokenRep, s.postDecision)
 	api("PATCH /api/v1/handoffs/{id}/context", baton.TokenRep, s.patchContext)
+	api("GET /api/v1/events", baton.TokenRep, s.listEvents)
 	api("GET /api/v1/outbox", baton.TokenManager, s.listOutbox)
 	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)
 	api("GET /api/v1/metrics", baton.TokenRep, s.metricsReport)
@@ -88,6 +91,7 @@ func (s *Server) routes() {
 	api("POST /api/v1/accounts", baton.TokenManager, s.postAccount)
 	api("POST /api/v1/users/import", baton.TokenManager, s.importUsers)
 	api("POST /api/v1/accounts/import", baton.TokenManager, s.importAccounts)
+	api("POST /api/v1/signals/import", baton.TokenManager, s.importSignalsAPI)
 	api("GET /api/v1/playbook", baton.TokenRep, s.getPlaybook)
 	api("POST /api/v1/routing/simulate", baton.TokenManager, s.simulate)
 	api("GET /api/v1/meetings/{file}", baton.TokenRep, s.meetingICS)
@@ -121,6 +125,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /board/{id}/{action}", s.authPage(s.boardAction))
 	s.mux.Handle("GET /dashboard", s.authPage(s.dashboardPage))
 	s.mux.Handle("GET /dashboard/{chart}", s.authPage(s.dashboardCSV))
+	s.mux.Handle("GET /export/handoffs.csv", s.authPage(s.exportHandoffsPage))
+	s.mux.Handle("GET /export/events.csv", s.authPage(s.exportEventsPage))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 
 	// RevOps pages: admins only (403 for others); tokens of one's own for
@@ -130,6 +136,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /admin/team/import", s.adminRoute(s.importTeam))
 	s.mux.Handle("POST /admin/team/import-outcomes", s.adminRoute(s.importOutcomesForm))
 	s.mux.Handle("POST /admin/team/adoption", s.adminRoute(s.adoptionForm))
+	s.mux.Handle("POST /admin/imports/signals", s.adminRoute(s.startSignalImport))
+	s.mux.Handle("GET /admin/imports/{id}", s.adminRoute(s.signalImportPage))
 	s.mux.Handle("GET /admin/team/{id}", s.adminRoute(s.userPage))
 	s.mux.Handle("POST /admin/team/{id}", s.adminRoute(s.saveUser))
 	s.mux.Handle("POST /admin/team/{id}/active", s.adminRoute(s.setActive))

@@ -149,3 +149,56 @@ func TestImportOutcomesCommand(t *testing.T) {
 		t.Errorf("got %d past meetings (%v), want 2", n, err)
 	}
 }
+
+func TestImportSignalsCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := newDBFile(t)
+	cli := func(args ...string) (string, string, error) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		err := run(ctx, args, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	if _, _, err := cli("import", "users", "--db", db, "../../testdata/users.csv"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	var b strings.Builder
+	b.WriteString("type,email,company,domain\n")
+	for i := range 40 {
+		b.WriteString("demo_request,buyer" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + "@lead.example,Lead,lead.example\n")
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	out, _, err := cli("import", "signals", "--db", db, file, "--dry-run")
+	if want := file + ": dry run, nothing written: 40 rows checked\n"; err != nil || out != want {
+		t.Errorf("dry run: got %q, %v; want %q", out, err, want)
+	}
+	out, progress, err := cli("import", "signals", "--db", db, file)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if !strings.Contains(out, ": 40 rows in ") || !strings.Contains(out, "already imported") {
+		t.Errorf("got stdout %q, want the counts and the rate", out)
+	}
+	// Not a terminal: a line per 10 %, ending at 100 %.
+	if lines := strings.Split(strings.TrimSpace(progress), "\n"); len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-1], "100%  40/40 rows") {
+		t.Errorf("got progress %q, want lines ending at 100%%  40/40 rows", progress)
+	}
+	out, _, err = cli("import", "signals", "--db", db, file)
+	if err != nil || !strings.Contains(out, "0 handoffs created, 0 joined open ones, 0 started none, 40 already imported") {
+		t.Errorf("again: got %q, %v; want every row already imported", out, err)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("type,email\ndemo_request,a@x.example\nteleport,b@x.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = cli("import", "signals", "--db", db, bad)
+	if err == nil || !strings.Contains(err.Error(), "nothing was imported") || !strings.Contains(out, "row 3, column type") {
+		t.Errorf("got %q, %v; want row 3's type named and nothing imported", out, err)
+	}
+}

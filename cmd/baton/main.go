@@ -5,7 +5,7 @@
 //	baton token create|list|revoke --db PATH ...
 //	baton playbook check FILE...
 //	baton playbook default
-//	baton import users|accounts|outcomes --db PATH FILE.csv [--dry-run]
+//	baton import users|accounts|outcomes|signals --db PATH FILE.csv [--dry-run]
 //	baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH]
 //	baton migrate --db PATH
 //	baton version
@@ -142,7 +142,7 @@ const usage = `usage:
   baton token revoke --db PATH ID
   baton playbook check FILE...
   baton playbook default
-  baton import users|accounts|outcomes --db PATH FILE.csv [--dry-run]
+  baton import users|accounts|outcomes|signals --db PATH FILE.csv [--dry-run]
   baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]
   baton migrate --db PATH
   baton version`
