@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -259,6 +260,37 @@ func meetingDescription(v *HandoffView, m *baton.Meeting) string {
 	return strings.TrimSpace(b.String())
 }
 
+// rowText renders a table field's row (a stakeholder, a commitment, a
+// risk) as text: its leading cell (name, what or risk), then the other
+// filled cells as "column: value", by column name.
+func rowText(row map[string]any) string {
+	var lead string
+	for _, k := range []string{"name", "what", "risk"} {
+		if v, ok := row[k]; ok && fmt.Sprint(v) != "" {
+			lead = k
+			break
+		}
+	}
+	keys := make([]string, 0, len(row))
+	for k, v := range row {
+		if k != lead && v != nil && fmt.Sprint(v) != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	rest := make([]string, 0, len(keys))
+	for _, k := range keys {
+		rest = append(rest, strings.ReplaceAll(k, "_", " ")+": "+fmt.Sprint(row[k]))
+	}
+	switch {
+	case lead == "":
+		return strings.Join(rest, ", ")
+	case len(rest) == 0:
+		return fmt.Sprint(row[lead])
+	}
+	return fmt.Sprintf("%v (%s)", row[lead], strings.Join(rest, ", "))
+}
+
 // plain renders a stored context value as text.
 func plain(v any) string {
 	switch x := v.(type) {
@@ -269,6 +301,10 @@ func plain(v any) string {
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, it := range x {
+			if row, ok := it.(map[string]any); ok {
+				parts = append(parts, rowText(row))
+				continue
+			}
 			parts = append(parts, fmt.Sprint(it))
 		}
 		return strings.Join(parts, "; ")

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"maps"
 	"sort"
 	"time"
 
@@ -52,7 +53,7 @@ func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full 
 	if err != nil {
 		return nil, err
 	}
-	v := &HandoffView{Handoff: h, Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
+	v := &HandoffView{Handoff: withPeopleNamed(h, r), Owner: ref(r.User(h.OwnerID)), Backup: ref(r.User(h.BackupID)), Sender: ref(r.User(h.SenderID)),
 		Allowed: baton.AllowedCommands(h.State)}
 	sc := scoreOf(s.Playbook(), h)
 	v.Completeness, v.Missing = sc.Score, sc.Missing
@@ -86,6 +87,32 @@ func (s *Service) view(ctx context.Context, tx baton.Tx, h *baton.Handoff, full 
 		}
 	}
 	return v, nil
+}
+
+// withPeopleNamed returns h, or a copy of it whose "owner and backup" fact
+// (stored as user ids when the handoff was routed) names the current
+// owner and backup, as the people reading the context know them.
+func withPeopleNamed(h *baton.Handoff, r *roster) *baton.Handoff {
+	auto, ok := h.Context[autoKey].(map[string]any)
+	if !ok || auto["owner_backup"] == nil || h.OwnerID == "" {
+		return h
+	}
+	name := func(id string) string {
+		if u := r.User(id); u != nil {
+			return u.Name
+		}
+		return id
+	}
+	people := name(h.OwnerID) + " (no backup)"
+	if h.BackupID != "" {
+		people = name(h.OwnerID) + " / " + name(h.BackupID)
+	}
+	c := *h
+	c.Context = maps.Clone(h.Context)
+	named := maps.Clone(auto)
+	named["owner_backup"] = people
+	c.Context[autoKey] = named
+	return &c
 }
 
 // Handoff returns one handoff with its timeline and pending clocks.
