@@ -250,6 +250,14 @@ func (s *Server) actionsFor(p baton.Principal, v *service.HandoffView) map[strin
 			can[string(c)] = worker && !paused
 		}
 	}
+	if ht := s.svc.Playbook().HandoffType(v.Type); ht != nil && ht.Approval {
+		// An approval is decided, not accepted and completed by hand.
+		can["decision"] = worker && !paused && v.State != baton.StateReturned
+		delete(can, string(baton.CmdAccept))
+		delete(can, string(baton.CmdTouch))
+		delete(can, string(baton.CmdComplete))
+		delete(can, string(baton.CmdReject))
+	}
 	can["pause"] = (worker || sender) && !paused
 	can["resume"] = (worker || sender) && paused
 	can["context"] = worker || sender

@@ -106,6 +106,7 @@ var flashes = map[string]string{
 	"row_add":  "Row added.",
 	"row_save": "Row saved.",
 	"row_drop": "Row removed.",
+	"decision": "Decision recorded: the sender is told.",
 }
 
 // redirectWithFlash answers a successful form post: 303 to to, with the

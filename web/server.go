@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /handoffs/{id}", s.authPage(s.handoffPage))
 	s.mux.Handle("POST /handoffs/{id}/{command}", s.authPage(s.postCommandForm))
 	s.mux.Handle("POST /handoffs/{id}/rating", s.authPage(s.postRatingForm))
+	s.mux.Handle("POST /handoffs/{id}/decision", s.authPage(s.postDecisionForm))
 	s.mux.Handle("POST /handoffs/{id}/context", s.authPage(s.postContextForm))
 	s.mux.Handle("POST /handoffs/{id}/context/{field}/rows", s.authPage(s.postRowForm))
 	s.mux.Handle("POST /handoffs/{id}/activities/{name}/complete", s.authPage(s.postActivityForm))
