@@ -263,8 +263,16 @@ func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *
 		baton.SignalJoinedData{SignalID: sig.ID, SignalType: sig.Type, OccurredAt: sig.OccurredAt, Source: sig.Source}); err != nil {
 		return nil, err
 	}
+	rebooked, err := s.rebookFromSignal(ctx, tx, h, sig, now)
+	if err != nil {
+		return nil, err
+	}
 	if h.OwnerID != "" {
-		if err := s.notify(ctx, tx, h, baton.MsgJoined, h.OwnerID, now, fmt.Sprintf("The buyer sent another signal (%s) on a handoff you own.", sig.Type)); err != nil {
+		text := fmt.Sprintf("The buyer sent another signal (%s) on a handoff you own.", sig.Type)
+		if rebooked {
+			text = "The buyer booked the missed meeting again: the brief and the reminders follow the new time."
+		}
+		if err := s.notify(ctx, tx, h, baton.MsgJoined, h.OwnerID, now, text); err != nil {
 			return nil, err
 		}
 	}

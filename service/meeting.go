@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -106,47 +107,86 @@ func (s *Service) changeMeeting(ctx context.Context, p baton.Principal, id strin
 		if err != nil {
 			return err
 		}
-		now := s.clock.Now()
-		m.Sequence++
-		m.UpdatedAt = now
-		if err := tx.UpdateMeeting(ctx, m); err != nil {
-			return err
-		}
-		rebooked := was == baton.MeetingNoShow && m.Status == baton.MeetingBooked
-		data := baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence, Reschedules: m.Reschedules, Rebooked: rebooked}
-		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: p.Actor(),
-			OwnerID: h.OwnerID, Reason: reason}, data); err != nil {
-			return err
-		}
-		if rebooked {
-			if err := s.rebooked(ctx, tx, h, p.Actor(), m, now); err != nil {
-				return err
-			}
-		} else if was == baton.MeetingBooked && m.Status == baton.MeetingBooked && pb.Meetings.Reschedule == playbook.RescheduleReroute {
-			if err := s.rerouteForMeeting(ctx, tx, pb, h, p.Actor(), now); err != nil {
-				return err
-			}
-		}
-		if err := tx.CancelTimers(ctx, h.ID, baton.TimerPreCall, baton.TimerOutcomeDue); err != nil {
-			return err
-		}
-		if m.Status == baton.MeetingBooked {
-			if err := s.schedulePreCall(ctx, tx, pb, h, m, now); err != nil {
-				return err
-			}
-			if h.State.Open() {
-				if err := tx.InsertTimers(ctx, outcomeClock(pb, h, m)...); err != nil {
-					return err
-				}
-			}
-		}
-		if err := s.prospectMeetingChanged(ctx, tx, pb, h, m, now); err != nil {
+		if err := s.meetingChanged(ctx, tx, pb, h, m, was, p.Actor(), reason, s.clock.Now()); err != nil {
 			return err
 		}
 		out = m
 		return nil
 	})
 	return out, err
+}
+
+// meetingChanged records a change made to m (was is its status before):
+// its SEQUENCE grows, the log says what changed, a missed meeting booked
+// again ends the no-show's rebooking tasks, and the pre-call brief, the
+// outcome clock and the prospect's reminders follow the meeting.
+func (s *Service) meetingChanged(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, m *baton.Meeting, was, actor, reason string, now time.Time) error {
+	m.Sequence++
+	m.UpdatedAt = now
+	if err := tx.UpdateMeeting(ctx, m); err != nil {
+		return err
+	}
+	rebooked := was == baton.MeetingNoShow && m.Status == baton.MeetingBooked
+	data := baton.MeetingChangedData{MeetingID: m.ID, StartsAt: m.StartsAt, Status: m.Status, Sequence: m.Sequence, Reschedules: m.Reschedules, Rebooked: rebooked}
+	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventMeetingChanged, At: now, Actor: actor,
+		OwnerID: h.OwnerID, Reason: reason}, data); err != nil {
+		return err
+	}
+	if rebooked {
+		if err := s.rebooked(ctx, tx, h, actor, m, now); err != nil {
+			return err
+		}
+	} else if was == baton.MeetingBooked && m.Status == baton.MeetingBooked && pb.Meetings.Reschedule == playbook.RescheduleReroute {
+		if err := s.rerouteForMeeting(ctx, tx, pb, h, actor, now); err != nil {
+			return err
+		}
+	}
+	if err := tx.CancelTimers(ctx, h.ID, baton.TimerPreCall, baton.TimerOutcomeDue); err != nil {
+		return err
+	}
+	if m.Status == baton.MeetingBooked {
+		if err := s.schedulePreCall(ctx, tx, pb, h, m, now); err != nil {
+			return err
+		}
+		if h.State.Open() {
+			if err := tx.InsertTimers(ctx, outcomeClock(pb, h, m)...); err != nil {
+				return err
+			}
+		}
+	}
+	return s.prospectMeetingChanged(ctx, tx, pb, h, m, now)
+}
+
+// rebookFromSignal books a handoff's missed meeting (a no-show) again at
+// the time a joining meeting_booked signal gives, as RescheduleMeeting does
+// for a person: the buyer booked again through the scheduler. It reports
+// whether it did; a handoff whose meeting is not a no-show is left as it
+// is (the signal only joins).
+func (s *Service) rebookFromSignal(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *baton.Signal, now time.Time) (bool, error) {
+	if sig.Meeting == nil || h.MeetingID == "" || !h.State.Open() {
+		return false, nil
+	}
+	m, err := tx.Meeting(ctx, h.MeetingID)
+	if err != nil {
+		return false, err
+	}
+	if m.Status != baton.MeetingNoShow {
+		return false, nil
+	}
+	from := m.StartsAt
+	m.Status, m.StartsAt = baton.MeetingBooked, sig.Meeting.StartsAt.UTC()
+	if sig.Meeting.TimeZone != "" {
+		m.TimeZone = sig.Meeting.TimeZone
+	}
+	if sig.Meeting.Duration != 0 {
+		m.Duration = sig.Meeting.Duration
+	}
+	if sig.Meeting.Agenda != "" {
+		m.Agenda = sig.Meeting.Agenda
+	}
+	reason := fmt.Sprintf("meeting booked again after a no-show from %s to %s (the buyer booked through %s)",
+		from.Format(time.RFC3339), m.StartsAt.Format(time.RFC3339), cmp.Or(sig.Source, "a scheduler"))
+	return true, s.meetingChanged(ctx, tx, s.Playbook(), h, m, baton.MeetingNoShow, actorForSignal(sig), reason, now)
 }
 
 // rerouteForMeeting routes a handoff afresh after its meeting moved (the
