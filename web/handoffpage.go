@@ -14,6 +14,7 @@ import (
 	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/objection"
 	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/quality"
 	"github.com/batonhq/baton/service"
 )
 
@@ -67,6 +68,9 @@ type handoffData struct {
 	ICS        string   // the meeting's calendar file
 	// Sequence is what the outcome protocol will do next, soonest first.
 	Sequence []seqStep
+	// Quality is the handoff's quality score (quality.go); nil without a
+	// rubric.
+	Quality *quality.Score
 	Form     string
 	Alert    string
 	Errs     map[string]string
@@ -167,6 +171,9 @@ func (s *Server) handoffDataWith(r *http.Request, p baton.Principal, id string, 
 		d.ICS = "/meetings/" + v.Meeting.ID + ".ics"
 	}
 	d.Sequence = sequence(v, s.svc.Playbook())
+	if d.Quality, err = s.handoffQuality(r, p, v.ID); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

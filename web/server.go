@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/handoffs", baton.TokenRep, s.listHandoffs)
 	api("GET /api/v1/handoffs/{id}", baton.TokenRep, s.getHandoff)
 	api("GET /api/v1/handoffs/{id}/brief", baton.TokenRep, s.getBrief)
+	api("GET /api/v1/handoffs/{id}/quality", baton.TokenRep, s.getQuality)
 	api("POST /api/v1/handoffs/{id}/{command}", baton.TokenRep, s.postCommand)
 	api("POST /api/v1/handoffs/{id}/rating", baton.TokenRep, s.postRating)
 	api("POST /api/v1/handoffs/{id}/decision", baton.TokenRep, s.postDecision)
@@ -75,6 +76,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/metrics/summary", baton.TokenRep, s.metricsSummary)
 	api("GET /api/v1/metrics", baton.TokenRep, s.metricsReport)
 	api("GET /api/v1/metrics/success", baton.TokenRep, s.successMetrics)
+	api("GET /api/v1/quality", baton.TokenRep, s.qualityReport)
 	api("GET /api/v1/reports/sla", baton.TokenRep, s.slaReport)
 	api("GET /api/v1/reports/show-rate", baton.TokenRep, s.showRate)
 	api("GET /api/v1/reports/close-rate", baton.TokenRep, s.closeRate)
@@ -121,6 +123,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /board/{id}/{action}", s.authPage(s.boardAction))
 	s.mux.Handle("GET /dashboard", s.authPage(s.dashboardPage))
 	s.mux.Handle("GET /dashboard/{chart}", s.authPage(s.dashboardCSV))
+	s.mux.Handle("GET /quality", s.authPage(s.reviewPage))
 	s.mux.Handle("GET /intake/{token}", s.intakeRoute(s.intakePage))
 
 	// RevOps pages: admins only (403 for others); tokens of one's own for
