@@ -393,7 +393,8 @@ func qualityKey(by string, row quality.Row, r *roster) string {
 }
 
 // QualityReport returns the quality scores of the handoffs p sees created
-// in [from, to), in total and by one of QualityDims, each with its trend
+// in [from, to) widened to whole UTC days (the report's From and To say
+// which), in total and by one of QualityDims, each with its trend
 // per month. It returns EINVALID naming "by" for an unknown dimension,
 // "to" when the window is empty and "from" when it is longer than
 // MaxQualityWindow.
@@ -405,7 +406,8 @@ func (s *Service) QualityReport(ctx context.Context, p baton.Principal, from, to
 	if err := qualityWindow(from, to); err != nil {
 		return nil, err
 	}
-	rep := &QualityReport{From: from.UTC(), To: to.UTC(), By: by, Groups: []QualityGroup{}, Total: QualityGroup{Key: "total"}}
+	from, to = wholeDays(from, to)
+	rep := &QualityReport{From: from, To: to, By: by, Groups: []QualityGroup{}, Total: QualityGroup{Key: "total"}}
 	for _, b := range s.Playbook().Quality.Bands {
 		rep.Bands = append(rep.Bands, b.Label)
 	}
@@ -428,6 +430,17 @@ func (s *Service) QualityReport(ctx context.Context, p baton.Principal, from, to
 	slices.SortFunc(rep.Groups, func(a, b QualityGroup) int { return cmp.Compare(a.Key, b.Key) })
 	rep.Total.finish()
 	return rep, nil
+}
+
+// wholeDays widens a window to whole UTC days, as the metrics do: from the
+// start of from's day to the end of the day before to ends (a to at
+// midnight ends the day before).
+func wholeDays(from, to time.Time) (time.Time, time.Time) {
+	day := func(t time.Time) time.Time {
+		t = t.UTC()
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return day(from), day(to.Add(-time.Millisecond)).AddDate(0, 0, 1)
 }
 
 func qualityWindow(from, to time.Time) error {
@@ -573,7 +586,9 @@ func (s *Service) QualityReview(ctx context.Context, p baton.Principal, month ti
 			final = append(final, row)
 		}
 	}
-	slices.SortFunc(final, func(a, b quality.Row) int { return cmp.Or(cmp.Compare(b.Score, a.Score), a.CreatedAt.Compare(b.CreatedAt)) })
+	slices.SortFunc(final, func(a, b quality.Row) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), a.CreatedAt.Compare(b.CreatedAt))
+	})
 	best := final[:min(len(final), 5)]
 	var worst []quality.Row
 	for i := len(final) - 1; i >= 0 && len(worst) < 20; i-- {

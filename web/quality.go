@@ -50,7 +50,8 @@ var qualityCSVHeader = []string{"dimension", "key", "month", "handoffs", "mean",
 // in the window (default the last 30 days) that the principal sees, by one
 // dimension (default type), each group with its trend per month. The CSV
 // has, per group, a row for the whole window (month "all", with the
-// counts by band) and one per month, then the total's.
+// counts by band) and one per month (its change from the month before, the
+// counts left blank), then the total's.
 func (s *Server) qualityReport(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
 	q := r.URL.Query()
 	var v baton.Validation
@@ -93,7 +94,8 @@ func (s *Server) qualityReport(w http.ResponseWriter, r *http.Request, p baton.P
 		}
 		cw.Write(row)
 		for _, m := range g.Months {
-			cw.Write([]string{dim, g.Key, m.Month, strconv.Itoa(m.Handoffs), num1(m.Mean), num1(m.Change)})
+			row := []string{dim, g.Key, m.Month, strconv.Itoa(m.Handoffs), num1(m.Mean), num1(m.Change)}
+			cw.Write(append(row, make([]string, len(qualityCSVHeader)-len(row)+len(rep.Bands))...))
 		}
 	}
 	for _, g := range rep.Groups {
