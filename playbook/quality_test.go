@@ -102,3 +102,30 @@ handoff_types:
 		})
 	}
 }
+
+// TestQualityREADMEExample: the rubric the README shows for the deal desk
+// loads into the default playbook and replaces that type's default.
+func TestQualityREADMEExample(t *testing.T) {
+	t.Parallel()
+	const example = `  rubrics:
+    deal_desk:
+      - category: documentation
+        items:
+          - {name: terms_complete, label: Contract terms complete, points: 60, measure: context}
+      - category: timeliness
+        items:
+          - {name: decided_in_time, label: Decided within two days, points: 40, measure: touched_in_time}
+`
+	src := strings.Replace(string(playbook.DefaultYAML()), "  rubrics:\n", example, 1)
+	pb, err := playbook.Parse("p.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pb.Rubric("deal_desk")
+	if len(r) != 2 || r[0].Points != 60 || r[1].Items[0].Label != "Decided within two days" {
+		t.Errorf("got %+v, want the README's rubric", r)
+	}
+	if len(pb.Rubric("closed_won")) != 3 {
+		t.Error("closed_won lost its rubric")
+	}
+}
