@@ -102,7 +102,7 @@ const (
 	// MeasureTouched: the buyer touched within the first-touch clock.
 	MeasureTouched = "touched_in_time"
 	// MeasureWithinSLA: accepted and touched within their clocks and, if
-	// returned, fixed by the fix-by deadline.
+	// returned or sent revisions, fixed by the fix-by deadline.
 	MeasureWithinSLA = "within_sla"
 	// MeasureActivity: the named activity done in time.
 	MeasureActivity = "activity"

@@ -35,6 +35,16 @@ const (
 	Pending = "pending" // nothing yet; it can still be earned
 )
 
+// RevisionsActivity names the activity a receiver's revision request gives
+// the sender ("revisions", then "revisions_2", …): made late, or not at
+// all, it costs the within-SLA item like a missed fix-by deadline.
+const RevisionsActivity = "revisions"
+
+// IsRevisions reports whether an activity name is a revision request's.
+func IsRevisions(name string) bool {
+	return name == RevisionsActivity || strings.HasPrefix(name, RevisionsActivity+"_")
+}
+
 // Input is what a score reads.
 type Input struct {
 	Handoff *baton.Handoff
@@ -445,10 +455,26 @@ func slaItem(it playbook.QualityItem, in Input, f logFacts) Item {
 	if f.fixOverdue != nil {
 		missed = append(missed, "gaps not fixed by the fix-by deadline ("+stamp(*f.fixOverdue)+")")
 	}
+	var revising *baton.Activity
+	for _, a := range in.Activities {
+		if !IsRevisions(a.Name) {
+			continue
+		}
+		switch {
+		case a.Status == baton.ActivityDone && a.DoneAt.After(a.DueAt):
+			missed = append(missed, "revisions made "+span(a.DoneAt.Sub(a.DueAt))+" after their deadline")
+		case a.Status == baton.ActivityOpen && !in.Now.Before(a.DueAt):
+			missed = append(missed, "revisions not made by "+stamp(a.DueAt))
+		case a.Status == baton.ActivityOpen:
+			revising = a
+		}
+	}
 	if len(missed) > 0 {
 		return Item{Status: Missed, Reason: strings.Join(missed, "; ")}
 	}
 	switch {
+	case revising != nil && open(in):
+		return Item{Status: Pending, Reason: "revisions requested" + dueBy(revising.DueAt)}
 	case !h.AcceptedAt.IsZero() && !h.FirstTouchAt.IsZero():
 		r := "accepted and touched within their clocks"
 		if f.rejections > 0 {

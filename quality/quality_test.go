@@ -233,6 +233,28 @@ func TestComputeClosedWon(t *testing.T) {
 				f.events = append(f.events, event(t, baton.EventRejected, t0.Add(time.Hour), baton.RejectedData{Gaps: []string{"risks"}}))
 			},
 			items: []want{{"within_sla", 15, quality.Earned, "1 rejection fixed in time"}}},
+		{name: "RevisionsMadeLateLoseTheSLA", score: 85, band: "Good", final: true,
+			change: func(_ *testing.T, f *fixture) {
+				f.activities = append(f.activities, &baton.Activity{Name: quality.RevisionsActivity, Status: baton.ActivityDone,
+					DueAt: t0.Add(30 * time.Hour), DoneAt: t0.Add(33 * time.Hour)})
+			},
+			items: []want{{"within_sla", 0, quality.Missed, "revisions made 3h after their deadline"}}},
+		{name: "RevisionsOverdueLoseTheSLA", score: 85, band: "Good", final: true,
+			change: func(_ *testing.T, f *fixture) {
+				f.activities = append(f.activities, &baton.Activity{Name: "revisions_2", Status: baton.ActivityOpen, DueAt: t0.Add(30 * time.Hour)})
+			},
+			items: []want{{"within_sla", 0, quality.Missed, "revisions not made by Tue 3 Nov 20:00 UTC"}}},
+		{name: "RevisionsStillDueArePending", score: 85, band: "Good", final: false,
+			change: func(_ *testing.T, f *fixture) {
+				f.activities = append(f.activities, &baton.Activity{Name: quality.RevisionsActivity, Status: baton.ActivityOpen, DueAt: t0.Add(80 * time.Hour)})
+			},
+			items: []want{{"within_sla", 0, quality.Pending, "revisions requested; due by"}}},
+		{name: "RevisionsMadeInTimeKeepTheSLA", score: 100, band: "Excellent", final: true,
+			change: func(_ *testing.T, f *fixture) {
+				f.activities = append(f.activities, &baton.Activity{Name: quality.RevisionsActivity, Status: baton.ActivityDone,
+					DueAt: t0.Add(30 * time.Hour), DoneAt: t0.Add(29 * time.Hour)})
+			},
+			items: []want{{"within_sla", 15, quality.Earned, "accepted and touched within their clocks"}}},
 		{name: "WaitingForFirstTouchIsPending", score: 85, band: "Good", final: false,
 			change: func(_ *testing.T, f *fixture) { f.h.State, f.h.FirstTouchAt = baton.StateAccepted, time.Time{} },
 			items:  []want{{"within_sla", 0, quality.Pending, "accepted; waiting for the first touch; due by"}}},
@@ -245,8 +267,10 @@ func TestComputeClosedWon(t *testing.T) {
 			},
 			items: []want{{"customer_introduction", 0, quality.Pending, "not done yet; due by"}}},
 		{name: "IntroductionNeverDoneIsMissed", score: 95, band: "Excellent", final: true,
-			change: func(_ *testing.T, f *fixture) { f.activities[0].Status, f.activities[0].DoneAt = baton.ActivityOpen, time.Time{} },
-			items:  []want{{"customer_introduction", 0, quality.Missed, "not done by"}}},
+			change: func(_ *testing.T, f *fixture) {
+				f.activities[0].Status, f.activities[0].DoneAt = baton.ActivityOpen, time.Time{}
+			},
+			items: []want{{"customer_introduction", 0, quality.Missed, "not done by"}}},
 		{name: "ThinHandoffIsSubstandard", score: 15, band: "Substandard", final: true,
 			change: func(t *testing.T, f *fixture) {
 				f.h.Context = map[string]any{"scope": []any{"routing"}, "contract_value": 18000.0, "business_objectives": "N/A"}

@@ -363,3 +363,80 @@ func TestClosedWonRepeatedRejections(t *testing.T) {
 		t.Errorf("got %q, want the AE, the count and the closed-won handoffs", text)
 	}
 }
+
+// TestRequestRevisions: customer success asks the AE for revisions
+// without rejecting the handoff: the AE has the tier's 24 hours, is
+// reminded at half time, their manager is alerted at the deadline, and
+// the requests never count as rejections.
+func TestRequestRevisions(t *testing.T) {
+	t.Parallel()
+	e := qualityEnv(t)
+	h := wonBy(t, e, "rev", "ae1", fullSummary())
+	cs := e.ownerOf(h)
+	t.Run("RefusesBadInputAndOthers", func(t *testing.T) {
+		if _, err := e.svc.RequestRevisions(e.ctx, cs, h.ID, service.RevisionsInput{}); baton.ErrorCode(err) != baton.EINVALID {
+			t.Errorf("no revisions: got %v, want EINVALID", err)
+		}
+		if _, err := e.svc.RequestRevisions(e.ctx, principal(e.users["ae1"]), h.ID, service.RevisionsInput{Revisions: []string{"x"}}); baton.ErrorCode(err) != baton.EFORBIDDEN {
+			t.Errorf("the sender: got %v, want EFORBIDDEN", err)
+		}
+	})
+	start := e.clock.Now()
+	a, err := e.svc.RequestRevisions(e.ctx, cs, h.ID, service.RevisionsInput{Revisions: []string{"name the economic buyer", "date the SSO commitment"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.OwnerID != e.users["ae1"].ID || !a.DueAt.Equal(start.Add(24*time.Hour)) || a.Name != quality.RevisionsActivity {
+		t.Errorf("got %s for %s due %s, want revisions for the AE due 24 h later", a.Name, a.OwnerID, a.DueAt)
+	}
+	if v := e.view(t, h.ID); v.State != baton.StateAssigned {
+		t.Errorf("got state %s, want the handoff kept by customer success", v.State)
+	}
+	if _, err := e.svc.RequestRevisions(e.ctx, cs, h.ID, service.RevisionsInput{Revisions: []string{"more"}}); baton.ErrorCode(err) != baton.ECONFLICT {
+		t.Errorf("second request while open: got %v, want ECONFLICT", err)
+	}
+	told := false
+	for _, m := range e.notices(t, baton.MsgActivity) {
+		if m.RecipientID == e.users["ae1"].ID && strings.Contains(noticeText(t, m), "Revisions requested: name the economic buyer; date the SSO commitment") {
+			told = true
+		}
+	}
+	if !told {
+		t.Error("the AE was not told the revisions")
+	}
+	sc, err := e.svc.QualityOf(e.ctx, e.admin, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := itemsOf(sc)["within_sla"]; it.Status != quality.Pending || !strings.Contains(it.Reason, "revisions requested") {
+		t.Errorf("got %s %q, want pending on the revisions", it.Status, it.Reason)
+	}
+	e.advance(t, 24*time.Hour-time.Minute)
+	if n := len(e.notices(t, baton.MsgActLate)); n != 0 {
+		t.Fatalf("got %d overdue alerts before the deadline, want none", n)
+	}
+	e.advance(t, 2*time.Minute)
+	late := e.notices(t, baton.MsgActLate)
+	if len(late) != 1 || late[0].RecipientID != e.users["mgr"].ID {
+		t.Fatalf("got %d overdue alerts, want one to the AE's manager", len(late))
+	}
+	if _, err := e.svc.CompleteActivity(e.ctx, principal(e.users["ae1"]), h.ID, quality.RevisionsActivity, "done"); err != nil {
+		t.Fatal(err)
+	}
+	sc, err = e.svc.QualityOf(e.ctx, e.admin, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := itemsOf(sc)["within_sla"]; it.Status != quality.Missed || !strings.Contains(it.Reason, "revisions made") {
+		t.Errorf("got %s %q, want missed: the revisions came late", it.Status, it.Reason)
+	}
+	t.Run("ASecondRequestIsNumbered", func(t *testing.T) {
+		a, err := e.svc.RequestRevisions(e.ctx, cs, h.ID, service.RevisionsInput{Revisions: []string{"one more"}})
+		if err != nil || a.Name != "revisions_2" {
+			t.Fatalf("got %v, %v; want revisions_2", a, err)
+		}
+	})
+	if n := len(e.notices(t, baton.MsgRejectionsEscalated)); n != 0 {
+		t.Errorf("got %d rejection escalations, want none: revisions are not rejections", n)
+	}
+}

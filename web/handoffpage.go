@@ -68,13 +68,14 @@ type handoffData struct {
 	ICS        string   // the meeting's calendar file
 	// Sequence is what the outcome protocol will do next, soonest first.
 	Sequence []seqStep
-	// Quality is the handoff's quality score (quality.go); nil without a
-	// rubric.
-	Quality *quality.Score
 	Form     string
 	Alert    string
 	Errs     map[string]string
 	Posted   map[string][]string
+
+	// Quality is the handoff's quality score (quality.go); nil without a
+	// rubric.
+	Quality *quality.Score
 }
 
 // Err returns the error of field in form, if that form's post failed.

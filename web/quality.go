@@ -173,3 +173,42 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, p baton.Prin
 	}
 	s.render(w, r, status, "quality_review.html", d)
 }
+
+// postRevisions serves POST /api/v1/handoffs/{id}/revisions
+// {"revisions": ["name the economic buyer", …], "note"}: the receiver asks
+// the sender for revisions without rejecting the handoff. It answers 201
+// with the sender's new activity.
+func (s *Server) postRevisions(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
+	var in service.RevisionsInput
+	if err := decode(w, r, s.MaxBody, &in); err != nil {
+		return err
+	}
+	a, err := s.svc.RequestRevisions(r.Context(), p, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"activity": a})
+	return nil
+}
+
+// postRevisionsForm requests revisions from the handoff page: POST
+// /handoffs/{id}/revisions with revisions (one a line) and note.
+func (s *Server) postRevisionsForm(w http.ResponseWriter, r *http.Request, p baton.Principal) {
+	id := r.PathValue("id")
+	if err := s.readForm(w, r); err != nil {
+		s.actionFailed(w, r, p, id, "revisions", err)
+		return
+	}
+	var in service.RevisionsInput
+	for _, line := range strings.Split(r.PostForm.Get("revisions"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			in.Revisions = append(in.Revisions, line)
+		}
+	}
+	in.Note = r.PostForm.Get("note")
+	if _, err := s.svc.RequestRevisions(r.Context(), p, id, in); err != nil {
+		s.actionFailed(w, r, p, id, "revisions", err)
+		return
+	}
+	s.redirectWithFlash(w, r, "/handoffs/"+id+"#activities", "revise")
+}

@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/quality"
 	"github.com/batonhq/baton/service"
 )
@@ -171,4 +174,50 @@ func TestQualityPages(t *testing.T) {
 			t.Error("a rep's nav links the quality review")
 		}
 	})
+}
+
+// TestRevisions: the receiver asks for revisions through the API or the
+// handoff page; the sender gets an activity on the fix-by clock.
+func TestRevisions(t *testing.T) {
+	t.Parallel()
+	s, _, won := qualityStack(t)
+	path := "/api/v1/handoffs/" + won.ID + "/revisions"
+	wantError(t, s.do(t, "POST", path, s.admin, `{"revisions": []}`), http.StatusUnprocessableEntity, "invalid", "revisions")
+	wantError(t, s.do(t, "POST", path, s.rep, `{"revisions": ["x"]}`), http.StatusForbidden, "forbidden")
+	got := call[struct{ Activity baton.Activity }](t, s, "POST", path, s.admin, map[string]any{"revisions": []string{"name the economic buyer"}}, http.StatusCreated)
+	if got.Activity.Name != "revisions" || got.Activity.OwnerID != s.users["sdr1"].ID || !got.Activity.DueAt.Equal(t0.Add(24*time.Hour)) {
+		t.Errorf("got %+v, want revisions for the sender due in 24 h", got.Activity)
+	}
+	wantError(t, s.do(t, "POST", path, s.admin, `{"revisions": ["more"]}`), http.StatusConflict, "conflict")
+
+	const pw = "correct-horse-battery"
+	if err := s.svc.SetPassword(context.Background(), "mgr@t.example", pw); err != nil {
+		t.Fatal(err)
+	}
+	c := findCookie(s.login(t, "mgr@t.example", pw, ""), "baton_session").String()
+	sig := exampleSignal("q3")
+	sig["type"], sig["sender"] = "contract_signed", "sdr1@t.example"
+	sig["account"] = map[string]any{"name": "Form Co", "domain": "form.example"}
+	other := s.ingest(t, sig)
+	page := s.do(t, "GET", "/handoffs/"+other.ID, "", "", "Cookie", c)
+	if !bytes.Contains(page.body, []byte(`action="/handoffs/`+other.ID+`/revisions"`)) {
+		t.Fatal("the handoff page offers no revision request to a manager")
+	}
+	form := func(v url.Values) reply {
+		return s.do(t, "POST", "/handoffs/"+other.ID+"/revisions", "", v.Encode(), "Cookie", c, "Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r := form(url.Values{"revisions": {"  "}}); r.status != http.StatusUnprocessableEntity || !bytes.Contains(r.body, []byte("name at least one revision")) {
+		t.Errorf("blank form: got %s, want 422 naming the field", r)
+	}
+	if r := form(url.Values{"revisions": {"date the SSO commitment\nadd the CFO"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("got %s, want 303 back to the page", r)
+	}
+	v := s.handoff(t, other.ID)
+	found := false
+	for _, a := range v.Activities {
+		found = found || (a.Name == "revisions" && a.Label == "Revisions requested: date the SSO commitment; add the CFO")
+	}
+	if !found {
+		t.Errorf("got activities %+v, want the two revisions", v.Activities)
+	}
 }
