@@ -29,6 +29,23 @@ func summaryQuality(rnd *rand.Rand) string {
 	return summaryThin
 }
 
+// introductionAfter is when the AE sends the customer introduction after
+// handing over the deal, if ever: an AE who wrote a complete summary
+// introduces within the day, a partial one within 48 hours or late, a thin
+// one late or never.
+func introductionAfter(rnd *rand.Rand, q string) (time.Duration, bool) {
+	hours := func(min, span int) time.Duration { return time.Duration(min+rnd.IntN(span)) * time.Hour }
+	switch n := rnd.IntN(100); {
+	case q == summaryComplete:
+		return hours(2, 20), true
+	case q == summaryPartial && n < 60:
+		return hours(12, 30), true
+	case q == summaryPartial || n < 40:
+		return hours(50, 30), true
+	}
+	return 0, false
+}
+
 // summaryRand is a deal's own random source, seeded by its signal, so the
 // deal summaries leave the week's replay as it was.
 func summaryRand(sig *baton.Signal) *rand.Rand {

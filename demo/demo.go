@@ -369,10 +369,20 @@ func (r *replay) writeDealSummary(ctx context.Context, sig *baton.Signal, h *bat
 	}
 	rnd := summaryRand(sig)
 	aes := []string{"Daniel Okafor, AE", "Sofia Rossi, AE", "Ethan Brooks, AE", "Mia Tanaka, AE"}
-	fields, _ := dealSummary(rnd, sig, aes[rnd.IntN(len(aes))], now)
-	_, err := r.svc.UpdateContext(ctx, baton.Principal{Name: "demo", Access: baton.AccessManager}, h.ID, fields)
+	fields, q := dealSummary(rnd, sig, aes[rnd.IntN(len(aes))], now)
+	demoer := baton.Principal{Name: "demo", Access: baton.AccessManager}
+	_, err := r.svc.UpdateContext(ctx, demoer, h.ID, fields)
 	if err != nil {
 		return fmt.Errorf("deal summary of %s: %w", h.ID, err)
+	}
+	if after, ok := introductionAfter(rnd, q); ok {
+		r.at(now.Add(after), func(ctx context.Context) error {
+			_, err := r.svc.CompleteActivity(ctx, demoer, h.ID, "customer_introduction", "introduction email sent")
+			if code := baton.ErrorCode(err); code == baton.ECONFLICT || code == baton.ENOTFOUND {
+				return nil // the handoff moved on first
+			}
+			return err
+		})
 	}
 	return nil
 }

@@ -102,6 +102,9 @@ type Playbook struct {
 	// Renewal sets when an account's renewal date raises renewal_due
 	// (renewal.go).
 	Renewal Renewal `yaml:"renewal"`
+	// Quality is the handoff quality score: a rubric per handoff type and
+	// its bands (quality.go).
+	Quality Quality `yaml:"quality"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`

@@ -14,6 +14,7 @@ import (
 	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/objection"
 	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/quality"
 	"github.com/batonhq/baton/service"
 )
 
@@ -71,6 +72,10 @@ type handoffData struct {
 	Alert    string
 	Errs     map[string]string
 	Posted   map[string][]string
+
+	// Quality is the handoff's quality score (quality.go); nil without a
+	// rubric.
+	Quality *quality.Score
 }
 
 // Err returns the error of field in form, if that form's post failed.
@@ -167,6 +172,9 @@ func (s *Server) handoffDataWith(r *http.Request, p baton.Principal, id string, 
 		d.ICS = "/meetings/" + v.Meeting.ID + ".ics"
 	}
 	d.Sequence = sequence(v, s.svc.Playbook())
+	if d.Quality, err = s.handoffQuality(r, p, v.ID); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -103,6 +103,7 @@ var flashes = map[string]string{
 	"same":     "Nothing changed.",
 	"activity": "Activity marked done.",
 	"rating":   "Rating recorded. Thank you: the sender sees it.",
+	"revise":   "Revisions requested: the sender has until the fix-by deadline.",
 	"row_add":  "Row added.",
 	"row_save": "Row saved.",
 	"row_drop": "Row removed.",
