@@ -102,6 +102,9 @@ type Playbook struct {
 	// Renewal sets when an account's renewal date raises renewal_due
 	// (renewal.go).
 	Renewal Renewal `yaml:"renewal"`
+	// CSProtocol is the sales → customer success handoff protocol
+	// (csprotocol.go).
+	CSProtocol CSProtocol `yaml:"cs_protocol"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`
