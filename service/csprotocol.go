@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -318,9 +319,11 @@ func gates(pb *playbook.Playbook, h *baton.Handoff, c *baton.CSHandoff, now time
 		case c.Timing != baton.TimingPreClose:
 			g.Detail = "the contract is not fully executed: every customer signer and the vendor countersignature are needed"
 		default:
-			g.Detail = "pending contract: waived for an approved pre-close handoff inside its window"
+			// The waiver is conditional on the approval and the window,
+			// which are gates of their own.
+			g.Detail = "pending contract: waived for a pre-close handoff approved by the CS manager inside its window"
 			approved, inWindow := c.ApprovedBy != "", preCloseWindow(cp, c, now) == ""
-			g.Passed = approved && inWindow
+			g.Passed = true
 			out = append(out, g, Gate{Name: "pre_close.approval", Label: "CS manager approval (pre-close)", Passed: approved,
 				Detail: map[bool]string{true: "approved", false: "the CS manager has not approved this pre-close handoff"}[approved]})
 			w := Gate{Name: "pre_close.window", Label: fmt.Sprintf("%s to %s before the expected close", cp.PreClose.Earliest, cp.PreClose.Latest), Passed: inWindow,
@@ -345,7 +348,7 @@ func gates(pb *playbook.Playbook, h *baton.Handoff, c *baton.CSHandoff, now time
 		out = append(out, g)
 	}
 	if need := cp.GateDealSummary(); need > 0 {
-		sc := scoreOf(pb, h)
+		sc := dealSummaryScore(pb, h)
 		g := Gate{Name: "gates.deal_summary", Label: "Deal summary complete", Passed: sc.Score >= need}
 		if g.Passed {
 			g.Detail = fmt.Sprintf("%d%% complete", sc.Score)
@@ -355,6 +358,27 @@ func gates(pb *playbook.Playbook, h *baton.Handoff, c *baton.CSHandoff, now time
 		out = append(out, g)
 	}
 	return out
+}
+
+// dealSummaryScore is the completeness of the deal summary: the fields of
+// the handoff type's own template and required fields, without the
+// "minimum" template every handoff shares.
+func dealSummaryScore(pb *playbook.Playbook, h *baton.Handoff) completeness.Result {
+	ht := pb.HandoffType(h.Type)
+	if ht == nil {
+		return completeness.Result{Score: 100}
+	}
+	shared := map[string]bool{}
+	for _, f := range pb.Templates["minimum"] {
+		shared[f.Name] = true
+	}
+	var fields []playbook.Field
+	for _, f := range pb.Fields(ht) {
+		if !shared[f.Name] {
+			fields = append(fields, f)
+		}
+	}
+	return completeness.Score(fields, h.Context, autoOf(h))
 }
 
 // preCloseWindow says why now is outside a pre-close handoff's window, or
@@ -404,7 +428,7 @@ func gateFailure(pb *playbook.Playbook, h *baton.Handoff, gs []Gate) error {
 		e.Fields = append(e.Fields, baton.FieldError{Field: g.Name, Message: g.Detail})
 		names = append(names, strings.ToLower(g.Label))
 		if g.Name == "gates.deal_summary" {
-			for _, m := range scoreOf(pb, h).Missing {
+			for _, m := range dealSummaryScore(pb, h).Missing {
 				e.Fields = append(e.Fields, baton.FieldError{Field: "context." + m, Message: "is missing"})
 			}
 		}
