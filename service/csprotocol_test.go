@@ -95,7 +95,6 @@ func (e *env) cs(t *testing.T, id string) *service.CSView {
 	return v
 }
 
-
 // invalidFields returns an EINVALID error's fields by name, failing otherwise.
 func invalidFields(t *testing.T, err error) map[string]string {
 	t.Helper()
