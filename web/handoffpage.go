@@ -67,6 +67,9 @@ type handoffData struct {
 	ICS        string   // the meeting's calendar file
 	// Sequence is what the outcome protocol will do next, soonest first.
 	Sequence []seqStep
+	// KT is the sales → customer success protocol (ktmeeting.go); nil
+	// for handoffs it does not govern.
+	KT *ktSection
 	Form     string
 	Alert    string
 	Errs     map[string]string
@@ -167,6 +170,9 @@ func (s *Server) handoffDataWith(r *http.Request, p baton.Principal, id string, 
 		d.ICS = "/meetings/" + v.Meeting.ID + ".ics"
 	}
 	d.Sequence = sequence(v, s.svc.Playbook())
+	if d.KT, err = s.ktSectionFor(ctx, p, v, d.Loc); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
