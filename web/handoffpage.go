@@ -69,11 +69,11 @@ type handoffData struct {
 	Sequence []seqStep
 	// KT is the sales → customer success protocol (ktmeeting.go); nil
 	// for handoffs it does not govern.
-	KT *ktSection
-	Form     string
-	Alert    string
-	Errs     map[string]string
-	Posted   map[string][]string
+	KT     *ktSection
+	Form   string
+	Alert  string
+	Errs   map[string]string
+	Posted map[string][]string
 }
 
 // Err returns the error of field in form, if that form's post failed.
