@@ -67,13 +67,14 @@ type handoffData struct {
 	ICS        string   // the meeting's calendar file
 	// Sequence is what the outcome protocol will do next, soonest first.
 	Sequence []seqStep
+	Form     string
+	Alert    string
+	Errs     map[string]string
+	Posted   map[string][]string
+
 	// KT is the sales → customer success protocol (ktmeeting.go); nil
 	// for handoffs it does not govern.
-	KT     *ktSection
-	Form   string
-	Alert  string
-	Errs   map[string]string
-	Posted map[string][]string
+	KT *ktSection
 }
 
 // Err returns the error of field in form, if that form's post failed.
