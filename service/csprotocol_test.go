@@ -469,3 +469,34 @@ func sorted(s []string) []string { slices.Sort(s); return s }
 
 func yes() *bool           { b := true; return &b }
 func str(s string) *string { return &s }
+
+// TestCSBrief: the brief customer success reads is written for onboarding,
+// for each trigger: a converted POC's learnings, a verbal commit's
+// unsigned contract.
+func TestCSBrief(t *testing.T) {
+	t.Parallel()
+	e := csEnv(t)
+	poc := e.ingest(t, wonSignal(e, "pocbrief", baton.SignalPOCConverted, 300, map[string]any{"poc_owner": "impl1@t.example"}))
+	completeSummary(t, e, poc.ID, map[string]any{"poc_learnings": "Dispatchers needed the mobile view first"})
+	verbal := e.ingest(t, wonSignal(e, "verbalbrief", baton.SignalVerbalCommit, 300, nil))
+	for _, tc := range []struct {
+		id    string
+		wants []string
+	}{
+		{poc.ID, []string{"is a new customer.", "Dispatchers needed the mobile view first", "Lee Park (COO, executive sponsor): champion", "SSO by March", "IT team stretched"}},
+		{verbal.ID, []string{"has committed verbally; the contract is not signed yet."}},
+	} {
+		b, err := e.svc.Brief(e.ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Brief.Kind != "customer" {
+			t.Errorf("got a %s brief, want the customer brief", b.Brief.Kind)
+		}
+		for _, w := range tc.wants {
+			if !strings.Contains(b.Text, w) {
+				t.Errorf("brief lacks %q:\n%s", w, b.Text)
+			}
+		}
+	}
+}
