@@ -232,6 +232,12 @@ type Tx interface {
 	// created, or ENOTFOUND when there is none.
 	OutcomeEvents(ctx context.Context, from, to time.Time, fn func(*Event) error) error
 	FirstHandoffAt(ctx context.Context) (time.Time, error)
+
+	// The sales → customer success protocol (CSHandoff). CSHandoff returns
+	// a handoff's protocol state, or ENOTFOUND; PutCSHandoff inserts or
+	// replaces it.
+	CSHandoff(ctx context.Context, handoffID string) (*CSHandoff, error)
+	PutCSHandoff(ctx context.Context, c *CSHandoff) error
 }
 
 // PoolState is a routing pool's fairness state: its virtual time and each

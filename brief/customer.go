@@ -44,7 +44,7 @@ var (
 	}
 	promisedFields = []customerField{
 		{"commitments", "Commitments"}, {"go_live_target", "Go-live target"},
-		{"implementation_context", "Implementation context"},
+		{"implementation_context", "Implementation context"}, {"poc_learnings", "What the proof of concept taught"},
 	}
 	riskFields = []customerField{
 		{"risks", "Risk register"},
@@ -69,8 +69,11 @@ var (
 func buildCustomer(in Input) Brief {
 	b := Brief{Kind: KindCustomer, Heading: heading(in)}
 	status := "is an existing customer."
-	if strings.EqualFold(strings.TrimSpace(in.Signal.Type), "contract_signed") {
+	switch strings.ToLower(strings.TrimSpace(in.Signal.Type)) {
+	case "contract_signed", "poc_converted":
 		status = "is a new customer."
+	case "verbal_commit":
+		status = "has committed verbally; the contract is not signed yet."
 	}
 	b.Situation = []Sentence{whoAs(in, status), ask(in)}
 	if s, ok := background(in); ok {

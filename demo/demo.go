@@ -318,6 +318,8 @@ func (r *replay) signal(n int, typ string, t time.Time) *baton.Signal {
 			sig.Fields["qualification_notes"] = "N/A"
 			sig.Fields["recommended_approach"] = "lead with the SLA breach report"
 		}
+	case baton.SignalContractSigned:
+		wonDeal(sig) // ktmeeting.go
 	case baton.SignalUsageThreshold:
 		sig.Fields["active_users"] = float64(50 + r.rnd.IntN(200))
 	case baton.SignalHealthDropped:
@@ -341,6 +343,7 @@ func (r *replay) ingest(ctx context.Context, sig *baton.Signal) error {
 	if err := r.writeDealSummary(ctx, sig, h, now); err != nil {
 		return err
 	}
+	r.runKTMeeting(sig, h, now)
 	window := h.AcceptBy.Sub(now)
 	// How the owner behaves: most accept in time, some late, some never
 	// (the clock escalates to the manager and moves it to the backup), a

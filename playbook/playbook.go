@@ -105,6 +105,9 @@ type Playbook struct {
 	// Quality is the handoff quality score: a rubric per handoff type and
 	// its bands (quality.go).
 	Quality Quality `yaml:"quality"`
+	// CSProtocol is the sales → customer success handoff protocol
+	// (csprotocol.go).
+	CSProtocol CSProtocol `yaml:"cs_protocol"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`

@@ -33,6 +33,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateFeedback(v)
 	pb.validateRenewal(v)
 	pb.validateQuality(v)
+	pb.validateCSProtocol(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

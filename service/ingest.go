@@ -149,7 +149,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		h.MeetingID = meeting.ID
 	}
 
-	d, err := s.route(ctx, tx, pb, ht, env, account, now, nil)
+	d, err := s.routeCS(ctx, tx, pb, ht, env, account, now)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +183,9 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 		return nil, err
 	}
 	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {
+		return nil, err
+	}
+	if err := s.csStarted(ctx, tx, pb, ht, h, sig, env, now); err != nil {
 		return nil, err
 	}
 	if meeting != nil {

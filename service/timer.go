@@ -50,7 +50,7 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 		}
 		status := baton.TimerCancelled
 		// Activities and meetings keep their clocks across reassignments.
-		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind
+		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind || baton.KTTimer(t.Kind)
 		if t.Generation == h.Generation || activity {
 			ok, err := s.fire(ctx, tx, t, h, now)
 			if err != nil {
@@ -82,6 +82,8 @@ func (s *Service) fire(ctx context.Context, tx baton.Tx, t *baton.Timer, h *bato
 		return s.firePreCall(ctx, tx, t, h, now)
 	case baton.TimerProspectRemind:
 		return s.fireProspectReminder(ctx, tx, t, h, now)
+	case baton.TimerCSNotify, baton.TimerKTConfirm, baton.TimerKTAgenda, baton.TimerKTInvites:
+		return s.fireKT(ctx, tx, t, h, now)
 
 	case baton.TimerTouchBreach:
 		switch h.State {

@@ -76,6 +76,9 @@ type handoffData struct {
 	// Quality is the handoff's quality score (quality.go); nil without a
 	// rubric.
 	Quality *quality.Score
+	// KT is the sales → customer success protocol (ktmeeting.go); nil
+	// for handoffs it does not govern.
+	KT *ktSection
 }
 
 // Err returns the error of field in form, if that form's post failed.
@@ -173,6 +176,9 @@ func (s *Server) handoffDataWith(r *http.Request, p baton.Principal, id string, 
 	}
 	d.Sequence = sequence(v, s.svc.Playbook())
 	if d.Quality, err = s.handoffQuality(r, p, v.ID); err != nil {
+		return nil, err
+	}
+	if d.KT, err = s.ktSectionFor(ctx, p, v, d.Loc); err != nil {
 		return nil, err
 	}
 	return d, nil
