@@ -13,8 +13,8 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
-	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/postgres"
+	"github.com/batonhq/baton/service"
 )
 
 // migrateCmd runs `baton migrate [status] --db PATH|URL`. Without status

@@ -239,4 +239,3 @@ func copyTable(ctx context.Context, from, to *sql.Tx, table string) (int, error)
 	}
 	return n, flush()
 }
-
