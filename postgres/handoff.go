@@ -62,8 +62,18 @@ func handoffArgs(h *baton.Handoff) []any {
 }
 
 // Handoff finds a handoff by id.
+//
+// In a write transaction it locks the handoff's row until the commit:
+// every command on a handoff reads it first, so commands on one handoff
+// from several nodes (two of its timers claimed by different nodes, an
+// accept racing a breach) run one after the other, each seeing the last
+// one's writes, as they do in SQLite's single writer.
 func (tx *Tx) Handoff(ctx context.Context, id string) (*baton.Handoff, error) {
-	h, err := scanHandoff(tx.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs WHERE id = ?`, id))
+	q := `SELECT ` + handoffCols + ` FROM handoffs WHERE id = ?`
+	if tx.write {
+		q += ` FOR UPDATE`
+	}
+	h, err := scanHandoff(tx.queryRow(ctx, q, id))
 	if err != nil {
 		return nil, notFound(err, "handoff", id)
 	}

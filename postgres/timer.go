@@ -59,10 +59,26 @@ func scanTimer(row scanner) (*baton.Timer, error) {
 }
 
 // ClaimTimers leases up to limit due timers in due order.
+//
+// Several nodes claim at once, and a handoff's steps must fire in due
+// order (a later step sees the earlier one's writes), so a claim takes a
+// handoff's due timers together: it picks the handoffs whose due timers
+// come first, skips those another node holds (an advisory lock taken by a
+// claim in progress, or a timer of theirs still leased), and leases their
+// due timers, row-locked and skipping rows another claim has locked.
+// Timers of no handoff (weekly reviews, renewals) count as one handoff.
 func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*baton.Timer, error) {
 	rows, err := tx.query(ctx, `UPDATE timers SET lease_until = ?1 WHERE id IN (
-			SELECT id FROM timers WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2 ORDER BY due_at, id LIMIT ?3 FOR UPDATE SKIP LOCKED)
-		RETURNING `+timerCols, ms(now.Add(lease)), ms(now), limit)
+			SELECT t.id FROM timers t
+			WHERE t.status = 'pending' AND t.due_at <= ?2 AND t.lease_until <= ?2 AND t.handoff_id IN (
+				SELECT k.handoff_id FROM (
+					SELECT handoff_id, min(due_at) AS first FROM timers
+					WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2
+					GROUP BY handoff_id ORDER BY first LIMIT ?3) k
+				WHERE NOT EXISTS (SELECT 1 FROM timers p WHERE p.handoff_id = k.handoff_id AND p.status = 'pending' AND p.lease_until > ?2)
+					AND pg_try_advisory_xact_lock(?4, hashtext(k.handoff_id)))
+			ORDER BY t.due_at, t.id LIMIT ?3 FOR UPDATE SKIP LOCKED)
+		RETURNING `+timerCols, ms(now.Add(lease)), ms(now), limit, claimLock)
 	out, err := collect(rows, err, scanTimer)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim timers: %w", err)
@@ -71,6 +87,9 @@ func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duratio
 	sortTimers(out)
 	return out, nil
 }
+
+// claimLock is the advisory lock space of handoffs being claimed.
+const claimLock = 0x62746e31 // "btn1"
 
 func sortTimers(ts []*baton.Timer) {
 	for i := 1; i < len(ts); i++ {

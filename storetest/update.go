@@ -211,7 +211,7 @@ func testUpdate(t *testing.T, open Opener) {
 		now := msec(t0)
 		var ts []*baton.Timer
 		for i := range n {
-			ts = append(ts, &baton.Timer{ID: fmt.Sprintf("t%03d", i), HandoffID: "h1", Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-time.Duration(i) * time.Second)})
+			ts = append(ts, &baton.Timer{ID: fmt.Sprintf("t%03d", i), HandoffID: fmt.Sprintf("h%d", i), Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-time.Duration(i) * time.Second)})
 		}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertTimers(ctx, ts...) })
 		var mu sync.Mutex
