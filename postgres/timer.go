@@ -63,9 +63,10 @@ func scanTimer(row scanner) (*baton.Timer, error) {
 // Several nodes claim at once, and a handoff's steps must fire in due
 // order (a later step sees the earlier one's writes), so a claim takes a
 // handoff's due timers together: it picks the handoffs whose due timers
-// come first, skips those another node holds (an advisory lock taken by a
-// claim in progress, or a timer of theirs still leased), and leases their
-// due timers, row-locked and skipping rows another claim has locked.
+// come first, skips those another node holds (an advisory lock, per
+// schema, taken by a claim in progress, or a timer of theirs still
+// leased), and leases their due timers, row-locked and skipping rows
+// another claim has locked.
 // Timers of no handoff (weekly reviews, renewals) count as one handoff.
 func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*baton.Timer, error) {
 	rows, err := tx.query(ctx, `UPDATE timers SET lease_until = ?1 WHERE id IN (
@@ -76,7 +77,7 @@ func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duratio
 					WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2
 					GROUP BY handoff_id ORDER BY first LIMIT ?3) k
 				WHERE NOT EXISTS (SELECT 1 FROM timers p WHERE p.handoff_id = k.handoff_id AND p.status = 'pending' AND p.lease_until > ?2)
-					AND pg_try_advisory_xact_lock(?4, hashtext(k.handoff_id)))
+					AND pg_try_advisory_xact_lock(?4, hashtext(current_schema() || k.handoff_id)))
 			ORDER BY t.due_at, t.id LIMIT ?3 FOR UPDATE SKIP LOCKED)
 		RETURNING `+timerCols, ms(now.Add(lease)), ms(now), limit, claimLock)
 	out, err := collect(rows, err, scanTimer)

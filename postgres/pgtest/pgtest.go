@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,21 +35,40 @@ func URL(t testing.TB) string {
 	return u
 }
 
-// Schema creates an empty schema for t, dropped when t ends, and returns
-// a URL whose connections use it (search_path).
+// free holds the schemas earlier tests of this process used and emptied:
+// a store opened on one finds its migrations applied, which is most of the
+// cost of a fresh schema.
+var free struct {
+	sync.Mutex
+	names []string
+}
+
+// Schema gives t an empty schema of its own and returns a URL whose
+// connections use it (search_path). When t ends (after the stores on it
+// are closed), the schema's tables are emptied, keeping goose's record of
+// its migrations, and it goes to the next test; one that cannot be
+// emptied is dropped.
 func Schema(t testing.TB) string {
 	t.Helper()
 	base := URL(t)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "t_" + hex.EncodeToString(b)
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("open %s: %v", base, err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+name); err != nil {
-		t.Fatalf("create schema: %v", err)
+	free.Lock()
+	var name string
+	if n := len(free.names); n > 0 {
+		name, free.names = free.names[n-1], free.names[:n-1]
+	}
+	free.Unlock()
+	if name == "" {
+		b := make([]byte, 6)
+		rand.Read(b)
+		name = "t_" + hex.EncodeToString(b)
+		if _, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+name); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
 	}
 	t.Cleanup(func() {
 		db, err := sql.Open("pgx", base)
@@ -56,6 +77,12 @@ func Schema(t testing.TB) string {
 			return
 		}
 		defer db.Close()
+		if empty(db, name) == nil {
+			free.Lock()
+			free.names = append(free.names, name)
+			free.Unlock()
+			return
+		}
 		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", name, err)
 		}
@@ -68,4 +95,32 @@ func Schema(t testing.TB) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// empty truncates every table of schema but goose's.
+func empty(db *sql.DB, schema string) error {
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, `SELECT quote_ident(table_name) FROM information_schema.tables
+		WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'`, schema)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, schema+"."+n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	_, err = db.ExecContext(ctx, "TRUNCATE "+strings.Join(tables, ", ")+" RESTART IDENTITY")
+	return err
 }
