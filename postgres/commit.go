@@ -151,7 +151,11 @@ func (db *DB) commit(batch []*writeReq) {
 }
 
 // try runs the batch once: the callers' errors, or the error that kept the
-// whole transaction from committing.
+// whole transaction from committing. Each caller runs under its own
+// savepoint. A caller that failed after running into a row another
+// transaction had just committed (a unique key: an account's domain, a
+// signal's external id) runs once more: in READ COMMITTED its statements
+// now see that row, as they would have behind SQLite's single writer.
 func (db *DB) try(batch []*writeReq) ([]error, error) {
 	ctx := context.Background()
 	errs := make([]error, len(batch))
@@ -160,25 +164,21 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 		return nil, fmt.Errorf("postgres: begin: %w", err)
 	}
 	tx := &Tx{tx: sqltx, write: true}
-	single := len(batch) == 1
+	ok := 0
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
-			continue
-		}
-		if single {
-			errs[i] = run(r.ctx, tx, r.fn)
-			if retryable(errs[i]) {
-				sqltx.Rollback()
-				return nil, errs[i]
-			}
 			continue
 		}
 		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			sqltx.Rollback()
 			return nil, fmt.Errorf("postgres: savepoint: %w", err)
 		}
-		if errs[i] = run(r.ctx, tx, r.fn); errs[i] != nil {
+		for attempt := 0; attempt < 2; attempt++ {
+			tx.conflicted = false
+			if errs[i] = run(r.ctx, tx, r.fn); errs[i] == nil {
+				break
+			}
 			if retryable(errs[i]) {
 				// A deadlock victim's locks from earlier callers are
 				// still held: run the batch again from the start.
@@ -189,13 +189,19 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 				sqltx.Rollback()
 				return nil, errors.Join(errs[i], fmt.Errorf("postgres: shared transaction aborted, nothing written: %w", err))
 			}
+			if !tx.conflicted {
+				break
+			}
 		}
 		if _, err := sqltx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
 			sqltx.Rollback()
 			return nil, fmt.Errorf("postgres: shared transaction aborted, nothing written: %w", err)
 		}
+		if errs[i] == nil {
+			ok++
+		}
 	}
-	if single && errs[0] != nil {
+	if ok == 0 {
 		sqltx.Rollback()
 		return errs, nil
 	}

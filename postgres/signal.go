@@ -50,6 +50,7 @@ func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {
 		s.ID, s.ExternalID, s.Type, ms(s.OccurredAt), ms(s.ReceivedAt), s.AccountID, s.ContactID, s.HandoffID, jsonText(s))
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
+			tx.conflicted = true
 			return baton.Errorf(baton.ECONFLICT, "signal %s already exists", s.ExternalID)
 		}
 	}

@@ -29,6 +29,9 @@ type Tx struct {
 	pending []*baton.Event
 	// sp numbers the savepoints of execUnique.
 	sp int
+	// conflicted reports that a statement of the running command met a
+	// row with its unique key that another transaction committed.
+	conflicted bool
 }
 
 var _ baton.Tx = (*Tx)(nil)
@@ -65,6 +68,7 @@ func (tx *Tx) execUnique(ctx context.Context, query string, args ...any) (sql.Re
 	}
 	res, err := tx.exec(ctx, query, args...)
 	if err != nil {
+		tx.conflicted = tx.conflicted || isUnique(err)
 		if _, rerr := tx.tx.ExecContext(tx.context(ctx), "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return nil, errors.Join(err, rerr)
 		}

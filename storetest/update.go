@@ -169,6 +169,34 @@ func testUpdate(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("ConcurrentFindOrCreateMakesOneAccount", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		const n = 8
+		errs := concurrently(n, func(i int) error {
+			return db.Update(ctx, func(tx baton.Tx) error {
+				_, err := tx.AccountByDomain(ctx, "acme.example")
+				if baton.ErrorCode(err) != baton.ENOTFOUND {
+					return err
+				}
+				return tx.PutAccount(ctx, &baton.Account{ID: fmt.Sprintf("a%d", i), Name: "Acme", Domain: "acme.example", Status: "prospect", CreatedAt: t0, UpdatedAt: t0})
+			})
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("find or create %d: got error %v, want nil (the account another made)", i, err)
+			}
+		}
+		var list []*baton.Account
+		mustView(t, db, func(tx baton.Tx) (err error) {
+			list, err = tx.Accounts(ctx, 100)
+			return err
+		})
+		if len(list) != 1 {
+			t.Errorf("got %d accounts, want 1", len(list))
+		}
+	})
+
 	t.Run("ConcurrentPicksSeeEachOther", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
