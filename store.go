@@ -94,6 +94,8 @@ type Tx interface {
 	CancelTimers(ctx context.Context, handoffID string, kinds ...string) error
 	// ClaimTimers leases up to limit pending timers due at or before now, in
 	// due order, for lease; a timer whose lease expired can be claimed again.
+	// A store shared by several nodes holds a handoff's timers back while
+	// another of its timers is leased, so its steps fire in due order.
 	ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Timer, error)
 	// Timer returns one timer.
 	Timer(ctx context.Context, id string) (*Timer, error)

@@ -49,13 +49,6 @@ func mustUpdate(t *testing.T, db *sqlite.DB, fn func(baton.Tx) error) {
 	}
 }
 
-func mustView(t *testing.T, db *sqlite.DB, fn func(baton.Tx) error) {
-	t.Helper()
-	if err := db.View(context.Background(), fn); err != nil {
-		t.Fatalf("view: got error %v, want nil", err)
-	}
-}
-
 func wantCode(t *testing.T, what string, err error, code string) {
 	t.Helper()
 	if got := baton.ErrorCode(err); got != code {

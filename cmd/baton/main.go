@@ -7,7 +7,8 @@
 //	baton playbook default
 //	baton import users|accounts|outcomes|signals --db PATH FILE.csv [--dry-run]
 //	baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH]
-//	baton migrate --db PATH
+//	baton migrate [status] --db PATH|URL
+//	baton copy --from sqlite://PATH --to postgres://URL
 //	baton version
 package main
 
@@ -144,7 +145,8 @@ const usage = `usage:
   baton playbook default
   baton import users|accounts|outcomes|signals --db PATH FILE.csv [--dry-run]
   baton route simulate --playbook FILE [--signals FILE.csv | --days N] [--db PATH] [--json]
-  baton migrate --db PATH
+  baton migrate [status] --db PATH|URL
+  baton copy --from sqlite://PATH --to postgres://URL
   baton version`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -178,6 +180,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return routeSimulate(ctx, args[2:], stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args[1:], stdout, stderr)
+	case "copy":
+		return copyCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, versionText())
 		return nil

@@ -22,7 +22,6 @@ import (
 	"github.com/batonhq/baton/demo"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
-	"github.com/batonhq/baton/sqlite"
 	"github.com/batonhq/baton/web"
 	"github.com/batonhq/baton/webhook"
 	"github.com/batonhq/baton/worker"
@@ -32,7 +31,7 @@ import (
 // fill it.
 type Config struct {
 	Addr          string // listen address (BATON_ADDR, default 127.0.0.1:8080)
-	DB            string // SQLite file (BATON_DB, default ./baton.db)
+	DB            string // SQLite file or postgres:// URL (BATON_DB, default ./baton.db)
 	Playbook      string // playbook YAML, recorded as a version; empty uses the newest published version, else the embedded default (BATON_PLAYBOOK)
 	Demo          bool   // load the demo team and a week of signals into an empty database
 	WebhookURL    string // where outbound messages are POSTed; empty keeps them queued (BATON_WEBHOOK_URL)
@@ -57,7 +56,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("BATON_ADDR", "127.0.0.1:8080"), "listen address (env BATON_ADDR)")
-	fs.StringVar(&cfg.DB, "db", env("BATON_DB", "./baton.db"), "SQLite database file (env BATON_DB)")
+	fs.StringVar(&cfg.DB, "db", env("BATON_DB", "./baton.db"), dbHelp)
 	fs.StringVar(&cfg.Playbook, "playbook", env("BATON_PLAYBOOK", ""), "playbook YAML file, recorded as a new published version; default: the newest version published from /admin/playbook, else the embedded playbook (env BATON_PLAYBOOK)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load a demo team and a week of signals into an empty database")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("BATON_WEBHOOK_URL", ""), "deliver outbound messages to this URL (env BATON_WEBHOOK_URL)")
@@ -155,7 +154,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if _, err := webhook.ParseSecret(cfg.WebhookSecret); cfg.WebhookURL != "" && err != nil {
 		return usageError{fmt.Sprintf("webhook secret: %v", err)}
 	}
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Synchronous})
+	db, err := openStore(ctx, cfg.DB, cfg.Synchronous, false)
 	if err != nil {
 		return err
 	}
@@ -248,7 +247,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		log.Info("debug listener", "addr", addr)
 	}
 	cfg.Channels.logConfigured(log)
-	log.Info("baton listening", "addr", ln.Addr().String(), "db", cfg.DB, "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
+	log.Info("baton listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
 
 	errc := make(chan error, 1)

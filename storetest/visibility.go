@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -7,17 +7,15 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/sqlite"
 	"github.com/google/go-cmp/cmp"
 )
 
 // TestVisibleTo checks the filter a person's lists go through: handoffs
 // they (or the people they see) own, back up or sent, and the messages
 // about those handoffs or addressed to those people.
-func TestVisibleTo(t *testing.T) {
-	t.Parallel()
+func testVisibleTo(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, _ := newDB(t, sqlite.Options{})
+	db := open(t)
 	now := msec(t0)
 	h := func(id, owner, backup, sender string, age time.Duration) *baton.Handoff {
 		x := newHandoff(id, now.Add(-age))

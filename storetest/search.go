@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -9,14 +9,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/sqlite"
 )
 
 // searchFixture stores six handoffs: h1…h6, newest last, across two
 // accounts, three contacts, two tiers and two sources.
-func searchFixture(t *testing.T) *sqlite.DB {
+func searchFixture(t *testing.T, open Opener) baton.Store {
 	t.Helper()
-	db, _ := newDB(t, sqlite.Options{Synchronous: "NORMAL"})
+	db := open(t)
 	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	mustUpdate(t, db, func(tx baton.Tx) error {
@@ -57,9 +56,8 @@ func searchFixture(t *testing.T) *sqlite.DB {
 	return db
 }
 
-func TestHandoffFilters(t *testing.T) {
-	t.Parallel()
-	db := searchFixture(t)
+func testHandoffFilters(t *testing.T, open Opener) {
+	db := searchFixture(t, open)
 	for _, tc := range []struct {
 		name string
 		f    baton.HandoffFilter

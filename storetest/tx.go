@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -11,22 +11,15 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/sqlite"
 	"github.com/google/go-cmp/cmp"
 )
 
-// t0 has sub-millisecond digits, which the store drops.
-var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589_793_238, time.UTC)
-
-func msec(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
-
-func TestSignals(t *testing.T) {
-	t.Parallel()
+func testSignals(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("RoundTripsPayloadByExternalID", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		sig := &baton.Signal{
 			ID: "s1", ExternalID: "form-42", Type: baton.SignalDemoRequest, OccurredAt: t0, ReceivedAt: t0.Add(time.Second),
 			Source: "website", Campaign: "spring",
@@ -52,7 +45,7 @@ func TestSignals(t *testing.T) {
 
 	t.Run("ReturnsNotFoundForUnknownExternalID", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		err := db.View(ctx, func(tx baton.Tx) error {
 			_, err := tx.SignalByExternalID(ctx, "nope")
 			return err
@@ -63,7 +56,7 @@ func TestSignals(t *testing.T) {
 	// InsertSignal documents "a repeated external id is an ECONFLICT".
 	t.Run("RejectsRepeatedExternalIDAsConflict", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			return tx.InsertSignal(ctx, &baton.Signal{ID: "s1", ExternalID: "x", Type: "demo_request", OccurredAt: t0, ReceivedAt: t0, HandoffID: "h1"})
 		})
@@ -83,7 +76,7 @@ func TestSignals(t *testing.T) {
 
 	t.Run("ListsSignalsReceivedBetween", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			for i := range 4 {
 				at := t0.Add(time.Duration(i) * time.Minute)
@@ -107,8 +100,7 @@ func TestSignals(t *testing.T) {
 	})
 }
 
-func TestAccounts(t *testing.T) {
-	t.Parallel()
+func testAccounts(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	account := func(id, name, domain string) *baton.Account {
@@ -119,7 +111,7 @@ func TestAccounts(t *testing.T) {
 
 	t.Run("PutsThenGetsByIDAndDomain", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		a := account("a1", "Example", "example.com")
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutAccount(ctx, a) })
 		var byID, byDomain *baton.Account
@@ -140,7 +132,7 @@ func TestAccounts(t *testing.T) {
 
 	t.Run("UpdatesInPlace", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		a := account("a1", "Example", "example.com")
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutAccount(ctx, a) })
 		b := account("a1", "Example Ltd", "example.co.uk")
@@ -170,7 +162,7 @@ func TestAccounts(t *testing.T) {
 
 	t.Run("FindsByAliasAndRefusesSharedDomains", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutAccount(ctx, account("a1", "One", "one.example")) })
 		var id string
 		mustView(t, db, func(tx baton.Tx) (err error) {
@@ -188,7 +180,7 @@ func TestAccounts(t *testing.T) {
 
 	t.Run("ReturnsNotFoundForUnknownIDAndDomain", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		err := db.View(ctx, func(tx baton.Tx) error {
 			_, err := tx.Account(ctx, "nope")
 			return err
@@ -203,7 +195,7 @@ func TestAccounts(t *testing.T) {
 
 	t.Run("ListsByNameAllowingManyWithoutDomain", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			for _, a := range []*baton.Account{account("a1", "Zeta", ""), account("a2", "Alpha", ""), account("a3", "Mu", "mu.example")} {
 				if err := tx.PutAccount(ctx, a); err != nil {
@@ -231,13 +223,12 @@ func TestAccounts(t *testing.T) {
 	})
 }
 
-func TestContacts(t *testing.T) {
-	t.Parallel()
+func testContacts(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("PutsThenGetsAndUpdatesInPlace", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		c := &baton.Contact{ID: "c1", AccountID: "a1", Email: "ada@example.com", Name: "Ada", Title: "CTO", Phone: "+44 20",
 			TimeZone: "Europe/London", CreatedAt: msec(t0), UpdatedAt: msec(t0)}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutContact(ctx, c) })
@@ -280,8 +271,7 @@ func TestContacts(t *testing.T) {
 	})
 }
 
-func TestUsers(t *testing.T) {
-	t.Parallel()
+func testUsers(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	user := func(id, email string) *baton.User {
@@ -293,7 +283,7 @@ func TestUsers(t *testing.T) {
 
 	t.Run("PutsThenGetsByIDAndEmail", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		u := user("u1", "ann@baton.test")
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutUser(ctx, u) })
 		var byID, byEmail *baton.User
@@ -314,7 +304,7 @@ func TestUsers(t *testing.T) {
 
 	t.Run("UpdatesInPlace", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutUser(ctx, user("u1", "ann@baton.test")) })
 		u := user("u1", "ann@new.test")
 		u.Active, u.Capacity, u.AwayFrom, u.AwayUntil, u.UpdatedAt = false, 0, time.Time{}, time.Time{}, msec(t0.Add(time.Hour))
@@ -348,7 +338,7 @@ func TestUsers(t *testing.T) {
 
 	t.Run("ListsByEmail", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			for _, u := range []*baton.User{user("u1", "zoe@baton.test"), user("u2", "ann@baton.test"), user("u3", "max@baton.test")} {
 				if err := tx.PutUser(ctx, u); err != nil {
@@ -376,7 +366,7 @@ func newHandoff(id string, created time.Time) *baton.Handoff {
 		SignalID: "s-" + id, Generation: 1, Signals: 1, CreatedAt: created, UpdatedAt: created}
 }
 
-func insertHandoffs(t *testing.T, db *sqlite.DB, hs ...*baton.Handoff) {
+func insertHandoffs(t *testing.T, db baton.Store, hs ...*baton.Handoff) {
 	t.Helper()
 	mustUpdate(t, db, func(tx baton.Tx) error {
 		for _, h := range hs {
@@ -396,13 +386,12 @@ func handoffIDs(hs []*baton.Handoff) []string {
 	return ids
 }
 
-func TestHandoffs(t *testing.T) {
-	t.Parallel()
+func testHandoffs(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("RoundTripsInsertAndUpdate", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		h := &baton.Handoff{ID: "h1", Type: "demo", State: baton.StateAssigned, Tier: "t1", FromTeam: "sdr", ToTeam: "ae",
 			AccountID: "a1", ContactID: "c1", SignalID: "s1", MeetingID: "m1", OwnerID: "u1", BackupID: "u2", SenderID: "u3",
 			Generation: 1, AcceptBy: t0.Add(time.Hour), FirstTouchBy: t0.Add(2 * time.Hour), Signals: 1,
@@ -446,7 +435,7 @@ func TestHandoffs(t *testing.T) {
 
 	t.Run("ReturnsNotFoundForUnknownID", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		err := db.Update(ctx, func(tx baton.Tx) error { return tx.UpdateHandoff(ctx, newHandoff("nope", t0)) })
 		wantCode(t, "update unknown handoff", err, baton.ENOTFOUND)
 		err = db.View(ctx, func(tx baton.Tx) error {
@@ -458,7 +447,7 @@ func TestHandoffs(t *testing.T) {
 
 	t.Run("FiltersLists", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		var hs []*baton.Handoff
 		for i, f := range []struct {
 			owner    string
@@ -526,7 +515,7 @@ func TestHandoffs(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
-				db, _ := newDB(t, sqlite.Options{})
+				db := open(t)
 				var hs []*baton.Handoff
 				for i := range 120 {
 					hs = append(hs, newHandoff(fmt.Sprintf("h%03d", i), tt.created(i)))
@@ -570,7 +559,7 @@ func TestHandoffs(t *testing.T) {
 
 	t.Run("RejectsInvalidCursor", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		insertHandoffs(t, db, newHandoff("h1", t0))
 		for _, c := range []string{"!!not base64!!", base64.RawURLEncoding.EncodeToString([]byte("no colon")),
 			base64.RawURLEncoding.EncodeToString([]byte("abc:h1"))} {
@@ -584,7 +573,7 @@ func TestHandoffs(t *testing.T) {
 
 	t.Run("FindsNewestOpenHandoffForContact", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mk := func(id, contact, typ string, state baton.State, created time.Time) *baton.Handoff {
 			h := newHandoff(id, created)
 			h.ContactID, h.Type, h.State = contact, typ, state
@@ -635,7 +624,7 @@ func TestHandoffs(t *testing.T) {
 
 	t.Run("CountsOwnersHeldHandoffs", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		var hs []*baton.Handoff
 		for i, s := range baton.States {
 			h := newHandoff(fmt.Sprint("h", i), t0)
@@ -669,12 +658,11 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-func TestEvents(t *testing.T) {
-	t.Parallel()
+func testEvents(t *testing.T, open Opener) {
 	ctx := context.Background()
 
-	setup := func(t *testing.T) (*sqlite.DB, []*baton.Event) {
-		db, _ := newDB(t, sqlite.Options{})
+	setup := func(t *testing.T) (baton.Store, []*baton.Event) {
+		db := open(t)
 		evs := []*baton.Event{
 			{HandoffID: "h1", Kind: baton.EventCreated, At: t0, Actor: "signal:web", ToState: baton.StateAssigned, Reason: "matched", Data: json.RawMessage(`{"signal_id":"s1"}`)},
 			{HandoffID: "h2", Kind: baton.EventCreated, At: t0.Add(time.Minute), Actor: "signal"},
@@ -755,13 +743,12 @@ func TestEvents(t *testing.T) {
 	})
 }
 
-func TestMeetings(t *testing.T) {
-	t.Parallel()
+func testMeetings(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("RoundTrips", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		m := &baton.Meeting{ID: "m1", HandoffID: "h1", StartsAt: msec(t0.Add(24 * time.Hour)), Duration: baton.Duration(45 * time.Minute),
 			TimeZone: "Europe/London", Agenda: "Demo", Type: "video", Attendees: []baton.Attendee{{Name: "Ada", Email: "ada@example.com", Title: "CTO"}},
 			Status: baton.MeetingBooked, Sequence: 1, Reschedules: 1, CreatedAt: msec(t0), UpdatedAt: msec(t0)}
@@ -783,7 +770,7 @@ func TestMeetings(t *testing.T) {
 
 	t.Run("CountsReschedules", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		m := &baton.Meeting{ID: "m1", HandoffID: "h1", StartsAt: msec(t0.Add(24 * time.Hour)), TimeZone: "UTC", Status: baton.MeetingBooked,
 			CreatedAt: msec(t0), UpdatedAt: msec(t0)}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertMeeting(ctx, m) })
@@ -800,10 +787,9 @@ func TestMeetings(t *testing.T) {
 	})
 }
 
-func TestOutcomeActivities(t *testing.T) {
-	t.Parallel()
+func testOutcomeActivities(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, _ := newDB(t, sqlite.Options{})
+	db := open(t)
 	acts := []*baton.Activity{
 		{ID: "a1", HandoffID: "h1", Name: "intro", Label: "Intro", OwnerID: "u1", DueAt: msec(t0.Add(time.Hour)), Status: baton.ActivityOpen, CreatedAt: msec(t0)},
 		{ID: "a2", HandoffID: "h1", Name: "rebook", Label: "Rebook", OwnerID: "u1", Outcome: baton.OutcomeNoShow, DueAt: msec(t0.Add(2 * time.Hour)),
@@ -828,14 +814,13 @@ func timerIDs(ts []*baton.Timer) []string {
 	return ids
 }
 
-func TestTimers(t *testing.T) {
-	t.Parallel()
+func testTimers(t *testing.T, open Opener) {
 	ctx := context.Background()
 	now := msec(t0)
 	const lease = time.Minute
 
-	setup := func(t *testing.T) *sqlite.DB {
-		db, _ := newDB(t, sqlite.Options{})
+	setup := func(t *testing.T) baton.Store {
+		db := open(t)
 		timers := []*baton.Timer{
 			{ID: "t-late", HandoffID: "h1", Kind: baton.TimerOutcomeDue, Generation: 1, DueAt: now.Add(-time.Minute)},
 			{ID: "t-early", HandoffID: "h1", Kind: baton.TimerLadder, Generation: 1, DueAt: now.Add(-3 * time.Minute)},
@@ -859,7 +844,7 @@ func TestTimers(t *testing.T) {
 		}
 		return db
 	}
-	claim := func(t *testing.T, db *sqlite.DB, at time.Time, limit int) []*baton.Timer {
+	claim := func(t *testing.T, db baton.Store, at time.Time, limit int) []*baton.Timer {
 		t.Helper()
 		var got []*baton.Timer
 		mustUpdate(t, db, func(tx baton.Tx) (err error) {
@@ -885,9 +870,21 @@ func TestTimers(t *testing.T) {
 	t.Run("RespectsLimit", func(t *testing.T) {
 		t.Parallel()
 		db := setup(t)
-		if diff := cmp.Diff([]string{"t-early", "t-tie-a"}, timerIDs(claim(t, db, now, 2))); diff != "" {
+		first := claim(t, db, now, 2)
+		if diff := cmp.Diff([]string{"t-early", "t-tie-a"}, timerIDs(first)); diff != "" {
 			t.Errorf("first claim (-want +got):\n%s", diff)
 		}
+		// Fired, as a worker does before it claims again (a store shared
+		// by several nodes holds a handoff's later timers back while an
+		// earlier one is leased).
+		mustUpdate(t, db, func(tx baton.Tx) error {
+			for _, tm := range first {
+				if err := tx.FinishTimer(ctx, tm.ID, baton.TimerFired, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if diff := cmp.Diff([]string{"t-tie-b", "t-late", "t-now"}, timerIDs(claim(t, db, now, 10))); diff != "" {
 			t.Errorf("second claim (-want +got):\n%s", diff)
 		}
@@ -984,14 +981,13 @@ func messageIDs(ms []*baton.Message) []string {
 	return ids
 }
 
-func TestMessages(t *testing.T) {
-	t.Parallel()
+func testMessages(t *testing.T, open Opener) {
 	ctx := context.Background()
 	now := msec(t0)
 	const lease = time.Minute
 
-	setup := func(t *testing.T) (*sqlite.DB, []*baton.Message) {
-		db, _ := newDB(t, sqlite.Options{})
+	setup := func(t *testing.T) (baton.Store, []*baton.Message) {
+		db := open(t)
 		msgs := []*baton.Message{
 			{ID: "m1", HandoffID: "h1", Kind: baton.MsgAssigned, Channel: baton.ChannelWebhook, RecipientID: "u1", Payload: json.RawMessage(`{"n":1}`), CreatedAt: now.Add(-2 * time.Minute)},
 			{ID: "m2", HandoffID: "h1", Kind: baton.MsgReminder, Channel: baton.ChannelWebhook, RecipientID: "u1", Payload: json.RawMessage(`{"n":2}`), CreatedAt: now.Add(-time.Minute)},
@@ -1007,7 +1003,7 @@ func TestMessages(t *testing.T) {
 		})
 		return db, msgs
 	}
-	claim := func(t *testing.T, db *sqlite.DB, at time.Time) []string {
+	claim := func(t *testing.T, db baton.Store, at time.Time) []string {
 		t.Helper()
 		var got []*baton.Message
 		mustUpdate(t, db, func(tx baton.Tx) (err error) {
@@ -1018,11 +1014,11 @@ func TestMessages(t *testing.T) {
 		slices.Sort(ids) // the order of a claim is not promised
 		return ids
 	}
-	settle := func(t *testing.T, db *sqlite.DB, m *baton.Message) {
+	settle := func(t *testing.T, db baton.Store, m *baton.Message) {
 		t.Helper()
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.SettleMessage(ctx, m) })
 	}
-	list := func(t *testing.T, db *sqlite.DB, status string, limit int) []*baton.Message {
+	list := func(t *testing.T, db baton.Store, status string, limit int) []*baton.Message {
 		t.Helper()
 		var got []*baton.Message
 		mustView(t, db, func(tx baton.Tx) (err error) {
@@ -1106,13 +1102,12 @@ func TestMessages(t *testing.T) {
 	})
 }
 
-func TestPools(t *testing.T) {
-	t.Parallel()
+func testPools(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("StartsEmpty", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		var got baton.PoolState
 		mustView(t, db, func(tx baton.Tx) (err error) {
 			got, err = tx.PoolState(ctx, "team:ae")
@@ -1125,7 +1120,7 @@ func TestPools(t *testing.T) {
 
 	t.Run("AccumulatesStateAndLoads", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 		for i, u := range []string{"u1", "u2", "u1"} {
 			mustUpdate(t, db, func(tx baton.Tx) error {
@@ -1161,7 +1156,7 @@ func TestPools(t *testing.T) {
 
 	t.Run("ReturnsATurn", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.RecordPick(ctx, "team:ae", "u1", 10, 20, now) })
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.ReturnTurn(ctx, "team:ae", "u1", 5, 10) })
@@ -1186,13 +1181,12 @@ func TestPools(t *testing.T) {
 	})
 }
 
-func TestSettings(t *testing.T) {
-	t.Parallel()
+func testSettings(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("RoundTripsAndOverwrites", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		wantNoSetting(t, db, "model")
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.PutSetting(ctx, "model", []byte{0, 1, 2, 0xff}) })
 		wantSetting(t, db, "model", "\x00\x01\x02\xff")
@@ -1201,13 +1195,12 @@ func TestSettings(t *testing.T) {
 	})
 }
 
-func TestTokens(t *testing.T) {
-	t.Parallel()
+func testTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("FindsByHash", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		tok := &baton.Token{ID: "t1", Name: "ci", Role: baton.TokenAdmin, Hash: baton.HashToken("secret"), CreatedAt: msec(t0)}
 		mustUpdate(t, db, func(tx baton.Tx) error { return tx.InsertToken(ctx, tok) })
 		var got *baton.Token
@@ -1227,7 +1220,7 @@ func TestTokens(t *testing.T) {
 
 	t.Run("RejectsDuplicateHash", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			return tx.InsertToken(ctx, &baton.Token{ID: "t1", Name: "a", Role: baton.TokenRep, Hash: "h", CreatedAt: t0})
 		})

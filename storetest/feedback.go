@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -8,13 +8,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/sqlite"
 )
 
-func TestSurveys(t *testing.T) {
-	t.Parallel()
+func testSurveys(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, _ := newDB(t, sqlite.Options{})
+	db := open(t)
 	sv := &baton.Survey{ID: "sv1", HandoffID: "h1", MeetingID: "m1", ContactID: "c1", CreatedAt: t0, SendAt: t0.Add(time.Hour), ExpiresAt: t0.Add(8 * 24 * time.Hour)}
 	err := db.Update(ctx, func(tx baton.Tx) error { return tx.InsertSurvey(ctx, sv) })
 	if err != nil {
@@ -60,10 +58,9 @@ func TestSurveys(t *testing.T) {
 	}
 }
 
-func TestRejections(t *testing.T) {
-	t.Parallel()
+func testRejections(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, _ := newDB(t, sqlite.Options{})
+	db := open(t)
 	score := 40
 	err := db.Update(ctx, func(tx baton.Tx) error {
 		for _, h := range []struct{ id, sender string }{{"h1", "u1"}, {"h2", "u1"}, {"h3", "u2"}} {

@@ -1,0 +1,240 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/batonhq/baton"
+)
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(baton.Tx) error
+	done chan error
+}
+
+// Update runs fn in a write transaction, possibly shared with other callers'
+// functions (each under its own savepoint). It returns fn's error, or the
+// commit's. It waits for the outcome even if ctx is cancelled once the work
+// is queued, so the caller always learns whether it committed: fn's
+// statements run on the writer's context, so cancelling ctx never
+// interrupts them (which would abort the shared transaction). fn may run
+// more than once when PostgreSQL aborts the transaction for a deadlock or
+// a serialization failure; only the last run commits. A database that
+// cannot be reached is an EUNAVAILABLE error.
+func (db *DB) Update(ctx context.Context, fn func(baton.Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case <-db.stop:
+		return errClosed
+	default:
+	}
+	select {
+	case db.reqs <- req:
+	case <-db.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.done:
+		return unavailable(err)
+	case <-db.done:
+		select {
+		case err := <-req.done:
+			return unavailable(err)
+		default:
+			return errClosed
+		}
+	}
+}
+
+// Ready reports whether the store can write now: it commits a one-row probe
+// through a writer and fails with EUNAVAILABLE when the probe fails (the
+// server is down or read-only) or has not committed when ctx is done.
+// Concurrent calls share one probe in flight.
+func (db *DB) Ready(ctx context.Context) error {
+	db.probeMu.Lock()
+	p := db.probe
+	if p == nil {
+		p = &probe{done: make(chan struct{})}
+		db.probe = p
+		go func() {
+			p.err = db.Update(context.Background(), func(tx baton.Tx) error {
+				return tx.PutSetting(context.Background(), "ready_probe", []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+			})
+			db.probeMu.Lock()
+			db.probe = nil
+			db.probeMu.Unlock()
+			close(p.done)
+		}()
+	}
+	db.probeMu.Unlock()
+	select {
+	case <-p.done:
+		if p.err != nil && baton.ErrorCode(p.err) != baton.EUNAVAILABLE {
+			return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database cannot be written"}, p.err)
+		}
+		return p.err
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", &baton.Error{Code: baton.EUNAVAILABLE, Message: "the database did not commit a write in time"}, ctx.Err())
+	}
+}
+
+// probe is one readiness write in flight; err is set before done closes.
+type probe struct {
+	done chan struct{}
+	err  error
+}
+
+// writer is one of the goroutines that write transactions.
+func (db *DB) writer() {
+	batch := make([]*writeReq, 0, db.opts.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case req := <-db.reqs:
+			batch = append(batch, req)
+		case <-db.stop:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case req := <-db.reqs:
+					db.commit([]*writeReq{req})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < db.opts.MaxBatch {
+			select {
+			case req := <-db.reqs:
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+// maxAttempts bounds how often a batch runs when PostgreSQL keeps aborting
+// it for deadlocks or serialization failures.
+const maxAttempts = 8
+
+// commit runs a batch in one transaction and answers every caller, running
+// it again when PostgreSQL aborted it for a lock conflict.
+func (db *DB) commit(batch []*writeReq) {
+	if db.batch != nil {
+		db.batch(len(batch))
+	}
+	for attempt := 1; ; attempt++ {
+		errs, err := db.try(batch)
+		if err != nil && retryable(err) && attempt < maxAttempts {
+			time.Sleep(time.Duration(rand.IntN(1<<attempt)) * time.Millisecond)
+			continue
+		}
+		for i, r := range batch {
+			if err != nil {
+				r.done <- err
+			} else {
+				r.done <- errs[i]
+			}
+		}
+		return
+	}
+}
+
+// try runs the batch once: the callers' errors, or the error that kept the
+// whole transaction from committing. Each caller runs under its own
+// savepoint. A caller that failed after running into a row another
+// transaction had just committed (a unique key: an account's domain, a
+// signal's external id) runs once more: in READ COMMITTED its statements
+// now see that row, as they would have behind SQLite's single writer.
+func (db *DB) try(batch []*writeReq) ([]error, error) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	sqltx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: begin: %w", err)
+	}
+	tx := &Tx{tx: sqltx, write: true}
+	ok := 0
+	for i, r := range batch {
+		if r.ctx.Err() != nil {
+			errs[i] = r.ctx.Err()
+			continue
+		}
+		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			sqltx.Rollback()
+			return nil, fmt.Errorf("postgres: savepoint: %w", err)
+		}
+		for attempt := 0; attempt < 2; attempt++ {
+			tx.conflicted = false
+			if errs[i] = run(r.ctx, tx, r.fn); errs[i] == nil {
+				break
+			}
+			if retryable(errs[i]) {
+				// A deadlock victim's locks from earlier callers are
+				// still held: run the batch again from the start.
+				sqltx.Rollback()
+				return nil, errs[i]
+			}
+			if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+				sqltx.Rollback()
+				return nil, errors.Join(errs[i], fmt.Errorf("postgres: shared transaction aborted, nothing written: %w", err))
+			}
+			if !tx.conflicted {
+				break
+			}
+		}
+		if _, err := sqltx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+			sqltx.Rollback()
+			return nil, fmt.Errorf("postgres: shared transaction aborted, nothing written: %w", err)
+		}
+		if errs[i] == nil {
+			ok++
+		}
+	}
+	if ok == 0 {
+		sqltx.Rollback()
+		return errs, nil
+	}
+	if err := sqltx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres: commit: %w", err)
+	}
+	return errs, nil
+}
+
+// run calls fn, turning a panic into an error so one bad request cannot take
+// a writer (and every other caller's work) down. fn's statements run on
+// ctx without its cancellation: see Update.
+func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("postgres: panic in transaction: %v", p)
+		}
+	}()
+	tx.own = context.WithoutCancel(ctx)
+	tx.pending = nil
+	if err := fn(tx); err != nil {
+		tx.pending = nil
+		return err
+	}
+	return tx.flushRollups(tx.own)
+}
+
+// View runs fn in a read-only snapshot (REPEATABLE READ) on the pool.
+func (db *DB) View(ctx context.Context, fn func(baton.Tx) error) error {
+	sqltx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return unavailable(fmt.Errorf("postgres: begin read: %w", err))
+	}
+	defer sqltx.Rollback()
+	return unavailable(fn(&Tx{tx: sqltx}))
+}
