@@ -102,6 +102,9 @@ type Playbook struct {
 	// Renewal sets when an account's renewal date raises renewal_due
 	// (renewal.go).
 	Renewal Renewal `yaml:"renewal"`
+	// Connectors maps CRM and scheduler webhooks to signals
+	// (connectors.go); every entry has a default.
+	Connectors Connectors `yaml:"connectors"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`

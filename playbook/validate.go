@@ -32,6 +32,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateMeetings(v)
 	pb.validateFeedback(v)
 	pb.validateRenewal(v)
+	pb.validateConnectors(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them
