@@ -112,6 +112,9 @@ func (s *Server) postSalesforce(w http.ResponseWriter, r *http.Request) {
 		if s.clientGone(w, r, err) {
 			return
 		}
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
 		w.WriteHeader(status)
 		w.Write(salesforce.Fault(status < 500, faultText(err)))
 		return
@@ -306,8 +309,11 @@ func (s *Server) connectorStatus(r *http.Request, err error) int {
 	if errors.As(err, &bad) {
 		status = http.StatusBadRequest
 	}
-	if code == baton.EINTERNAL {
+	switch code {
+	case baton.EINTERNAL:
 		s.log.Error("request failed", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern, "err", err)
+	case baton.EUNAVAILABLE:
+		s.log.Warn("request unavailable", "request_id", requestIDOf(r), "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	return status
 }
