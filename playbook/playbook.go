@@ -108,6 +108,9 @@ type Playbook struct {
 	// CSProtocol is the sales → customer success handoff protocol
 	// (csprotocol.go).
 	CSProtocol CSProtocol `yaml:"cs_protocol"`
+	// Connectors maps CRM and scheduler webhooks to signals
+	// (connectors.go); every entry has a default.
+	Connectors Connectors `yaml:"connectors"`
 
 	// Source is the YAML the playbook was loaded from.
 	Source []byte `yaml:"-"`

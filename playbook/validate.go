@@ -34,6 +34,7 @@ func (pb *Playbook) validate(v *validator) {
 	pb.validateRenewal(v)
 	pb.validateQuality(v)
 	pb.validateCSProtocol(v)
+	pb.validateConnectors(v)
 }
 
 // validateSignalTypes checks the declared signal types and indexes them

@@ -36,6 +36,9 @@ type Server struct {
 	Ready func(context.Context) error
 	// ReadyTimeout bounds one readiness check (default 2s).
 	ReadyTimeout time.Duration
+	// Connectors holds the CRM and scheduler connectors' secrets
+	// (connectors.go); a connector without one is off.
+	Connectors Connectors
 	// oidc is single sign-on, when enabled (EnableOIDC).
 	oidc *oidcClient
 	// imports are the signals imports started from the workspace.
@@ -66,6 +69,7 @@ func (s *Server) routes() {
 		s.mux.Handle(pattern, s.authAPI(role, h))
 	}
 	api("POST /api/v1/signals", baton.TokenRep, s.postSignal)
+	s.connectorRoutes()
 	api("GET /api/v1/handoffs", baton.TokenRep, s.listHandoffs)
 	api("GET /api/v1/handoffs/{id}", baton.TokenRep, s.getHandoff)
 	api("GET /api/v1/handoffs/{id}/brief", baton.TokenRep, s.getBrief)

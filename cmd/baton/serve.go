@@ -42,6 +42,11 @@ type Config struct {
 
 	// Channels are the email and Slack senders (channels.go).
 	Channels Channels
+	// Connectors are the CRM and scheduler connectors' secrets: from the
+	// environment only (BATON_HUBSPOT_CLIENT_SECRET,
+	// BATON_CALCOM_WEBHOOK_SECRET, BATON_CALENDLY_SIGNING_KEY), and the
+	// Salesforce org id (BATON_SALESFORCE_ORG_ID or --salesforce-org-id).
+	Connectors web.Connectors
 }
 
 func env(key, def string) string {
@@ -63,6 +68,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	secretFile := fs.String("webhook-secret-file", env("BATON_WEBHOOK_SECRET_FILE", ""), "file holding the HMAC-SHA256 key for webhook signatures; or set BATON_WEBHOOK_SECRET (never on the command line)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BATON_PUBLIC_URL", ""), "base URL of links sent to prospects, e.g. the intake form; default http:// + addr (env BATON_PUBLIC_URL)")
 	authFlags(fs, &cfg.Auth)
+	fs.StringVar(&cfg.Connectors.SalesforceOrgID, "salesforce-org-id", env("BATON_SALESFORCE_ORG_ID", ""), "accept Salesforce Outbound Messages from this organization id (env BATON_SALESFORCE_ORG_ID)")
+	cfg.Connectors.HubSpotSecret, cfg.Connectors.CalcomSecret = os.Getenv("BATON_HUBSPOT_CLIENT_SECRET"), os.Getenv("BATON_CALCOM_WEBHOOK_SECRET")
+	cfg.Connectors.CalendlyKey = os.Getenv("BATON_CALENDLY_SIGNING_KEY")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	chf := addChannelFlags(fs, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
@@ -206,6 +214,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		return err
 	}
 	srv.Ready = db.Ready
+	srv.Connectors = cfg.Connectors
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
