@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/web/openapi"
 )
 
 //go:embed templates/*.html
@@ -38,6 +39,8 @@ type Server struct {
 	ReadyTimeout time.Duration
 	// oidc is single sign-on, when enabled (EnableOIDC).
 	oidc *oidcClient
+	// openapi is the API's OpenAPI document as JSON (web/openapi).
+	openapi []byte
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -50,7 +53,11 @@ func New(svc *service.Service, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), pages: pages, MaxBody: 1 << 20}
+	doc, err := openapi.JSON()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), pages: pages, MaxBody: 1 << 20, openapi: doc}
 	s.routes()
 	return s, nil
 }
@@ -59,6 +66,9 @@ func New(svc *service.Service, log *slog.Logger) (*Server, error) {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	// The API's description is open: it holds no data. Every /api/ route
+	// below is in it (web/openapi/openapi.yaml), checked by a test.
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 
 	api := func(pattern string, role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) {
 		s.mux.Handle(pattern, s.authAPI(role, h))
@@ -231,4 +241,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// openAPI serves GET /api/v1/openapi.json: the OpenAPI 3.1 document of
+// the API (web/openapi/openapi.yaml, as JSON).
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(s.openapi)
 }
