@@ -37,6 +37,9 @@ type Server struct {
 	Ready func(context.Context) error
 	// ReadyTimeout bounds one readiness check (default 2s).
 	ReadyTimeout time.Duration
+	// Metrics serves GET /metrics (package prom, with its own access
+	// check); nil answers 404. Set it before serving.
+	Metrics http.Handler
 	// oidc is single sign-on, when enabled (EnableOIDC).
 	oidc *oidcClient
 	// openapi is the API's OpenAPI document as JSON (web/openapi).
@@ -69,6 +72,7 @@ func (s *Server) routes() {
 	// The API's description is open: it holds no data. Every /api/ route
 	// below is in it (web/openapi/openapi.yaml), checked by a test.
 	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /metrics", s.prometheus)
 
 	api := func(pattern string, role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) {
 		s.mux.Handle(pattern, s.authAPI(role, h))
