@@ -63,7 +63,7 @@ func (db *DB) Gauges(ctx context.Context) (Gauges, error) {
 			return count(g.PendingMessages, `SELECT channel, count(*) FROM messages WHERE status = 'pending' GROUP BY channel`)
 		},
 		func() error {
-			return oldest(&g.OldestPendingMessage, `SELECT min(next_at) FROM messages WHERE status = 'pending'`)
+			return oldest(&g.OldestPendingMessage, `SELECT min(next_at) FROM messages INDEXED BY messages_due WHERE status = 'pending'`)
 		},
 		func() error {
 			return oldest(&g.OldestPendingTimer, `SELECT min(due_at) FROM timers WHERE status = 'pending'`)
