@@ -32,7 +32,15 @@ type IngestResult struct {
 // account and contact, decides its handoff type, routes it, and writes the
 // handoff with its events, timers and messages. Sending the same external id
 // again writes nothing and returns the first result with Duplicate set.
+// The observer, if any, is told the result and how long it took.
 func (s *Service) Ingest(ctx context.Context, sig *baton.Signal) (*IngestResult, error) {
+	start, typ := time.Now(), sig.Type
+	res, err := s.ingestSignal(ctx, sig)
+	s.observeIngest(typ, res, err, start)
+	return res, err
+}
+
+func (s *Service) ingestSignal(ctx context.Context, sig *baton.Signal) (*IngestResult, error) {
 	now := s.clock.Now()
 	pb := s.Playbook()
 	if err := sig.Validate(now); err != nil {

@@ -22,7 +22,16 @@ func (s *Service) ClaimMessages(ctx context.Context, lease time.Duration, limit 
 	return out, err
 }
 
-// SettleMessage records the outcome of a delivery attempt.
+// SettleMessage records the outcome of a delivery attempt, and tells the
+// observer, if any.
 func (s *Service) SettleMessage(ctx context.Context, m *baton.Message) error {
-	return s.store.Update(ctx, func(tx baton.Tx) error { return tx.SettleMessage(ctx, m) })
+	err := s.store.Update(ctx, func(tx baton.Tx) error { return tx.SettleMessage(ctx, m) })
+	if o := s.observer(); o != nil && err == nil {
+		result := m.Status
+		if result == baton.MessagePending {
+			result = "retry"
+		}
+		o.MessageSettled(m.Channel, result)
+	}
+	return err
 }

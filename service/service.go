@@ -34,6 +34,8 @@ type Service struct {
 	actionKey atomic.Pointer[[]byte]
 	// sessions bounds browser sessions (SetSessionLimits).
 	sessions atomic.Pointer[SessionLimits]
+	// obs is told what the service did, for metrics (SetObserver).
+	obs atomic.Pointer[Observer]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

@@ -26,8 +26,12 @@ func (s *Service) ClaimTimers(ctx context.Context, lease time.Duration, limit in
 // Firing a timer that already fired is a no-op, so a worker may retry it.
 func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err error) {
 	var weekly *baton.Timer
+	// What the observer is told once the transaction commits.
+	var ran *baton.Timer
+	var late time.Duration
+	var breachedType string
 	err = s.store.Update(ctx, func(tx baton.Tx) error {
-		fired, weekly = false, nil
+		fired, weekly, ran, breachedType = false, nil, nil, ""
 		t, err := tx.Timer(ctx, id)
 		if err != nil {
 			return err
@@ -35,6 +39,7 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 		if t.Status != baton.TimerPending {
 			return nil
 		}
+		ran, late = t, s.clock.Now().Sub(t.DueAt)
 		if t.Kind == baton.TimerWeekly {
 			weekly = t // a manager's, not a handoff's: see weekly.go
 			return nil
@@ -52,6 +57,7 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 		// Activities and meetings keep their clocks across reassignments.
 		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind || baton.KTTimer(t.Kind)
 		if t.Generation == h.Generation || activity {
+			wasBreached := h.Breached
 			ok, err := s.fire(ctx, tx, t, h, now)
 			if err != nil {
 				return err
@@ -59,11 +65,20 @@ func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err err
 			if ok {
 				status, fired = baton.TimerFired, true
 			}
+			if h.Breached && !wasBreached {
+				breachedType = h.Type
+			}
 		}
 		return tx.FinishTimer(ctx, t.ID, status, now)
 	})
 	if err == nil && weekly != nil {
-		return s.fireWeekly(ctx, weekly)
+		fired, err = s.fireWeekly(ctx, weekly)
+	}
+	if o := s.observer(); o != nil && err == nil && ran != nil {
+		o.TimerFired(ran.Kind, fired, late)
+		if breachedType != "" {
+			o.Breached(breachedType, breachStep(ran.Kind))
+		}
 	}
 	return fired, err
 }

@@ -39,7 +39,7 @@ func FuzzPostSignal(f *testing.F) {
 		req.Header.Set("Authorization", "Bearer "+s.rep)
 		req.Header.Set("Content-Type", contentType)
 		rec := httptest.NewRecorder()
-		s.web.ServeHTTP(rec, req)
+		checkContract(t, s.web).ServeHTTP(rec, req)
 		if rec.Code >= 500 {
 			t.Fatalf("got %d %s for body %q", rec.Code, rec.Body, body)
 		}

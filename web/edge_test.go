@@ -312,7 +312,7 @@ func TestAccessLog(t *testing.T) {
 	serve := func(req *http.Request) *httptest.ResponseRecorder {
 		req.Header.Set("Authorization", "Bearer "+s.rep)
 		rec := httptest.NewRecorder()
-		ws.ServeHTTP(rec, req)
+		checkContract(t, ws).ServeHTTP(rec, req)
 		return rec
 	}
 

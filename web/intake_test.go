@@ -21,7 +21,7 @@ func intakeStack(t *testing.T, perMinute int) *stack {
 	t.Helper()
 	s := newStack(t)
 	s.web.Intake.PerMinute = perMinute
-	srv := httptest.NewServer(s.web)
+	srv := httptest.NewServer(checkContract(t, s.web))
 	t.Cleanup(srv.Close)
 	s.srv, s.rt = srv, srv.Client().Transport
 	s.svc.SetPublicURL(srv.URL)

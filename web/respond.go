@@ -133,6 +133,12 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errBadRequest{&baton.Error{Code: baton.EINVALID, Message: "body has data after the JSON object"}}
 	}
+	if hasFoldable(body) {
+		if path, want := foldedKey(body, reflect.TypeOf(dst), ""); path != "" {
+			return &baton.Error{Code: baton.EINVALID, Message: "unknown field " + path,
+				Fields: []baton.FieldError{{Field: path, Message: "is not a known field: names are case-sensitive (" + want + ")"}}}
+		}
+	}
 	// encoding/json turns invalid UTF-8 into U+FFFD, so two different
 	// values could arrive as one (two external ids, one signal): refuse.
 	if path, bad := badText(body); bad {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/service"
+	"github.com/batonhq/baton/web/openapi"
 )
 
 //go:embed templates/*.html
@@ -39,8 +40,13 @@ type Server struct {
 	// Connectors holds the CRM and scheduler connectors' secrets
 	// (connectors.go); a connector without one is off.
 	Connectors Connectors
+	// Metrics serves GET /metrics (package prom, with its own access
+	// check); nil answers 404. Set it before serving.
+	Metrics http.Handler
 	// oidc is single sign-on, when enabled (EnableOIDC).
 	oidc *oidcClient
+	// openapi is the API's OpenAPI document as JSON (web/openapi).
+	openapi []byte
 	// imports are the signals imports started from the workspace.
 	imports importJobs
 }
@@ -55,7 +61,11 @@ func New(svc *service.Service, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), pages: pages, MaxBody: 1 << 20}
+	doc, err := openapi.JSON()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), pages: pages, MaxBody: 1 << 20, openapi: doc}
 	s.routes()
 	return s, nil
 }
@@ -64,6 +74,10 @@ func New(svc *service.Service, log *slog.Logger) (*Server, error) {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	// The API's description is open: it holds no data. Every /api/ route
+	// below is in it (web/openapi/openapi.yaml), checked by a test.
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	s.mux.HandleFunc("GET /metrics", s.prometheus)
 
 	api := func(pattern string, role string, h func(http.ResponseWriter, *http.Request, baton.Principal) error) {
 		s.mux.Handle(pattern, s.authAPI(role, h))
@@ -254,4 +268,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// openAPI serves GET /api/v1/openapi.json: the OpenAPI 3.1 document of
+// the API (web/openapi/openapi.yaml, as JSON).
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(s.openapi)
 }

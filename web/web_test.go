@@ -64,7 +64,8 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(ws) // listens on 127.0.0.1
+	// Every API answer is checked against the OpenAPI document.
+	srv := httptest.NewServer(checkContract(t, ws)) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
 	s := &stack{srv: srv, web: ws, svc: svc, db: db, path: path, clock: clock, timers: &worker.Timers{Service: svc}, rt: srv.Client().Transport, users: map[string]*baton.User{}}
 	s.users = batontest.Team(t, svc.PutUser, batontest.TeamUsers("mgr", "ops", "sdr1", "sdr2", "sdr3")...)

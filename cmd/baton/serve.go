@@ -21,6 +21,7 @@ import (
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/demo"
 	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/prom"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/web"
 	"github.com/batonhq/baton/webhook"
@@ -38,6 +39,7 @@ type Config struct {
 	WebhookSecret string // signing secret, whsec_<base64> or raw: BATON_WEBHOOK_SECRET or --webhook-secret-file, never argv
 	Synchronous   string // SQLite synchronous: FULL (default) or NORMAL (BATON_SYNCHRONOUS)
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
+	MetricsToken  string // bearer token GET /metrics requires: BATON_METRICS_TOKEN or --metrics-token-file, never argv; empty leaves /metrics open
 	Auth          AuthConfig
 
 	// Channels are the email and Slack senders (channels.go).
@@ -71,6 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.Connectors.SalesforceOrgID, "salesforce-org-id", env("BATON_SALESFORCE_ORG_ID", ""), "accept Salesforce Outbound Messages from this organization id (env BATON_SALESFORCE_ORG_ID)")
 	cfg.Connectors.HubSpotSecret, cfg.Connectors.CalcomSecret = os.Getenv("BATON_HUBSPOT_CLIENT_SECRET"), os.Getenv("BATON_CALCOM_WEBHOOK_SECRET")
 	cfg.Connectors.CalendlyKey = os.Getenv("BATON_CALENDLY_SIGNING_KEY")
+	metricsTokenFile := fs.String("metrics-token-file", env("BATON_METRICS_TOKEN_FILE", ""), "file holding the bearer token GET /metrics requires; or set BATON_METRICS_TOKEN; without either /metrics is open to anyone who reaches the listener")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	chf := addChannelFlags(fs, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
@@ -92,6 +95,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.WebhookSecret = secret
+	if cfg.MetricsToken, err = secretFrom("metrics token", "BATON_METRICS_TOKEN", os.Getenv("BATON_METRICS_TOKEN"), "--metrics-token-file", *metricsTokenFile); err != nil {
+		return err
+	}
 	if err := cfg.Auth.load(); err != nil {
 		return err
 	}
@@ -101,7 +107,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // secretFlags are flags that would carry a secret on the command line,
 // where ps, /proc/PID/cmdline and /debug/pprof/cmdline show it.
-var secretFlags = []string{"webhook-secret"}
+var secretFlags = []string{"webhook-secret", "metrics-token"}
 
 // refuseSecretFlags fails, saying how to pass the secret instead, when args
 // hold a secret flag.
@@ -114,8 +120,9 @@ func refuseSecretFlags(args []string) error {
 		if !strings.HasPrefix(a, "-") || !slices.Contains(secretFlags, name) {
 			continue
 		}
+		envName := "BATON_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		return usageError{fmt.Sprintf("--%s is not accepted: a secret on the command line is visible to every user of the machine (ps) and in /debug/pprof/cmdline; "+
-			"set BATON_WEBHOOK_SECRET in the environment or put it in a file and pass --webhook-secret-file FILE", name)}
+			"set %s in the environment or put it in a file and pass --%s-file FILE", name, envName, name)}
 	}
 	return nil
 }
@@ -123,19 +130,26 @@ func refuseSecretFlags(args []string) error {
 // webhookSecret returns the webhook key from the environment's value or
 // from file (its trailing newline dropped); giving both is an error.
 func webhookSecret(fromEnv, file string) (string, error) {
+	return secretFrom("webhook secret", "BATON_WEBHOOK_SECRET", fromEnv, "--webhook-secret-file", file)
+}
+
+// secretFrom returns a secret (what) from the environment variable
+// envName's value fromEnv or from file, given by flag (its trailing newline
+// dropped); giving both is an error.
+func secretFrom(what, envName, fromEnv, flag, file string) (string, error) {
 	if file == "" {
 		return fromEnv, nil
 	}
 	if fromEnv != "" {
-		return "", usageError{"both BATON_WEBHOOK_SECRET and --webhook-secret-file are set: use one"}
+		return "", usageError{fmt.Sprintf("both %s and %s are set: use one", envName, flag)}
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return "", fmt.Errorf("webhook secret: %w", err)
+		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	secret := strings.TrimRight(string(b), "\r\n")
 	if strings.TrimSpace(secret) == "" {
-		return "", fmt.Errorf("webhook secret: %s is empty", file)
+		return "", fmt.Errorf("%s: %s is empty", what, file)
 	}
 	return secret, nil
 }
@@ -182,7 +196,15 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		sim = demo.NewClock()
 		clock = sim
 	}
-	svc := service.New(db, clock, pb, log)
+	// Prometheus metrics: transactions timed, the service observed, and the
+	// open handoffs and backlogs read at scrape time.
+	metrics := prom.New()
+	svc := service.New(metrics.Store(db), clock, pb, log)
+	svc.SetObserver(metrics)
+	metrics.SetGauges(func(ctx context.Context) (prom.Gauges, error) {
+		g, err := db.Gauges(ctx)
+		return prom.Gauges(g), err
+	}, clock.Now)
 	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
 	if err := startupPlaybook(ctx, svc, cfg.Playbook, log); err != nil {
 		return err
@@ -215,6 +237,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	}
 	srv.Ready = db.Ready
 	srv.Connectors = cfg.Connectors
+	srv.Metrics = metrics.Handler(cfg.MetricsToken)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -256,6 +279,9 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		log.Info("debug listener", "addr", addr)
 	}
 	cfg.Channels.logConfigured(log)
+	if cfg.MetricsToken == "" && !loopback(ln.Addr()) {
+		log.Warn("GET /metrics is open to anyone who reaches the listener: set BATON_METRICS_TOKEN or --metrics-token-file", "addr", ln.Addr().String())
+	}
 	log.Info("baton listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "playbook", pb.Name, "startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "baton: listening on http://%s\n", ln.Addr())
 
@@ -309,4 +335,10 @@ func webhookIf(url string) worker.Deliverer {
 		return nil
 	}
 	return &worker.Webhook{URL: url}
+}
+
+// loopback reports whether addr listens on a loopback address only.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
