@@ -34,6 +34,8 @@ type Service struct {
 	actionKey atomic.Pointer[[]byte]
 	// sessions bounds browser sessions (SetSessionLimits).
 	sessions atomic.Pointer[SessionLimits]
+	// crm is what is written back to which CRMs (SetCRM, crm.go).
+	crm atomic.Pointer[CRMConfig]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex
