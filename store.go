@@ -238,16 +238,21 @@ type Tx interface {
 	// it. CRMDelivery returns what a message created in the CRM, or
 	// ENOTFOUND; InsertCRMDelivery records it (a second record of one
 	// message is ignored); CRMDeliveries lists a connector's newest, at
-	// most limit. ReleaseMessages makes the pending messages of a channel
-	// due at now; ChannelCounts counts a channel's messages by status.
+	// most limit. ReleaseCRMMessages makes the pending messages of a
+	// connector (on its channel, CRMChannelPrefix + name) due at now;
+	// CRMMessageCounts counts them by status.
 	CRMConnector(ctx context.Context, name string) (*CRMConnector, error)
 	PutCRMConnector(ctx context.Context, c *CRMConnector) error
 	CRMDelivery(ctx context.Context, messageID string) (*CRMDelivery, error)
 	InsertCRMDelivery(ctx context.Context, d *CRMDelivery) error
 	CRMDeliveries(ctx context.Context, connector string, limit int) ([]*CRMDelivery, error)
-	ReleaseMessages(ctx context.Context, channel string, now time.Time) (int, error)
-	ChannelCounts(ctx context.Context, channel string) (map[string]int, error)
+	ReleaseCRMMessages(ctx context.Context, connector string, now time.Time) (int, error)
+	CRMMessageCounts(ctx context.Context, connector string) (map[string]int, error)
 }
+
+// CRMChannelPrefix starts the outbox channel of every CRM connector
+// ("crm:hubspot"); the store indexes those channels alone.
+const CRMChannelPrefix = "crm:"
 
 // CRMConnector is the state of one CRM write-back connector (hubspot,
 // salesforce): working, or broken since the CRM refused its credentials.

@@ -38,7 +38,7 @@ const KindPrefix = "crm."
 func Kind(action string) string { return KindPrefix + action }
 
 // ChannelPrefix starts the channel of every CRM connector.
-const ChannelPrefix = "crm:"
+const ChannelPrefix = baton.CRMChannelPrefix
 
 // Channel is the outbox channel of the connector name: "crm:hubspot".
 func Channel(name string) string { return ChannelPrefix + name }

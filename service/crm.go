@@ -320,7 +320,7 @@ func (s *Service) CRMStatuses(ctx context.Context, p baton.Principal) ([]CRMStat
 				return err
 			}
 			var err error
-			if st.Counts, err = tx.ChannelCounts(ctx, crm.Channel(name)); err != nil {
+			if st.Counts, err = tx.CRMMessageCounts(ctx, name); err != nil {
 				return err
 			}
 			if st.Recent, err = tx.CRMDeliveries(ctx, name, crmRecentDeliveries); err != nil {
@@ -360,7 +360,7 @@ func (s *Service) FixCRMConnector(ctx context.Context, p baton.Principal, name s
 		if err := tx.PutCRMConnector(ctx, c); err != nil {
 			return err
 		}
-		released, err = tx.ReleaseMessages(ctx, crm.Channel(name), now)
+		released, err = tx.ReleaseCRMMessages(ctx, name, now)
 		return err
 	})
 	if err != nil {

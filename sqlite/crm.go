@@ -83,25 +83,30 @@ func (tx *Tx) CRMDeliveries(ctx context.Context, connector string, limit int) ([
 	return out, nil
 }
 
-// ReleaseMessages makes every pending message of a channel due at now (and
-// unleased), returning how many.
-func (tx *Tx) ReleaseMessages(ctx context.Context, channel string, now time.Time) (int, error) {
-	res, err := tx.exec(ctx, `UPDATE messages SET next_at = ?, lease_until = 0 WHERE channel = ? AND status = 'pending'`, ms(now), channel)
+// crmChannel is the condition on a connector's messages that the partial
+// index messages_crm serves (its WHERE must appear in the query's).
+const crmChannel = `substr(channel, 1, 4) = 'crm:' AND channel = ?`
+
+// ReleaseCRMMessages makes every pending message of a CRM connector due at
+// now (and unleased), returning how many.
+func (tx *Tx) ReleaseCRMMessages(ctx context.Context, connector string, now time.Time) (int, error) {
+	res, err := tx.exec(ctx, `UPDATE messages SET next_at = ?, lease_until = 0 WHERE `+crmChannel+` AND status = 'pending'`,
+		ms(now), baton.CRMChannelPrefix+connector)
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: release %s messages: %w", channel, err)
+		return 0, fmt.Errorf("sqlite: release %s messages: %w", connector, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: release %s messages: %w", channel, err)
+		return 0, fmt.Errorf("sqlite: release %s messages: %w", connector, err)
 	}
 	return int(n), nil
 }
 
-// ChannelCounts counts a channel's messages by status.
-func (tx *Tx) ChannelCounts(ctx context.Context, channel string) (map[string]int, error) {
-	rows, err := tx.query(ctx, `SELECT status, COUNT(*) FROM messages WHERE channel = ? GROUP BY status`, channel)
+// CRMMessageCounts counts a CRM connector's messages by status.
+func (tx *Tx) CRMMessageCounts(ctx context.Context, connector string) (map[string]int, error) {
+	rows, err := tx.query(ctx, `SELECT status, COUNT(*) FROM messages WHERE `+crmChannel+` GROUP BY status`, baton.CRMChannelPrefix+connector)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: count %s messages: %w", channel, err)
+		return nil, fmt.Errorf("sqlite: count %s messages: %w", connector, err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
@@ -109,12 +114,12 @@ func (tx *Tx) ChannelCounts(ctx context.Context, channel string) (map[string]int
 		var status string
 		var n int
 		if err := rows.Scan(&status, &n); err != nil {
-			return nil, fmt.Errorf("sqlite: count %s messages: %w", channel, err)
+			return nil, fmt.Errorf("sqlite: count %s messages: %w", connector, err)
 		}
 		out[status] = n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: count %s messages: %w", channel, err)
+		return nil, fmt.Errorf("sqlite: count %s messages: %w", connector, err)
 	}
 	return out, nil
 }

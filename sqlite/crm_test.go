@@ -75,7 +75,7 @@ func TestCRMState(t *testing.T) {
 			return nil
 		})
 		var n int
-		mustUpdate(t, db, func(tx baton.Tx) (err error) { n, err = tx.ReleaseMessages(ctx, "crm:hubspot", t0); return err })
+		mustUpdate(t, db, func(tx baton.Tx) (err error) { n, err = tx.ReleaseCRMMessages(ctx, "hubspot", t0); return err })
 		if n != 2 {
 			t.Errorf("got %d released, want 2", n)
 		}
@@ -85,7 +85,7 @@ func TestCRMState(t *testing.T) {
 			if due, err = tx.ClaimMessages(ctx, t0, time.Minute, 10); err != nil {
 				return err
 			}
-			counts, err = tx.ChannelCounts(ctx, "crm:hubspot")
+			counts, err = tx.CRMMessageCounts(ctx, "hubspot")
 			return err
 		})
 		if len(due) != 2 || due[0].Channel != "crm:hubspot" || due[1].Channel != "crm:hubspot" {
