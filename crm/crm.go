@@ -177,10 +177,19 @@ const (
 // it names none, or names one that is not configured.
 func RecordOf(source string, fields map[string]any, connectors []string) (Record, bool) {
 	id := fieldString(fields[FieldID])
+	name := strings.ToLower(fieldString(fields[FieldCRM]))
+	if id == "" && name == "" {
+		// The fields Baton's own HubSpot and Salesforce webhook endpoints set.
+		for _, f := range []struct{ field, crm string }{{"hubspot_contact_id", HubSpot}, {"salesforce_id", Salesforce}} {
+			if v := fieldString(fields[f.field]); v != "" {
+				id, name = v, f.crm
+				break
+			}
+		}
+	}
 	if id == "" || len(connectors) == 0 {
 		return Record{}, false
 	}
-	name := strings.ToLower(fieldString(fields[FieldCRM]))
 	if name == "" {
 		src := strings.ToLower(strings.TrimSpace(source))
 		for _, c := range connectors {

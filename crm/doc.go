@@ -22,6 +22,9 @@
 //     when absent, a signal whose source is the connector's name (or starts
 //     with it, such as "hubspot_form") goes to that connector, and when
 //     one connector only is configured it takes every signal.
+//   - without crm_id (and crm), the fields Baton's HubSpot and Salesforce
+//     webhook endpoints set: hubspot_contact_id (a HubSpot contact) or
+//     salesforce_id (a Salesforce record).
 //   - fields.crm_object: the record's object type. Optional: HubSpot
 //     defaults to contacts; Salesforce tells a Lead (id prefix 00Q) from a
 //     Contact (003) by the id's prefix.
