@@ -30,7 +30,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -75,13 +77,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	users := fs.Int("users", 1000, "people in the seeded database (teams of 16)")
 	path := fs.String("db", "/tmp/baton-pages.db", "SQLite file; reused when it holds --handoffs handoffs")
 	requests := fs.Int("requests", 200, "requests per page and person")
+	only := fs.String("only", "", "time only the pages whose \"name as\" matches this regular expression")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the requests (not the seeding) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var match *regexp.Regexp
+	if *only != "" {
+		var err error
+		if match, err = regexp.Compile(*only); err != nil {
+			return fmt.Errorf("--only: %w", err)
+		}
 	}
 	if *n < 1 || *users < teamSize+2 || *requests < 1 {
 		return errors.New("--handoffs and --requests must be positive, --users at least 18")
 	}
-	results, err := bench(ctx, *path, seedConfig{Handoffs: *n, Users: *users, Span: 730 * 24 * time.Hour, Seed: 1}, *requests, stdout)
+	opts := benchOptions{Requests: *requests, Only: match, CPUProfile: *cpuprofile}
+	results, err := bench(ctx, *path, seedConfig{Handoffs: *n, Users: *users, Span: 730 * 24 * time.Hour, Seed: 1}, opts, stdout)
 	if err != nil {
 		return err
 	}
@@ -93,8 +105,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return tw.Flush()
 }
 
+// benchOptions are what to time: Requests per page and person, only the
+// pages whose "name who" Only matches (all when nil), with a CPU profile of
+// the requests written to CPUProfile when set.
+type benchOptions struct {
+	Requests   int
+	Only       *regexp.Regexp
+	CPUProfile string
+}
+
 // bench seeds path when needed, serves it and times every page.
-func bench(ctx context.Context, path string, cfg seedConfig, requests int, log io.Writer) ([]result, error) {
+func bench(ctx context.Context, path string, cfg seedConfig, opts benchOptions, log io.Writer) ([]result, error) {
+	requests := opts.Requests
 	have, err := countHandoffs(ctx, path)
 	if err != nil {
 		return nil, err
@@ -159,6 +181,20 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 		)
 	}
 	pages = append(pages, apiPages(cfg)...)
+	if opts.Only != nil {
+		pages = slices.DeleteFunc(pages, func(p page) bool { return !opts.Only.MatchString(p.name + " " + p.who) })
+	}
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	client := &http.Client{Timeout: time.Minute}
 	fmt.Fprintf(log, "before the requests: %s\n", memory())
 	defer func() { fmt.Fprintf(log, "after the requests: %s\n", memory()) }()
