@@ -64,10 +64,13 @@ type page struct {
 	paths           func(i int) string
 }
 
-// result is one page's latencies.
+// result is one page's latencies, and the process's CPU time (server and
+// client, user and system) per timed request: on a shared machine the
+// latencies include waiting for a core, the CPU time does not.
 type result struct {
 	page
 	lat []time.Duration
+	cpu time.Duration
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -98,9 +101,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "page\tas\tn\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
+	fmt.Fprintln(tw, "page\tas\tn\tp50 ms\tp95 ms\tp99 ms\tmax ms\tcpu ms/req\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n", r.name, r.who, len(r.lat), msf(q(r.lat, 0.5)), msf(q(r.lat, 0.95)), msf(q(r.lat, 0.99)), msf(q(r.lat, 1)))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.who, len(r.lat), msf(q(r.lat, 0.5)), msf(q(r.lat, 0.95)), msf(q(r.lat, 0.99)), msf(q(r.lat, 1)),
+			msf(r.cpu/time.Duration(max(len(r.lat), 1))))
 	}
 	return tw.Flush()
 }
@@ -218,7 +222,7 @@ func bench(ctx context.Context, path string, cfg seedConfig, opts benchOptions, 
 			} else {
 				req.AddCookie(&http.Cookie{Name: "baton_session", Value: cookies[p.who]})
 			}
-			t := time.Now()
+			t, c := time.Now(), cpuTime()
 			res, err := client.Do(req)
 			if err != nil {
 				return nil, fmt.Errorf("%s as %s: %w", p.path, p.who, err)
@@ -234,6 +238,7 @@ func bench(ctx context.Context, path string, cfg seedConfig, opts benchOptions, 
 			}
 			if i > 0 || requests == 1 { // the first request warms caches
 				r.lat = append(r.lat, d)
+				r.cpu += cpuTime() - c
 			}
 		}
 		slices.Sort(r.lat)
@@ -291,6 +296,15 @@ func memory() string {
 		}
 	}
 	return out
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // q is the nearest-rank q-quantile of sorted latencies.
