@@ -34,6 +34,9 @@ type Service struct {
 	actionKey atomic.Pointer[[]byte]
 	// sessions bounds browser sessions (SetSessionLimits).
 	sessions atomic.Pointer[SessionLimits]
+	// pwCost is the cost of new password hashes (SetPasswordCost); nil
+	// means the default.
+	pwCost atomic.Pointer[passwordCost]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

@@ -56,7 +56,7 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 		t.Run(fmt.Sprintf("Seed%d", seed), func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(seed, 5))
-			db, err := sqlite.Open(ctx, t.TempDir()+"/fold.db", sqlite.Options{Synchronous: "NORMAL"})
+			db, err := openMigrated(t, t.TempDir()+"/fold.db")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +157,7 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 func TestRollupStatesFindOwnedAndSent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/states.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := openMigrated(t, t.TempDir()+"/states.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestRollupStatesFindOwnedAndSent(t *testing.T) {
 func TestBlocksCompactedKeepTheirSums(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/compact.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := openMigrated(t, t.TempDir()+"/compact.db")
 	if err != nil {
 		t.Fatal(err)
 	}
