@@ -43,11 +43,31 @@ func CheckPassword(pw string) error {
 
 // HashPassword returns the argon2id hash of pw in the PHC string format:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>, base64 without padding.
-func HashPassword(pw string) string {
+func HashPassword(pw string) string { return HashPasswordCost(pw, PasswordCost{}) }
+
+// PasswordCost is the work argon2id does for a new hash. The zero value,
+// and any zero field, means HashPassword's cost (19 MiB, 2 passes).
+// Production always uses that default; tests that hash many passwords
+// lower it, since the cost is part of the hash and VerifyPassword reads it
+// back.
+type PasswordCost struct {
+	Memory uint32 // KiB, at least 8
+	Time   uint32 // passes over the memory
+}
+
+// HashPasswordCost is HashPassword at cost c.
+func HashPasswordCost(pw string, c PasswordCost) string {
+	mem, passes := uint32(argonMemory), uint32(argonTime)
+	if c.Memory != 0 {
+		mem = max(c.Memory, 8*argonThreads)
+	}
+	if c.Time != 0 {
+		passes = c.Time
+	}
 	salt := make([]byte, argonSaltLen)
 	rand.Read(salt) // never fails
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(pw), salt, passes, mem, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, mem, passes, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 

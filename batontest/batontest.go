@@ -5,6 +5,9 @@ package batontest
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +22,12 @@ import (
 // T0 is where a test's clock usually starts: Monday 23 November 2026,
 // 14:00 UTC.
 var T0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// PasswordCost is the argon2id cost tests hash passwords at (through
+// service.Service.SetPasswordCost): 64 KiB and one pass instead of the
+// production 19 MiB and two, which made sign-in tests spend most of their
+// time hashing. Hashes carry their cost, so verifying works the same.
+var PasswordCost = baton.PasswordCost{Memory: 64, Time: 1}
 
 // Clock is a baton.Clock that tests move by hand. It is safe for
 // concurrent use.
@@ -54,22 +63,91 @@ func (c *Clock) Set(t time.Time) {
 }
 
 // Store opens a fresh SQLite store in t.TempDir() (synchronous NORMAL, as
-// the tests' disks need no more) and closes it when the test ends.
+// the tests' disks need no more) and closes it when the test ends. The file
+// starts as a copy of an empty, fully migrated store (see FreshFile).
 func Store(t testing.TB) *sqlite.DB {
 	t.Helper()
 	return OpenStore(t, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{Synchronous: "NORMAL"})
 }
 
 // OpenStore opens the SQLite store at path with opts and closes it when the
-// test ends.
+// test ends. When no file exists at path (and opts is not ReadOnly), the
+// store starts as a copy of an empty, fully migrated store (see FreshFile)
+// rather than running every migration again.
 func OpenStore(t testing.TB, path string, opts sqlite.Options) *sqlite.DB {
 	t.Helper()
+	if !opts.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			FreshFile(t, path)
+		}
+	}
 	db, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// FreshFile writes at path (which must not exist) the file of an empty
+// store with every migration applied, as sqlite.Open leaves a new file.
+// Running the migrations costs about a second per store under the race
+// detector, so they run once per test binary, into a template whose bytes
+// every later call copies; sqlite.Open on the copy finds nothing to
+// migrate. The sqlite package's own tests still migrate fresh files.
+func FreshFile(t testing.TB, path string) {
+	t.Helper()
+	files, err := migratedTemplate()
+	if err != nil {
+		t.Fatalf("batontest: migrated template: %v", err)
+	}
+	for suffix, b := range files {
+		if err := os.WriteFile(path+suffix, b, 0o600); err != nil {
+			t.Fatalf("batontest: copy migrated template: %v", err)
+		}
+	}
+}
+
+// template holds the files of an empty, migrated store by suffix ("" for
+// the database, "-wal" for a write-ahead log left behind, if any).
+var template struct {
+	once  sync.Once
+	files map[string][]byte
+	err   error
+}
+
+func migratedTemplate() (map[string][]byte, error) {
+	template.once.Do(func() {
+		template.files, template.err = migrateTemplate()
+	})
+	return template.files, template.err
+}
+
+func migrateTemplate() (map[string][]byte, error) {
+	dir, err := os.MkdirTemp("", "batontest-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "baton.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if suffix != "" && errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		files[suffix] = b
+	}
+	return files, nil
 }
 
 // teamUsers is the standard test team, in the order it is seeded: the

@@ -2,6 +2,8 @@ package batontest_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/batontest"
+	"github.com/batonhq/baton/sqlite"
 )
 
 func TestClock(t *testing.T) {
@@ -48,6 +51,63 @@ func TestStoreIsFreshPerTest(t *testing.T) {
 	if n != 0 {
 		t.Errorf("got %d users in a second store, want 0", n)
 	}
+}
+
+// TestFreshFileIsAMigratedStore: a store copied from the template has the
+// schema, migration versions and settings of a file sqlite.Open migrates
+// from nothing, so tests over the copy test what Baton runs.
+func TestFreshFileIsAMigratedStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	migrated := filepath.Join(t.TempDir(), "migrated.db")
+	db, err := sqlite.Open(ctx, migrated, sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "copied.db")
+	batontest.OpenStore(t, copied, sqlite.Options{Synchronous: "NORMAL"}).Close()
+	want, got := dump(t, migrated), dump(t, copied)
+	if len(want) < 20 {
+		t.Fatalf("got %d schema rows in a migrated store, want the whole schema", len(want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("copied store (-migrated +copied):\n%s", diff)
+	}
+}
+
+// dump lists a SQLite file's schema, its goose versions and its settings.
+func dump(t *testing.T, path string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []string
+	for _, q := range []string{
+		`SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name`,
+		`SELECT 'version ' || version_id || ' ' || is_applied FROM goose_db_version ORDER BY id`,
+		`SELECT 'setting ' || key || ' ' || hex(value) FROM settings ORDER BY key`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 func TestTeam(t *testing.T) {

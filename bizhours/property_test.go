@@ -115,7 +115,11 @@ func TestProperties(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(2026, uint64(i)))
 			c := z.cal
-			for range 2000 {
+			n := 2000
+			if raceEnabled {
+				n = 200
+			}
+			for range n {
 				start := z.randInstant(r, false)
 				d1 := randDuration(r, 60*24*h)
 				d2 := randDuration(r, 60*24*h)
@@ -196,8 +200,8 @@ func TestAgreesWithReference(t *testing.T) {
 			r := rand.New(rand.NewPCG(1234, uint64(i)))
 			ref := newReference(z.loc, z.week, z.holidays)
 			n := 150
-			if testing.Short() {
-				n = 20
+			if testing.Short() || raceEnabled {
+				n = 30
 			}
 			for range n {
 				start := z.randInstant(r, true)

@@ -2,40 +2,83 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/demo"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
 )
 
-// loaded builds the demo in a fresh database once for the tests below.
+// TestMain closes the shared demo database (see loaded) after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.cleanup != nil {
+		shared.cleanup()
+	}
+	os.Exit(code)
+}
+
+// shared is the demo, built once for every test in the package: a build
+// replays weeks of handoffs, which took most of the package's time under
+// the race detector when each test built its own. Tests only read it.
+var shared struct {
+	once    sync.Once
+	svc     *service.Service
+	err     error
+	cleanup func()
+}
+
+// loaded returns the service over the shared demo database, building it on
+// first use in a fresh file and checking that a second load is refused.
 func loaded(t *testing.T) *service.Service {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
+	shared.once.Do(func() {
+		shared.svc, shared.cleanup, shared.err = build()
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
 	}
-	t.Cleanup(func() { db.Close() })
+	return shared.svc
+}
+
+func build() (*service.Service, func(), error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "baton-demo-test-")
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	cleanup := func() {
+		db.Close()
+		os.RemoveAll(dir)
+	}
 	clock := demo.NewClock()
 	svc := service.New(db, clock, playbook.Default(), nil)
+	svc.SetPasswordCost(batontest.PasswordCost)
 	res, err := demo.Load(ctx, svc, clock)
 	if err != nil {
-		t.Fatal(err)
+		return nil, cleanup, err
 	}
 	if !res.Loaded || res.Users < 10 || res.Handoffs < 50 {
-		t.Fatalf("got %+v, want a team and at least 50 handoffs", res)
+		return nil, cleanup, fmt.Errorf("got %+v, want a team and at least 50 handoffs", res)
 	}
 	again, err := demo.Load(ctx, svc, clock)
 	if err != nil || again.Loaded {
-		t.Fatalf("second load: got %+v, %v; want nothing loaded into a database with a team", again, err)
+		return nil, cleanup, fmt.Errorf("second load: got %+v, %v; want nothing loaded into a database with a team", again, err)
 	}
-	return svc
+	return svc, cleanup, nil
 }
 
 func TestDemo(t *testing.T) {

@@ -202,7 +202,7 @@ func (s *Service) SetPassword(ctx context.Context, userRef, password string) err
 	if err := baton.CheckPassword(password); err != nil {
 		return err
 	}
-	hash := baton.HashPassword(password)
+	hash := s.hashPassword(password)
 	return s.store.Update(ctx, func(tx baton.Tx) error {
 		u, err := findUser(ctx, tx, userRef)
 		if err != nil {
@@ -212,9 +212,43 @@ func (s *Service) SetPassword(ctx context.Context, userRef, password string) err
 	})
 }
 
-// dummyHash is verified against when no user or no password exists, so a
-// wrong email takes as long as a wrong password.
-var dummyHash = baton.HashPassword("baton-dummy-password")
+// defaultDummyHash is verified against when no user or no password exists,
+// so a wrong email takes as long as a wrong password.
+var defaultDummyHash = baton.HashPassword(dummyPassword)
+
+const dummyPassword = "baton-dummy-password"
+
+// passwordCost is a cost set by SetPasswordCost and the dummy hash at that
+// cost.
+type passwordCost struct {
+	cost  baton.PasswordCost
+	dummy string
+}
+
+// SetPasswordCost sets the argon2id cost of the password hashes the service
+// makes from now on (the zero value is baton.HashPassword's). Baton never
+// calls it: it is for tests that hash many passwords. Stored hashes keep
+// the cost they were made with.
+func (s *Service) SetPasswordCost(c baton.PasswordCost) {
+	s.pwCost.Store(&passwordCost{cost: c, dummy: baton.HashPasswordCost(dummyPassword, c)})
+}
+
+// hashPassword hashes a new password at the service's cost.
+func (s *Service) hashPassword(pw string) string {
+	if c := s.pwCost.Load(); c != nil {
+		return baton.HashPasswordCost(pw, c.cost)
+	}
+	return baton.HashPassword(pw)
+}
+
+// dummyHash is the hash SignIn verifies when there is no user or no
+// password, at the cost of the service's new hashes.
+func (s *Service) dummyHash() string {
+	if c := s.pwCost.Load(); c != nil {
+		return c.dummy
+	}
+	return defaultDummyHash
+}
 
 func accountKey(email string) string { return "account:" + strings.ToLower(strings.TrimSpace(email)) }
 func addrKey(addr string) string     { return "addr:" + addr }
@@ -229,7 +263,8 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 	now := s.clock.Now()
 	since := now.Add(-baton.SignInWindow)
 	var u *baton.User
-	hash := dummyHash
+	dummy := s.dummyHash()
+	hash := dummy
 	limited := false
 	err := s.store.View(ctx, func(tx baton.Tx) error {
 		n, err := tx.SignInFailures(ctx, accountKey(email), since)
@@ -265,7 +300,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 	if limited {
 		return "", baton.Principal{}, fmt.Errorf("%w: %w", ErrTooManySignIns, baton.Errorf(baton.EUNAUTHORIZED, msgBadSignIn))
 	}
-	ok := baton.VerifyPassword(hash, password) && hash != dummyHash && u != nil && u.Active
+	ok := baton.VerifyPassword(hash, password) && hash != dummy && u != nil && u.Active
 	if !ok {
 		err := s.store.Update(ctx, func(tx baton.Tx) error {
 			if err := tx.RecordSignInFailure(ctx, accountKey(email), now, since); err != nil {
@@ -441,7 +476,7 @@ func (s *Service) UseLink(ctx context.Context, code, password string) (string, b
 		if err := baton.CheckPassword(password); err != nil {
 			return "", baton.Principal{}, err
 		}
-		hash = baton.HashPassword(password)
+		hash = s.hashPassword(password)
 	}
 	now := s.clock.Now()
 	var secret string

@@ -96,6 +96,62 @@ func repeat(d time.Duration, n int) []time.Duration {
 	return out
 }
 
+// TestPasswordCost: the services under test hash at batontest's low cost,
+// a service left alone hashes at the production cost, and sign-in works the
+// same at either (the cost travels in the hash).
+func TestPasswordCost(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	storedHash := func(t *testing.T, db baton.Store, email string) string {
+		t.Helper()
+		var h string
+		err := db.View(e.ctx, func(tx baton.Tx) error {
+			u, err := tx.UserByEmail(e.ctx, email)
+			if err != nil {
+				return err
+			}
+			h, err = tx.PasswordHash(e.ctx, u.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	type attempt struct{ email, pw string }
+	for _, tc := range []struct {
+		name  string
+		svc   *service.Service
+		email string
+		want  string
+		// bad sign-ins, all refused; at the production cost each takes a
+		// while, so that case tries only the dummy hash's path.
+		bad []attempt
+	}{
+		{"TestsHashCheaply", e.svc, "sdr2@t.example", "$argon2id$v=19$m=64,t=1,p=1$",
+			[]attempt{{"sdr2@t.example", "wrong-password"}, {"nobody@t.example", testPassword}, {"mgr@t.example", testPassword}}},
+		{"DefaultIsProductionCost", service.New(e.db, e.clock, e.svc.Playbook(), nil), "sdr3@t.example", "$argon2id$v=19$m=19456,t=2,p=1$",
+			[]attempt{{"nobody@t.example", testPassword}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.svc.SetPassword(e.ctx, tc.email, testPassword); err != nil {
+				t.Fatal(err)
+			}
+			if h := storedHash(t, e.db, tc.email); !strings.HasPrefix(h, tc.want) {
+				t.Errorf("stored hash: got %q, want prefix %q", h, tc.want)
+			}
+			if _, _, err := tc.svc.SignIn(e.ctx, tc.email, testPassword, "192.0.2.50"); err != nil {
+				t.Errorf("right password: got %v, want signed in", err)
+			}
+			for _, bad := range tc.bad {
+				if _, _, err := tc.svc.SignIn(e.ctx, bad.email, bad.pw, "192.0.2.51"); baton.ErrorCode(err) != baton.EUNAUTHORIZED {
+					t.Errorf("%s with %q: got %v, want EUNAUTHORIZED", bad.email, bad.pw, err)
+				}
+			}
+		})
+	}
+}
+
 func TestSignInRateLimit(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

@@ -38,6 +38,9 @@ type Service struct {
 	obs atomic.Pointer[Observer]
 	// crm is what is written back to which CRMs (SetCRM, crm.go).
 	crm atomic.Pointer[CRMConfig]
+	// pwCost is the cost of new password hashes (SetPasswordCost); nil
+	// means the default.
+	pwCost atomic.Pointer[passwordCost]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

@@ -36,6 +36,7 @@ func setup(t testing.TB) *env {
 	db := batontest.Store(t)
 	clock := batontest.NewClock(t0)
 	svc := service.New(db, clock, playbook.Default(), nil)
+	svc.SetPasswordCost(batontest.PasswordCost)
 	e := &env{ctx: ctx, db: db, svc: svc, clock: clock, timers: &worker.Timers{Service: svc},
 		admin: baton.Principal{Name: "admin", Access: baton.AccessAdmin}, rep: baton.Principal{Name: "rep", Access: baton.AccessRep}}
 	users := batontest.TeamUsers()

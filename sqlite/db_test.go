@@ -21,11 +21,21 @@ const waitLimit = 10 * time.Second
 
 var errBoom = errors.New("boom")
 
-// newDB opens a store on a fresh file, closed when the test ends.
+// newDB opens a store on a fresh file (a copy of a migrated empty store,
+// see sqlite.CopyMigrated), closed when the test ends.
 func newDB(t *testing.T, opts sqlite.Options) (*sqlite.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "baton.db")
+	sqlite.CopyMigrated(t, path)
 	return openDB(t, path, opts), path
+}
+
+// openMigrated is sqlite.Open with synchronous NORMAL on a copy of a
+// migrated empty store at path.
+func openMigrated(t *testing.T, path string) (*sqlite.DB, error) {
+	t.Helper()
+	sqlite.CopyMigrated(t, path)
+	return sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
 }
 
 func openDB(t *testing.T, path string, opts sqlite.Options) *sqlite.DB {
@@ -182,9 +192,9 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
-	t.Run("AcceptsNormalSynchronous", func(t *testing.T) {
+	t.Run("MigratesANewFileWithNormalSynchronous", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{Synchronous: "NORMAL"})
+		db := openDB(t, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{Synchronous: "NORMAL"})
 		mustUpdate(t, db, put("k", "v"))
 		wantSetting(t, db, "k", "v")
 	})

@@ -98,7 +98,7 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 		t.Run(fmt.Sprintf("Seed%d", seed), func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(seed, 5))
-			db, err := sqlite.Open(ctx, t.TempDir()+"/fold.db", sqlite.Options{Synchronous: "NORMAL"})
+			db, err := openMigrated(t, t.TempDir()+"/fold.db")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,7 +240,7 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 func TestReachCountsOwnedAndSentOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/reach.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := openMigrated(t, t.TempDir()+"/reach.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestReachCountsOwnedAndSentOnce(t *testing.T) {
 func TestBlocksCompactedKeepTheirSums(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/compact.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := openMigrated(t, t.TempDir()+"/compact.db")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,9 @@ func TestCloseRateReadsUseIndexes(t *testing.T) {
 	if baton.EventOutcome != "outcome" {
 		t.Fatalf("the outcome kind is %q; outcomeEventsQuery and migration 00016 spell it 'outcome'", baton.EventOutcome)
 	}
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "baton.db"), Options{Synchronous: "NORMAL"})
+	path := filepath.Join(t.TempDir(), "baton.db")
+	CopyMigrated(t, path)
+	db, err := Open(context.Background(), path, Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,9 @@ func TestCloseRateReadsUseIndexes(t *testing.T) {
 func TestPutPastMeetingKeyConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "baton.db"), Options{Synchronous: "NORMAL"})
+	path := filepath.Join(t.TempDir(), "baton.db")
+	CopyMigrated(t, path)
+	db, err := Open(ctx, path, Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func rollupRows(t *testing.T, db *sqlite.DB) []metrics.RollupRow {
 func TestRollups(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/rollup.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := openMigrated(t, t.TempDir()+"/rollup.db")
 	if err != nil {
 		t.Fatal(err)
 	}

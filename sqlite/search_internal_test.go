@@ -14,7 +14,9 @@ import (
 // handoffs table.
 func TestSearchUsesIndexes(t *testing.T) {
 	t.Parallel()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "baton.db"), Options{Synchronous: "NORMAL"})
+	path := filepath.Join(t.TempDir(), "baton.db")
+	CopyMigrated(t, path)
+	db, err := Open(context.Background(), path, Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,9 @@ import (
 func TestVisibleToUsesIndexes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "baton.db"), Options{})
+	path := filepath.Join(t.TempDir(), "baton.db")
+	CopyMigrated(t, path)
+	db, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // scroll and passes the accessibility smoke check.
 func TestAdminInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	s := newStack(t)
 	const pw = "otto-ops-password"
 	if err := s.svc.SetPassword(context.Background(), "ops@t.example", pw); err != nil {

@@ -17,7 +17,7 @@ import (
 // pass the accessibility smoke check.
 func TestBoardInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	s := newStack(t)
 	const pw = "correct-horse-battery"
 	if err := s.svc.SetPassword(context.Background(), "mgr@t.example", pw); err != nil {

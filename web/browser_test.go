@@ -18,7 +18,7 @@ import (
 // work as a person would use them.
 func TestPagesInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	s := intakeStack(t, 1000)
 	h := s.ingest(t, meetingSignal("b1", t0.Add(72*time.Hour)))
 	link, _ := s.intakeLink(t, h.ID)
@@ -128,7 +128,7 @@ func workday(t *testing.T, s *stack) map[string]string {
 // with no sideways scroll and the accessibility smoke check passing.
 func TestInboxInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	for _, v := range []browsertest.Viewport{browsertest.Phone, browsertest.Desktop} {
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()

@@ -17,7 +17,7 @@ import (
 // through the form as a person would.
 func TestTableRowsInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	s := newStack(t)
 	won := wonSignal("br-tables")
 	h := s.ingest(t, won)

@@ -28,7 +28,7 @@ const longAccount = "Donaudampfschifffahrtsgesellschaftskapitänsvereinigung Int
 // there is.)
 func TestEveryPageInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	s := intakeStack(t, 1000)
 	ctx := context.Background()
 	// A closed-won handoff with a booked meeting: its page shows the

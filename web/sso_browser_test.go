@@ -21,7 +21,7 @@ import (
 // the way fits a phone and passes the accessibility smoke check.
 func TestSSOInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	m, err := mockoidc.Run()
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // answers as a person would use it.
 func TestFeedbackInABrowser(t *testing.T) {
 	t.Parallel()
-	b := browsertest.New(t)
+	b := browser.Browser(t)
 	for _, v := range []browsertest.Viewport{browsertest.Phone, browsertest.Desktop} {
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()

@@ -60,6 +60,7 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	db := batontest.OpenStore(t, path, opts)
 	clock := batontest.NewClock(t0)
 	svc := service.New(db, clock, playbook.Default(), nil)
+	svc.SetPasswordCost(batontest.PasswordCost)
 	ws, err := web.New(svc, nil)
 	if err != nil {
 		t.Fatal(err)
