@@ -96,3 +96,6 @@ func TestCRMState(t *testing.T) {
 		}
 	})
 }
+
+// msec truncates t to the millisecond the store keeps.
+func msec(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
