@@ -99,3 +99,13 @@ func TestCRMState(t *testing.T) {
 
 // msec truncates t to the millisecond the store keeps.
 func msec(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
+
+// t0 is the test's clock reading.
+var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589_793_238, time.UTC)
+
+func mustView(t *testing.T, db *sqlite.DB, fn func(baton.Tx) error) {
+	t.Helper()
+	if err := db.View(context.Background(), fn); err != nil {
+		t.Fatalf("view: got error %v, want nil", err)
+	}
+}
