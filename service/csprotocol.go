@@ -315,7 +315,7 @@ func gates(pb *playbook.Playbook, h *baton.Handoff, c *baton.CSHandoff, now time
 		g := Gate{Name: "gates.contract", Label: "Contract fully executed", Passed: c.ContractExecuted}
 		switch {
 		case c.ContractExecuted:
-			g.Detail = "executed " + c.ContractAt.UTC().Format(time.RFC3339)
+			g.Detail = "executed " + c.ContractAt.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
 		case c.Timing != baton.TimingPreClose:
 			g.Detail = "the contract is not fully executed: every customer signer and the vendor countersignature are needed"
 		default:

@@ -142,7 +142,7 @@ func (s *Server) ktSectionFor(ctx context.Context, p baton.Principal, v *service
 		return id
 	}
 	for _, pp := range cs.KT.Participants {
-		k.People = append(k.People, ktPerson{ID: pp.UserID, Name: name(pp.UserID), Role: humanize(pp.Role), Response: pp.Response,
+		k.People = append(k.People, ktPerson{ID: pp.UserID, Name: name(pp.UserID), Role: ktRoleLabel(pp.Role), Response: pp.Response,
 			Required: pp.Required, Attended: slices.Contains(cs.KT.Attended, pp.UserID), Escalated: pp.EscalatedAt})
 		k.Choices = append(k.Choices, option{Value: pp.UserID, Label: name(pp.UserID)})
 		if pp.UserID == p.UserID {
@@ -233,4 +233,24 @@ func scheduleForm(startsAt, minutes string, loc *time.Location) (service.KTSched
 		in.Minutes = n
 	}
 	return in, v.Err()
+}
+
+// ktRoleLabel names a knowledge-transfer participant's role as the team
+// says it.
+func ktRoleLabel(role string) string {
+	switch role {
+	case baton.KTRoleAE:
+		return "AE"
+	case baton.KTRoleCSM:
+		return "CSM"
+	case baton.KTRoleCSManager:
+		return "CS manager"
+	case baton.KTRoleSE:
+		return "Sales engineer"
+	case baton.KTRoleImplementation:
+		return "Implementation specialist"
+	case baton.KTRolePOC:
+		return "POC team"
+	}
+	return humanize(role)
 }
