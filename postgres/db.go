@@ -37,6 +37,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -77,6 +78,7 @@ type DB struct {
 	opts      Options
 	dsn       string
 	batch     func(n int) // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 
 var _ baton.Store = (*DB)(nil)

@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -77,6 +78,7 @@ type DB struct {
 	wst       stmtCache
 	rst       stmtCache
 	batch     func(n int) // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 
 var _ baton.Store = (*DB)(nil)
