@@ -77,7 +77,7 @@ type DB struct {
 	probe     *probe // the readiness probe in flight, if any
 	opts      Options
 	dsn       string
-	batch     func(n int) // test hook: called with each batch's size
+	batch     func(n int)            // test hook: called with each batch's size
 	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 

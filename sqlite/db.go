@@ -77,7 +77,7 @@ type DB struct {
 	opts      Options
 	wst       stmtCache
 	rst       stmtCache
-	batch     func(n int) // test hook: called with each batch's size
+	batch     func(n int)            // test hook: called with each batch's size
 	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 
