@@ -86,3 +86,45 @@ func TestSumMinBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundTableNeverRejectsWhatTheBoundKeeps checks the integer pre-check
+// against nameSig.bound over random names and thresholds: whenever the
+// bound reaches the threshold, the table must admit the name, so the fuzzy
+// step keeps exactly the names it kept without the table.
+func TestBoundTableNeverRejectsWhatTheBoundKeeps(t *testing.T) {
+	t.Parallel()
+	g := newAccountGen(11)
+	alphabet := []rune("abcdeAš ")
+	word := func() []rune {
+		r := make([]rune, 1+g.rng.IntN(maxFuzzyRunes))
+		for i := range r {
+			r[i] = alphabet[g.rng.IntN(len(alphabet))]
+		}
+		return r
+	}
+	for _, threshold := range []float64{0.5, 0.7, 0.85, DefaultNameThreshold, 0.97, 1} {
+		var table boundTable
+		rejected := 0
+		for range 5_000 {
+			a, b := word(), word()
+			if len(b) > 12 && g.rng.IntN(2) == 0 {
+				b = []rune(g.typo(string(a)))
+			}
+			if len(b) > maxFuzzyRunes {
+				continue
+			}
+			sa, sb := newNameSig(a), newNameSig(b)
+			table.reset(len(a), threshold)
+			admitted, bound := table.admits(&sa, &sb), sa.bound(&sb)
+			if !admitted {
+				rejected++
+				if bound >= threshold {
+					t.Fatalf("threshold %v: table rejects %q against %q, whose bound %v reaches it", threshold, string(b), string(a), bound)
+				}
+			}
+		}
+		if threshold > 0.8 && rejected == 0 {
+			t.Errorf("threshold %v: the table rejected nothing", threshold)
+		}
+	}
+}
