@@ -118,9 +118,6 @@ type Index struct {
 	grams     []uint64           // Add's trigram buffer
 
 	scratch sync.Pool // *queryScratch sized for names
-	// tables are the integer pre-checks of the bound, by query length in
-	// runes (see boundTable).
-	tables []boundTable
 }
 
 // indexedAccount is what Match reports about an account, and what Add
@@ -172,10 +169,6 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		postings:  map[uint64][]int32{},
 	}
 	ix.scratch.New = func() any { return &queryScratch{counts: make([]uint8, len(ix.names))} }
-	ix.tables = make([]boundTable, maxFuzzyRunes+1)
-	for n := minFuzzyRunes; n <= maxFuzzyRunes; n++ {
-		ix.tables[n].reset(n, threshold)
-	}
 	// In ID order every list of account numbers grows at its end, and every
 	// name takes the form of its lowest-ID account at once.
 	for _, a := range sorted {
@@ -261,7 +254,6 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	long := s.lists[split:]
 
 	qsig := newNameSig(q.runes)
-	table := &ix.tables[len(q.runes)]
 	best, bestScore := int32(-1), 0.0
 	second := 0.0 // best score of a name of other accounts than best's
 	for _, n := range s.touched {
@@ -278,7 +270,7 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 		if shared < need {
 			continue
 		}
-		if sig := &ix.sigs[n]; !table.admits(&qsig, sig) || qsig.bound(sig) < ix.threshold {
+		if qsig.bound(&ix.sigs[n]) < ix.threshold {
 			continue
 		}
 		score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)

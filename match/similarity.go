@@ -145,20 +145,14 @@ func (s *nameSig) bound(o *nameSig) float64 {
 	for i := range s.bag {
 		m += sumMinBytes(s.bag[i], o.bag[i])
 	}
-	prefix := 0
-	for prefix < 4 && prefix < int(min(s.n, o.n)) && s.prefix[prefix] == o.prefix[prefix] {
-		prefix++
-	}
-	return boundFor(s, o, m, prefix)
-}
-
-// boundFor is nameSig.bound's formula for m shared runes and a common
-// prefix of prefix runes; it grows with both.
-func boundFor(s, o *nameSig, m, prefix int) float64 {
 	fm := float64(m)
 	j := (fm/float64(s.n) + fm/float64(o.n) + 1) / 3
 	if j <= 0.7 {
 		return j
+	}
+	prefix := 0
+	for prefix < 4 && prefix < int(min(s.n, o.n)) && s.prefix[prefix] == o.prefix[prefix] {
+		prefix++
 	}
 	return j + float64(prefix)*0.1*(1-j)
 }
@@ -173,49 +167,4 @@ func sumMinBytes(a, b uint64) int {
 	mask := (ge >> 7) * 0xff
 	mins := b&mask | a&^mask
 	return int((mins * 0x0101010101010101) >> 56)
-}
-
-// boundTable answers "may this name reach the threshold?" for one query
-// with integers only: minShared[n] is the fewest runes a name of n runes
-// must share with the query (the m of nameSig.bound) for the bound to
-// reach the threshold with the longest common prefix the bound allows,
-// or more than n when no count can. A name below it is rejected without
-// the bound's divisions; one at or above it still goes through the bound,
-// so the table never changes what the fuzzy step keeps.
-type boundTable struct {
-	minShared [maxFuzzyRunes + 1]uint8
-}
-
-// reset fills t for a query of n runes (1 to maxFuzzyRunes) and threshold.
-func (t *boundTable) reset(n int, threshold float64) {
-	q := nameSig{n: uint8(n)}
-	// With the longest prefix and j above 0.7 the bound is 0.6j + 0.4, so
-	// m is at least about (3(t−0.4)/0.6 − 1)·nb/(n+b); start just below
-	// that and step up to the exact count the formula gives.
-	k := (3*(threshold-0.4)/0.6 - 1)
-	for b := 1; b <= maxFuzzyRunes; b++ {
-		o := nameSig{n: uint8(b)}
-		m := max(int(k*float64(n*b)/float64(n+b))-2, 0)
-		for ; m <= min(n, b); m++ {
-			if boundFor(&q, &o, m, 4) >= threshold {
-				break
-			}
-		}
-		t.minShared[b] = uint8(m)
-	}
-}
-
-// admits reports whether the name with signature o may reach the
-// threshold against the query whose signature is s.
-func (t *boundTable) admits(s, o *nameSig) bool {
-	if o.n == 0 || int(o.n) > maxFuzzyRunes {
-		return false
-	}
-	need := int(t.minShared[o.n])
-	if need > int(o.n) {
-		return false
-	}
-	m := sumMinBytes(s.bag[0], o.bag[0]) + sumMinBytes(s.bag[1], o.bag[1]) +
-		sumMinBytes(s.bag[2], o.bag[2]) + sumMinBytes(s.bag[3], o.bag[3])
-	return m >= need
 }
