@@ -165,6 +165,7 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	}
 	tx := &Tx{tx: sqltx, write: true}
 	ok := 0
+	queued := false // a command that succeeded queued a message
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
@@ -199,6 +200,7 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 		}
 		if errs[i] == nil {
 			ok++
+			queued = queued || tx.queued
 		}
 	}
 	if ok == 0 {
@@ -208,7 +210,31 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	if err := sqltx.Commit(); err != nil {
 		return nil, fmt.Errorf("postgres: commit: %w", err)
 	}
+	if queued {
+		db.messagesCommitted()
+	}
 	return errs, nil
+}
+
+// OnMessagesCommitted sets f (nil for none) to be called after each
+// transaction of this node that queued an outbound message commits, before
+// its callers learn it committed: this node's outbox (worker.Outbox.Wake)
+// then claims the message at once instead of at its next poll. Other
+// nodes' outboxes find it at their poll. f runs on a writer, so it must
+// not block.
+func (db *DB) OnMessagesCommitted(f func()) {
+	if f == nil {
+		db.onMsgs.Store(nil)
+		return
+	}
+	db.onMsgs.Store(&f)
+}
+
+// messagesCommitted calls the OnMessagesCommitted hook, if any.
+func (db *DB) messagesCommitted() {
+	if f := db.onMsgs.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // run calls fn, turning a panic into an error so one bad request cannot take
@@ -222,6 +248,7 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 	}()
 	tx.own = context.WithoutCancel(ctx)
 	tx.pending = nil
+	tx.queued = false
 	if err := fn(tx); err != nil {
 		tx.pending = nil
 		return err

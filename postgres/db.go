@@ -37,6 +37,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -76,7 +77,8 @@ type DB struct {
 	probe     *probe // the readiness probe in flight, if any
 	opts      Options
 	dsn       string
-	batch     func(n int) // test hook: called with each batch's size
+	batch     func(n int)            // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 
 var _ baton.Store = (*DB)(nil)

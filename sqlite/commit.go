@@ -154,6 +154,7 @@ func (db *DB) commit(batch []*writeReq) {
 	}
 	tx := &Tx{tx: sqltx, cache: &db.wst}
 	single := len(batch) == 1
+	queued := false // a command that succeeded queued a message
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
@@ -161,6 +162,7 @@ func (db *DB) commit(batch []*writeReq) {
 		}
 		if single {
 			errs[i] = run(r.ctx, tx, r.fn)
+			queued = errs[i] == nil && tx.queued
 			continue
 		}
 		if _, err := tx.exec(ctx, "SAVEPOINT w"); err != nil {
@@ -188,6 +190,7 @@ func (db *DB) commit(batch []*writeReq) {
 		if _, err := tx.exec(ctx, "RELEASE w"); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
+		queued = queued || errs[i] == nil && tx.queued
 	}
 	if single && errs[0] != nil {
 		sqltx.Rollback()
@@ -200,8 +203,31 @@ func (db *DB) commit(batch []*writeReq) {
 		}
 		return
 	}
+	if queued {
+		db.messagesCommitted()
+	}
 	for i, r := range batch {
 		r.done <- errs[i]
+	}
+}
+
+// OnMessagesCommitted sets f (nil for none) to be called after each
+// transaction that queued an outbound message commits, before its callers
+// learn it committed: the outbox (worker.Outbox.Wake) then claims the
+// message at once instead of at its next poll. f runs on the writer, so it
+// must not block.
+func (db *DB) OnMessagesCommitted(f func()) {
+	if f == nil {
+		db.onMsgs.Store(nil)
+		return
+	}
+	db.onMsgs.Store(&f)
+}
+
+// messagesCommitted calls the OnMessagesCommitted hook, if any.
+func (db *DB) messagesCommitted() {
+	if f := db.onMsgs.Load(); f != nil {
+		(*f)()
 	}
 }
 
@@ -218,6 +244,7 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 	}()
 	tx.own = context.WithoutCancel(ctx)
 	tx.pending = nil
+	tx.queued = false
 	if err := fn(tx); err != nil {
 		tx.pending = nil
 		return err

@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -76,7 +77,8 @@ type DB struct {
 	opts      Options
 	wst       stmtCache
 	rst       stmtCache
-	batch     func(n int) // test hook: called with each batch's size
+	batch     func(n int)            // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
 }
 
 var _ baton.Store = (*DB)(nil)

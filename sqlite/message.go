@@ -62,6 +62,7 @@ func messagesAboutQuery(status string, userIDs []string, limit int) (string, []a
 
 // EnqueueMessage queues an outbound message.
 func (tx *Tx) EnqueueMessage(ctx context.Context, m *baton.Message) error {
+	tx.queued = true
 	if m.NextAt.IsZero() {
 		m.NextAt = m.CreatedAt
 	}

@@ -21,6 +21,9 @@ type Tx struct {
 	// pending are the events appended by the running command, folded
 	// into the rollups when it returns (rollup.go).
 	pending []*baton.Event
+	// queued reports that the running command queued a message (commit.go
+	// wakes the outbox after it commits).
+	queued bool
 }
 
 var _ baton.Tx = (*Tx)(nil)

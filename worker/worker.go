@@ -58,13 +58,14 @@ func (w *Timers) defaults() {
 // Run fires due timers until ctx is done.
 func (w *Timers) Run(ctx context.Context) error {
 	w.defaults()
-	loop(ctx, w.Poll, w.Batch, w.Log, "timers", w.RunOnce)
+	loop(ctx, w.Poll, nil, w.Batch, w.Log, "timers", w.RunOnce)
 	return nil
 }
 
-// loop calls runOnce every poll, and again at once while it keeps finding
-// full batches, until ctx is done.
-func loop(ctx context.Context, poll time.Duration, batch int, log *slog.Logger, what string, runOnce func(context.Context) (int, error)) {
+// loop calls runOnce every poll and whenever wake (which may be nil)
+// delivers, and again at once while it keeps finding full batches, until
+// ctx is done.
+func loop(ctx context.Context, poll time.Duration, wake <-chan struct{}, batch int, log *slog.Logger, what string, runOnce func(context.Context) (int, error)) {
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -81,6 +82,7 @@ func loop(ctx context.Context, poll time.Duration, batch int, log *slog.Logger, 
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }
@@ -227,6 +229,27 @@ type Outbox struct {
 	Parallel int
 	// Rand supplies jitter in [0,1) for backoff; nil uses math/rand.
 	Rand func() float64
+
+	wakeOnce sync.Once
+	wake     chan struct{} // size 1: one pending wake stands for any number
+}
+
+// Wake tells a running Outbox that messages were queued, so it claims them
+// now instead of at its next poll. It never blocks: wakes that arrive while
+// one is pending merge into it. Stores call it after a transaction that
+// queued a message commits (sqlite.DB.OnMessagesCommitted,
+// postgres.DB.OnMessagesCommitted); the poll stays as the safety net for
+// messages queued elsewhere (another node, a retry falling due).
+func (w *Outbox) Wake() {
+	select {
+	case w.wakeCh() <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Outbox) wakeCh() chan struct{} {
+	w.wakeOnce.Do(func() { w.wake = make(chan struct{}, 1) })
+	return w.wake
 }
 
 func (w *Outbox) defaults() {
@@ -253,7 +276,7 @@ func (w *Outbox) defaults() {
 // Run delivers due messages until ctx is done.
 func (w *Outbox) Run(ctx context.Context) error {
 	w.defaults()
-	loop(ctx, w.Poll, w.Batch, w.Log, "outbox", w.RunOnce)
+	loop(ctx, w.Poll, w.wakeCh(), w.Batch, w.Log, "outbox", w.RunOnce)
 	return nil
 }
 

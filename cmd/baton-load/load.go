@@ -35,6 +35,7 @@ type generator struct {
 
 	warm, measured *stats
 	firstProblem   atomic.Pointer[string]
+	lead           *leadTracker // nil without --webhook-listen
 }
 
 func newGenerator(cfg config) *generator {
@@ -56,6 +57,7 @@ func newGenerator(cfg config) *generator {
 		},
 		endpoint: strings.TrimSuffix(cfg.URL, "/") + "/api/v1/signals",
 		base:     time.Now().UTC().Truncate(time.Second),
+		start:    time.Now(),
 		warm:     new(stats),
 		measured: new(stats),
 	}
@@ -66,7 +68,6 @@ func newGenerator(cfg config) *generator {
 // started has finished, which --timeout bounds.
 func (g *generator) Run(ctx context.Context) *report {
 	defer g.client.CloseIdleConnections()
-	g.start = time.Now()
 	var elapsed time.Duration
 	if g.cfg.Mode == "rate" {
 		elapsed = g.runRate(ctx)
@@ -189,6 +190,17 @@ func (g *generator) send(ctx context.Context, n int64) (int, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		head, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 		g.noteProblem(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(head)))
+	}
+	if g.lead != nil && resp.StatusCode == http.StatusCreated {
+		var ans struct {
+			Handoff *struct {
+				ID string `json:"id"`
+			} `json:"handoff"`
+		}
+		err := json.NewDecoder(io.LimitReader(resp.Body, maxAnswer)).Decode(&ans)
+		if err == nil && ans.Handoff != nil {
+			g.lead.answered(ans.Handoff.ID, time.Since(g.start))
+		}
 	}
 	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer)); err != nil {
 		err = fmt.Errorf("read answer to signal %d: %w", n, err)

@@ -77,7 +77,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stderr, "baton-load: %s mode against %s for %s after %s warm-up, run %s\n",
 		cfg.Mode, cfg.URL, cfg.Duration, cfg.Warmup, cfg.Run)
 
-	rep := newGenerator(cfg).Run(ctx)
+	g := newGenerator(cfg)
+	if cfg.WebhookAddr != "" {
+		t, err := startLeadTracker(cfg.WebhookAddr, g.start, cfg.Warmup)
+		if err != nil {
+			fmt.Fprintf(stderr, "baton-load: %v\n", err)
+			return 2
+		}
+		g.lead = t
+	}
+	rep := g.Run(ctx)
+	if g.lead != nil {
+		rep.Lead = g.lead.finish(ctx, cfg.LeadGrace)
+	}
 
 	if cfg.JSON {
 		enc := json.NewEncoder(stdout)
@@ -111,6 +123,8 @@ type config struct {
 	JSON        bool          // print the report as JSON
 	DupEvery    int           // every Nth signal resends an earlier one; 0 (default) never
 	Run         string        // external id prefix; default 8 random hex digits
+	WebhookAddr string        // loopback address to receive Baton's webhooks on, for speed to lead; "" for none
+	LeadGrace   time.Duration // how long after the load to wait for notifications still on their way
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -128,6 +142,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON")
 	fs.IntVar(&cfg.DupEvery, "dup-every", 0, "every `N`th signal resends an earlier one, same external id (0: never)")
 	fs.StringVar(&cfg.Run, "run", "", "external id prefix: signals are load-<run>-<n> (default random hex)")
+	fs.StringVar(&cfg.WebhookAddr, "webhook-listen", "", "loopback `addr`ess (127.0.0.1:18282) to receive Baton's webhooks on and report speed to lead: each 201 to its handoff.assigned notification")
+	fs.DurationVar(&cfg.LeadGrace, "lead-grace", 10*time.Second, "with --webhook-listen, how long to wait after the load for notifications still on their way")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -241,6 +257,9 @@ type report struct {
 	WarmupFailed int64            `json:"warmup_failed"`
 	Interrupted  bool             `json:"interrupted"`
 	FirstProblem string           `json:"first_problem,omitempty"`
+	// Lead is speed to lead (--webhook-listen): from each 201 to its
+	// owner's webhook.
+	Lead *leadReport `json:"speed_to_lead_ms,omitempty"`
 }
 
 // latencies are in milliseconds.
@@ -299,6 +318,10 @@ func (r *report) WriteText(w io.Writer) {
 		fmt.Fprint(w, " interrupted=yes")
 	}
 	fmt.Fprintln(w)
+	if l := r.Lead; l != nil {
+		fmt.Fprintf(w, "speed_to_lead p50=%s p90=%s p99=%s max=%s delivered=%d missing=%d\n",
+			formatMS(l.P50), formatMS(l.P90), formatMS(l.P99), formatMS(l.Max), l.Delivered, l.Missing)
+	}
 }
 
 func formatMS(ms float64) string {

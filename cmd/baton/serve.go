@@ -274,10 +274,16 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		hook = &worker.Webhook{Sender: &webhook.Sender{Client: &http.Client{}, Secret: key}, URL: cfg.WebhookURL}
 	}
 	if channels := cfg.Channels.deliverers(svc, hook); len(channels) > 0 {
+		ob := &worker.Outbox{Service: svc, Channels: channels, Log: log}
+		// A queued notification goes out when its transaction commits, not
+		// at the next poll.
+		if n, ok := db.(interface{ OnMessagesCommitted(func()) }); ok {
+			n.OnMessagesCommitted(ob.Wake)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			(&worker.Outbox{Service: svc, Channels: channels, Log: log}).Run(ctx)
+			ob.Run(ctx)
 		}()
 	}
 	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {
