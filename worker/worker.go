@@ -83,9 +83,21 @@ func loop(ctx context.Context, poll time.Duration, wake <-chan struct{}, batch i
 			return
 		case <-t.C:
 		case <-wake:
+			// Let the commits of the next few milliseconds join this
+			// claim: under load one claim (a write) serves a burst of
+			// commits instead of competing with each of them for the
+			// writer.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wakeGather):
+			}
 		}
 	}
 }
+
+// wakeGather is how long a woken loop waits before it claims.
+const wakeGather = 5 * time.Millisecond
 
 // RunOnce claims one batch of due timers and fires them, returning how many
 // were claimed. Tests drive it with a fake clock instead of Run.
