@@ -201,10 +201,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	metrics := prom.New()
 	svc := service.New(metrics.Store(db), clock, pb, log)
 	svc.SetObserver(metrics)
-	metrics.SetGauges(func(ctx context.Context) (prom.Gauges, error) {
-		g, err := db.Gauges(ctx)
-		return prom.Gauges(g), err
-	}, clock.Now)
+	metrics.SetGauges(gauges(db), clock.Now)
 	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
 	if err := startupPlaybook(ctx, svc, cfg.Playbook, log); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/postgres"
+	"github.com/batonhq/baton/prom"
 	"github.com/batonhq/baton/sqlite"
 )
 
@@ -52,4 +53,22 @@ func dbName(db string) string {
 		}
 	}
 	return db
+}
+
+// gauges returns the reader of db's Prometheus gauges (each store reads
+// its own; the counts are the same).
+func gauges(db store) func(context.Context) (prom.Gauges, error) {
+	switch s := db.(type) {
+	case *sqlite.DB:
+		return func(ctx context.Context) (prom.Gauges, error) {
+			g, err := s.Gauges(ctx)
+			return prom.Gauges(g), err
+		}
+	case *postgres.DB:
+		return func(ctx context.Context) (prom.Gauges, error) {
+			g, err := s.Gauges(ctx)
+			return prom.Gauges(g), err
+		}
+	}
+	return func(context.Context) (prom.Gauges, error) { return prom.Gauges{}, nil }
 }
