@@ -45,6 +45,9 @@ func Run(t *testing.T, open Opener) {
 		{"HandoffFilters", testHandoffFilters},
 		{"VisibleTo", testVisibleTo},
 		{"Update", testUpdate},
+		{"CSHandoffs", testCSHandoffs},
+		{"Quality", testQuality},
+		{"Gauges", testGauges},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
