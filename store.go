@@ -240,6 +240,56 @@ type Tx interface {
 	// replaces it.
 	CSHandoff(ctx context.Context, handoffID string) (*CSHandoff, error)
 	PutCSHandoff(ctx context.Context, c *CSHandoff) error
+	// CRM write-back (package crm). CRMConnector returns a connector's
+	// state, or ENOTFOUND when it was never broken; PutCRMConnector writes
+	// it. CRMDelivery returns what a message created in the CRM, or
+	// ENOTFOUND; InsertCRMDelivery records it (a second record of one
+	// message is ignored); CRMDeliveries lists a connector's newest, at
+	// most limit. ReleaseCRMMessages makes the pending messages of a
+	// connector (on its channel, CRMChannelPrefix + name) due at now;
+	// CRMMessageCounts counts them by status.
+	CRMConnector(ctx context.Context, name string) (*CRMConnector, error)
+	PutCRMConnector(ctx context.Context, c *CRMConnector) error
+	CRMDelivery(ctx context.Context, messageID string) (*CRMDelivery, error)
+	InsertCRMDelivery(ctx context.Context, d *CRMDelivery) error
+	CRMDeliveries(ctx context.Context, connector string, limit int) ([]*CRMDelivery, error)
+	ReleaseCRMMessages(ctx context.Context, connector string, now time.Time) (int, error)
+	CRMMessageCounts(ctx context.Context, connector string) (map[string]int, error)
+}
+
+// CRMChannelPrefix starts the outbox channel of every CRM connector
+// ("crm:hubspot"); the store indexes those channels alone.
+const CRMChannelPrefix = "crm:"
+
+// CRMConnector is the state of one CRM write-back connector (hubspot,
+// salesforce): working, or broken since the CRM refused its credentials.
+type CRMConnector struct {
+	Name string `json:"name"`
+	// Broken reports that the CRM answered 401 or 403: nothing is sent to
+	// it until an admin marks it fixed.
+	Broken   bool      `json:"broken"`
+	Reason   string    `json:"reason,omitempty"`
+	BrokenAt time.Time `json:"broken_at,omitzero"`
+	// FixedAt is when an admin last marked it fixed, and FixedBy who.
+	FixedAt   time.Time `json:"fixed_at,omitzero"`
+	FixedBy   string    `json:"fixed_by,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// CRMDelivery records that an outbox message was written to a CRM, so a
+// redelivery of the message (a lost acknowledgement, an expired lease)
+// writes nothing twice: the CRMs take no idempotency key.
+type CRMDelivery struct {
+	MessageID string `json:"message_id"`
+	Connector string `json:"connector"`
+	// Action is owner, note, task or link.
+	Action   string `json:"action"`
+	RecordID string `json:"record_id"`
+	// RemoteID is the id the CRM gave what was created (a note, a task);
+	// empty for an update.
+	RemoteID    string    `json:"remote_id,omitempty"`
+	HandoffID   string    `json:"handoff_id,omitempty"`
+	DeliveredAt time.Time `json:"delivered_at"`
 }
 
 // PoolState is a routing pool's fairness state: its virtual time and each

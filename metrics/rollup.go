@@ -386,8 +386,13 @@ func DashboardFromRollups(from, to time.Time, rows []RollupRow) Dashboard {
 		}
 		return r
 	}
+	weekOf := map[int64]*weekAcc{} // by day: the rows of a day are many
 	for _, r := range rows {
-		w := weeks[WeekStart(DayStart(r.Day))]
+		w, ok := weekOf[r.Day]
+		if !ok {
+			w = weeks[WeekStart(DayStart(r.Day))]
+			weekOf[r.Day] = w
+		}
 		if w == nil || r.N == 0 {
 			continue
 		}

@@ -33,6 +33,9 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	if err := s.schedule(ctx, tx, pb, h, plan, now, actor == baton.ActorClock); err != nil {
 		return err
 	}
+	if err := s.crmAssigned(ctx, tx, h, now); err != nil {
+		return err
+	}
 	if d.FellBack {
 		text := "No routing step placed this handoff; it went to the fallback team."
 		if d.OwnerID == "" {

@@ -22,9 +22,10 @@ type figuresReader interface {
 	// names a key's; nil keeps keys) over the handoffs created on the UTC
 	// days [fromDay, toDay).
 	RollupGroups(ctx context.Context, dim string, fromDay, toDay int64, group func(key string) string) (map[string]*metrics.Acc, error)
-	// RollupStates streams the states of the handoffs created on those
-	// days that one of people owns or sent.
-	RollupStates(ctx context.Context, people []string, fromDay, toDay int64, fn func(*metrics.RollupHandoff) error) error
+	// RollupReach streams the reach rows (metrics.ReachRow) of people
+	// for the handoffs created on those days: a row per handoff and
+	// person who owns or sent it.
+	RollupReach(ctx context.Context, people []string, fromDay, toDay int64, fn func(person string, row []byte) error) error
 }
 
 // reportDays turns a window into whole UTC days: the day from falls in,
@@ -53,7 +54,8 @@ func reportDays(from, to time.Time, max time.Duration) (fromDay, toDay int64, er
 //
 // An admin's figures come from the rollups: a few blocks per key whatever
 // the window. Anyone else sees the handoffs they (or, for a manager, their
-// reports and team) own or sent, folded from those handoffs' states.
+// reports and team) own or sent, summed from one stored row per handoff
+// and person in reach, each handoff counted once (metrics.ReachReport).
 //
 // It returns EINVALID naming "by" for an unknown dimension and the window
 // errors of reportDays.
@@ -107,15 +109,8 @@ func (s *Service) Metrics(ctx context.Context, p baton.Principal, from, to time.
 				return err
 			}
 		} else {
-			var key func(*metrics.RollupHandoff) string
-			if by == metrics.DimTeam {
-				key = func(h *metrics.RollupHandoff) string { return team(h.Owner) }
-			}
-			agg := metrics.NewStatesReport(by, key)
-			if err := fr.RollupStates(ctx, sc.list(), fromDay, toDay, func(h *metrics.RollupHandoff) error {
-				agg.Add(h)
-				return nil
-			}); err != nil {
+			agg := metrics.NewReachReport(by, sc, team)
+			if err := fr.RollupReach(ctx, sc.list(), fromDay, toDay, agg.Add); err != nil {
 				return err
 			}
 			groups = agg.Groups()

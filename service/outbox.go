@@ -16,7 +16,10 @@ func (s *Service) ClaimMessages(ctx context.Context, lease time.Duration, limit 
 		if err != nil {
 			return err
 		}
-		out, err = s.holdProspect(ctx, tx, claimed, now)
+		if out, err = s.holdProspect(ctx, tx, claimed, now); err != nil {
+			return err
+		}
+		out, err = s.holdCRM(ctx, tx, out, now)
 		return err
 	})
 	return out, err

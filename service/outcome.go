@@ -92,7 +92,11 @@ func (s *Service) recordOutcome(ctx context.Context, tx baton.Tx, pb *playbook.P
 		return err
 	}
 	ev.OwnerID = h.OwnerID
-	if err := appendEvent(ctx, tx, ev, baton.OutcomeData{Outcome: in.Outcome, Objections: in.Objections, Tasks: tasks, Next: next}); err != nil {
+	data := baton.OutcomeData{Outcome: in.Outcome, Objections: in.Objections, Tasks: tasks, Next: next}
+	if err := appendEvent(ctx, tx, ev, data); err != nil {
+		return err
+	}
+	if err := s.crmOutcome(ctx, tx, h, data, now); err != nil {
 		return err
 	}
 	if err := s.escalateRepeat(ctx, tx, h, rule, in.Outcome, before, now); err != nil {

@@ -36,6 +36,8 @@ type Service struct {
 	sessions atomic.Pointer[SessionLimits]
 	// obs is told what the service did, for metrics (SetObserver).
 	obs atomic.Pointer[Observer]
+	// crm is what is written back to which CRMs (SetCRM, crm.go).
+	crm atomic.Pointer[CRMConfig]
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex

@@ -42,11 +42,53 @@ func allGroups(t *testing.T, db *sqlite.DB, fromDay, toDay int64) map[string]map
 	return out
 }
 
+// reachGroups reads the figures of the handoffs people own or sent over
+// the days [fromDay, toDay), split by by, as the service does.
+func reachGroups(t *testing.T, db *sqlite.DB, people []string, fromDay, toDay int64, by string) map[string][]metrics.Cell {
+	t.Helper()
+	in := map[string]bool{}
+	for _, p := range people {
+		in[p] = true
+	}
+	rep := metrics.NewReachReport(by, in, testTeam)
+	err := db.View(context.Background(), func(tx baton.Tx) error {
+		return tx.(*sqlite.Tx).RollupReach(context.Background(), people, fromDay, toDay, rep.Add)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return groupCells(rep.Groups())
+}
+
+// testTeam is the team of the random logs' owners.
+func testTeam(owner string) string {
+	switch owner {
+	case "u1", "u2":
+		return "east"
+	case "u3":
+		return "west"
+	}
+	return metrics.NoneKey
+}
+
+func groupCells(groups map[string]*metrics.Acc) map[string][]metrics.Cell {
+	out := map[string][]metrics.Cell{}
+	for k, a := range groups {
+		if cs := a.Cells(); len(cs) > 0 {
+			out[k] = cs
+		}
+	}
+	return out
+}
+
 // TestFigureRollupsEqualTheFold appends random logs in random commands,
 // with each handoff's sender, meeting and context (its deal value)
 // changing between commands, and checks that the blocks read for random
 // windows equal the fold of the log over the handoffs' final facts, both
-// as kept event by event and after RebuildRollups.
+// as kept event by event and after RebuildRollups; and that a random
+// reach's figures, split every way, equal the fold of the handoffs its
+// people own or sent, each counted once (kept, rebuilt from the log, and
+// filled from the stored states as migration 00018 does).
 func TestFigureRollupsEqualTheFold(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -138,8 +180,38 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 						}
 					}
 				}
+				var people []string
+				for _, p := range []string{"u1", "u2", "u3", "u4", "s1", "s2"} {
+					if rng.IntN(2) == 0 {
+						people = append(people, p)
+					}
+				}
+				wantReach := map[string]map[string][]metrics.Cell{}
+				for _, by := range metrics.Dims {
+					var key func(*metrics.RollupHandoff) string
+					if by == metrics.DimTeam {
+						key = func(h *metrics.RollupHandoff) string { return testTeam(h.Owner) }
+					}
+					fold := metrics.NewStatesReport(by, key)
+					for _, h := range states {
+						if h.Day >= fromDay && h.Day < toDay && (slices.Contains(people, h.Owner) || slices.Contains(people, h.Sender)) {
+							fold.Add(h)
+						}
+					}
+					wantReach[by] = groupCells(fold.Groups())
+				}
+				reach := func() map[string]map[string][]metrics.Cell {
+					out := map[string]map[string][]metrics.Cell{}
+					for _, by := range metrics.Dims {
+						out[by] = reachGroups(t, db, people, fromDay, toDay, by)
+					}
+					return out
+				}
 				if diff := cmp.Diff(want, allGroups(t, db, fromDay, toDay)); diff != "" {
 					t.Fatalf("days [%d, %d): kept rollups differ from the fold (-fold +kept):\n%s", fromDay, toDay, diff)
+				}
+				if diff := cmp.Diff(wantReach, reach()); diff != "" {
+					t.Fatalf("days [%d, %d), reach %v: kept figures differ from the fold (-fold +kept):\n%s", fromDay, toDay, people, diff)
 				}
 				if err := db.RebuildRollups(ctx); err != nil {
 					t.Fatal(err)
@@ -147,25 +219,36 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 				if diff := cmp.Diff(want, allGroups(t, db, fromDay, toDay)); diff != "" {
 					t.Fatalf("days [%d, %d): rebuilt rollups differ from the fold (-fold +rebuilt):\n%s", fromDay, toDay, diff)
 				}
+				if diff := cmp.Diff(wantReach, reach()); diff != "" {
+					t.Fatalf("days [%d, %d), reach %v: rebuilt figures differ from the fold (-fold +rebuilt):\n%s", fromDay, toDay, people, diff)
+				}
+				if err := sqlite.FillRollupPeople(ctx, db); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(wantReach, reach()); diff != "" {
+					t.Fatalf("days [%d, %d), reach %v: figures filled from the states differ from the fold (-fold +filled):\n%s", fromDay, toDay, people, diff)
+				}
 			}
 		})
 	}
 }
 
-// TestRollupStatesFindOwnedAndSent checks the states a person's figures
-// fold: the handoffs of the window they own now or sent, each once.
-func TestRollupStatesFindOwnedAndSent(t *testing.T) {
+// TestReachCountsOwnedAndSentOnce checks whose handoffs a person's
+// figures count: those of the window they own now or sent, each once, even
+// when two people of the reach own and sent it; and that a reassignment
+// moves the handoff out of its former owner's reach.
+func TestReachCountsOwnedAndSentOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/states.db", sqlite.Options{Synchronous: "NORMAL"})
+	db, err := sqlite.Open(ctx, t.TempDir()+"/reach.db", sqlite.Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	for i, h := range []struct{ id, owner, sender string }{{"a", "ann", "sam"}, {"b", "bob", "ann"}, {"c", "bob", "sam"}, {"d", "ann", "ann"}} {
+	for i, h := range []struct{ id, owner, sender string }{{"a", "ann", "sam"}, {"b", "bob", "ann"}, {"c", "bob", "sam"}, {"d", "ann", "ann"}, {"e", "cat", "sam"}} {
 		created := &baton.Event{HandoffID: h.id, Kind: baton.EventCreated, At: t0.AddDate(0, 0, i)}
-		if err := created.SetData(baton.CreatedData{HandoffType: "mql"}); err != nil {
+		if err := created.SetData(baton.CreatedData{HandoffType: "mql", Source: h.id}); err != nil {
 			t.Fatal(err)
 		}
 		err := db.Update(ctx, func(tx baton.Tx) error {
@@ -182,32 +265,38 @@ func TestRollupStatesFindOwnedAndSent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// "e" moves from cat to dan.
+	if err := db.Update(ctx, func(tx baton.Tx) error {
+		return tx.AppendEvent(ctx, &baton.Event{HandoffID: "e", Kind: baton.EventReassigned, At: t0.AddDate(0, 0, 5), OwnerID: "dan"})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	day := metrics.UTCDay(t0)
 	for _, tc := range []struct {
 		name     string
 		people   []string
 		from, to int64
-		want     []string // owner/sender
+		want     []string // sources, which name the handoffs
 	}{
-		{"OwnedOrSent", []string{"ann"}, day, day + 4, []string{"ann/ann", "ann/sam", "bob/ann"}},
-		{"EachOnce", []string{"ann", "sam"}, day, day + 4, []string{"ann/ann", "ann/sam", "bob/ann", "bob/sam"}},
-		{"WithinTheDays", []string{"ann"}, day + 1, day + 3, []string{"bob/ann"}},
-		{"Nobody", nil, day, day + 4, nil},
+		{"OwnedOrSent", []string{"ann"}, day, day + 5, []string{"a", "b", "d"}},
+		{"OwnedAndSentInReachOnce", []string{"ann", "sam"}, day, day + 5, []string{"a", "b", "c", "d", "e"}},
+		{"OwnerAndSenderOnce", []string{"ann", "bob"}, day, day + 5, []string{"a", "b", "c", "d"}},
+		{"WithinTheDays", []string{"ann"}, day + 1, day + 3, []string{"b"}},
+		{"ReassignedAway", []string{"cat"}, day, day + 5, nil},
+		{"ReassignedIn", []string{"dan"}, day, day + 5, []string{"e"}},
+		{"Nobody", nil, day, day + 5, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			err := db.View(ctx, func(tx baton.Tx) error {
-				return tx.(*sqlite.Tx).RollupStates(ctx, tc.people, tc.from, tc.to, func(h *metrics.RollupHandoff) error {
-					got = append(got, h.Owner+"/"+h.Sender)
-					return nil
-				})
-			})
-			if err != nil {
-				t.Fatal(err)
+			for k, cs := range reachGroups(t, db, tc.people, tc.from, tc.to, metrics.DimSource) {
+				if len(cs) == 0 || cs[0] != (metrics.Cell{Metric: metrics.MHandoffs, N: 1}) {
+					t.Errorf("source %s: got cells starting %v, want one handoff", k, cs[:min(len(cs), 1)])
+				}
+				got = append(got, k)
 			}
 			slices.Sort(got)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("states (-want +got):\n%s", diff)
+				t.Errorf("handoffs (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -87,6 +87,7 @@ func TestEveryPageInABrowser(t *testing.T) {
 		{name: "AdminTokens", path: "/admin/tokens", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "AdminPlaybook", path: "/admin/playbook", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "AdminOutbox", path: "/admin/outbox", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
+		{name: "AdminCRM", path: "/admin/crm", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "AccountTokens", path: "/account/tokens", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "NotFound", path: "/no-such-page", who: "admin", status: http.StatusNotFound, show: []string{"main h1"}},
 		{name: "Forbidden", path: "/board", who: "rep", status: http.StatusForbidden, show: []string{"main h1"}},

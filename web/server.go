@@ -182,6 +182,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /admin/playbook/rollback", s.adminRoute(s.rollbackPlaybook))
 	s.mux.Handle("GET /admin/outbox", s.adminRoute(s.outboxPage))
 	s.mux.Handle("POST /admin/outbox/{id}/retry", s.adminRoute(s.retryMessage))
+	s.mux.Handle("GET /admin/crm", s.adminRoute(s.crmPage))
+	s.mux.Handle("POST /admin/crm/{name}/fix", s.adminRoute(s.fixCRM))
 	s.mux.Handle("POST /intake/{token}", s.intakeRoute(s.postIntake))
 	s.mux.Handle("GET /survey/{token}", s.intakeRoute(s.surveyPage))
 	s.mux.Handle("POST /survey/{token}", s.intakeRoute(s.postSurvey))

@@ -30,7 +30,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -62,10 +64,13 @@ type page struct {
 	paths           func(i int) string
 }
 
-// result is one page's latencies.
+// result is one page's latencies, and the process's CPU time (server and
+// client, user and system) per timed request: on a shared machine the
+// latencies include waiting for a core, the CPU time does not.
 type result struct {
 	page
 	lat []time.Duration
+	cpu time.Duration
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -75,26 +80,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	users := fs.Int("users", 1000, "people in the seeded database (teams of 16)")
 	path := fs.String("db", "/tmp/baton-pages.db", "SQLite file; reused when it holds --handoffs handoffs")
 	requests := fs.Int("requests", 200, "requests per page and person")
+	only := fs.String("only", "", "time only the pages whose \"name as\" matches this regular expression")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the requests (not the seeding) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var match *regexp.Regexp
+	if *only != "" {
+		var err error
+		if match, err = regexp.Compile(*only); err != nil {
+			return fmt.Errorf("--only: %w", err)
+		}
 	}
 	if *n < 1 || *users < teamSize+2 || *requests < 1 {
 		return errors.New("--handoffs and --requests must be positive, --users at least 18")
 	}
-	results, err := bench(ctx, *path, seedConfig{Handoffs: *n, Users: *users, Span: 730 * 24 * time.Hour, Seed: 1}, *requests, stdout)
+	opts := benchOptions{Requests: *requests, Only: match, CPUProfile: *cpuprofile}
+	results, err := bench(ctx, *path, seedConfig{Handoffs: *n, Users: *users, Span: 730 * 24 * time.Hour, Seed: 1}, opts, stdout)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "page\tas\tn\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
+	fmt.Fprintln(tw, "page\tas\tn\tp50 ms\tp95 ms\tp99 ms\tmax ms\tcpu ms/req\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n", r.name, r.who, len(r.lat), msf(q(r.lat, 0.5)), msf(q(r.lat, 0.95)), msf(q(r.lat, 0.99)), msf(q(r.lat, 1)))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.who, len(r.lat), msf(q(r.lat, 0.5)), msf(q(r.lat, 0.95)), msf(q(r.lat, 0.99)), msf(q(r.lat, 1)),
+			msf(r.cpu/time.Duration(max(len(r.lat), 1))))
 	}
 	return tw.Flush()
 }
 
+// benchOptions are what to time: Requests per page and person, only the
+// pages whose "name who" Only matches (all when nil), with a CPU profile of
+// the requests written to CPUProfile when set.
+type benchOptions struct {
+	Requests   int
+	Only       *regexp.Regexp
+	CPUProfile string
+}
+
 // bench seeds path when needed, serves it and times every page.
-func bench(ctx context.Context, path string, cfg seedConfig, requests int, log io.Writer) ([]result, error) {
+func bench(ctx context.Context, path string, cfg seedConfig, opts benchOptions, log io.Writer) ([]result, error) {
+	requests := opts.Requests
 	have, err := countHandoffs(ctx, path)
 	if err != nil {
 		return nil, err
@@ -159,6 +185,20 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 		)
 	}
 	pages = append(pages, apiPages(cfg)...)
+	if opts.Only != nil {
+		pages = slices.DeleteFunc(pages, func(p page) bool { return !opts.Only.MatchString(p.name + " " + p.who) })
+	}
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	client := &http.Client{Timeout: time.Minute}
 	fmt.Fprintf(log, "before the requests: %s\n", memory())
 	defer func() { fmt.Fprintf(log, "after the requests: %s\n", memory()) }()
@@ -182,7 +222,7 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 			} else {
 				req.AddCookie(&http.Cookie{Name: "baton_session", Value: cookies[p.who]})
 			}
-			t := time.Now()
+			t, c := time.Now(), cpuTime()
 			res, err := client.Do(req)
 			if err != nil {
 				return nil, fmt.Errorf("%s as %s: %w", p.path, p.who, err)
@@ -198,6 +238,7 @@ func bench(ctx context.Context, path string, cfg seedConfig, requests int, log i
 			}
 			if i > 0 || requests == 1 { // the first request warms caches
 				r.lat = append(r.lat, d)
+				r.cpu += cpuTime() - c
 			}
 		}
 		slices.Sort(r.lat)
@@ -255,6 +296,15 @@ func memory() string {
 		}
 	}
 	return out
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // q is the nearest-rank q-quantile of sorted latencies.

@@ -14,7 +14,7 @@ func TestBenchSmall(t *testing.T) {
 	path := t.TempDir() + "/pages.db"
 	cfg := seedConfig{Handoffs: 2000, Users: 40, Span: 60 * 24 * time.Hour, Seed: 1, Now: time.Now().UTC()}
 	for run := range 2 {
-		got, err := bench(ctx, path, cfg, 1, io.Discard)
+		got, err := bench(ctx, path, cfg, benchOptions{Requests: 1}, io.Discard)
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}

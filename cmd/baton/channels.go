@@ -20,6 +20,7 @@ import (
 type Channels struct {
 	Email *email.Sender // BATON_SMTP_URL, BATON_SMTP_PASSWORD[_FILE], --mail-from
 	Slack *slack.Client // BATON_SLACK_BOT_TOKEN[_FILE] or BATON_SLACK_WEBHOOK_URL
+	CRM   CRMWriteBack  // BATON_HUBSPOT_TOKEN[_FILE], BATON_SALESFORCE_* (crm.go)
 }
 
 // channelFlags are serve's email and Slack flags. Secrets come from the
@@ -125,6 +126,7 @@ func (ch Channels) logConfigured(log *slog.Logger) {
 		}
 		log.Info("slack channel configured", "via", via)
 	}
+	ch.CRM.logConfigured(log)
 }
 
 // secret returns a secret from the environment's value or from file (its
@@ -161,6 +163,7 @@ func (ch Channels) deliverers(svc *service.Service, hook worker.Deliverer) map[s
 	if ch.Slack != nil {
 		out[baton.ChannelSlack] = &worker.Slack{Service: svc, Client: ch.Slack}
 	}
+	ch.CRM.deliverers(svc, out)
 	return out
 }
 

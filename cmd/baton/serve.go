@@ -76,10 +76,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	metricsTokenFile := fs.String("metrics-token-file", env("BATON_METRICS_TOKEN_FILE", ""), "file holding the bearer token GET /metrics requires; or set BATON_METRICS_TOKEN; without either /metrics is open to anyone who reaches the listener")
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	chf := addChannelFlags(fs, os.Getenv)
+	crmf := addCRMFlags(fs, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
 		return err
 	}
 	if err := refuseChannelSecretFlags(args); err != nil {
+		return err
+	}
+	if err := refuseCRMSecretFlags(args); err != nil {
 		return err
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -87,6 +91,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	channels, err := chf.load(os.Getenv)
 	if err != nil {
+		return err
+	}
+	if channels.CRM, err = crmf.load(os.Getenv); err != nil {
 		return err
 	}
 	cfg.Channels = channels
@@ -221,6 +228,8 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	if chs := names(cfg.Channels.deliverers(svc, webhookIf(cfg.WebhookURL))); len(chs) > 0 {
 		svc.SetChannels(chs...)
 	}
+	svc.SetCRM(cfg.Channels.CRM.config())
+	cfg.Channels.CRM.Log = log
 	if err := svc.ScheduleWeeklyReviews(ctx); err != nil {
 		return fmt.Errorf("weekly reviews: %w", err)
 	}

@@ -18,6 +18,8 @@ var T0 = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 // RandomLog returns the interleaved events of n random handoffs (ids h0,
 // h1, ...; a few lack their created event, as handoffs older than the log
 // do), each handoff's events in order and in time, and the facts of each.
+// Owners are u1 to u4 (or none); senders s1, s2, u1, u3 (or none), so some
+// handoffs are owned and sent by the same person.
 func RandomLog(rng *rand.Rand, n int) ([]*baton.Event, map[string]metrics.RollupFacts) {
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	facts := map[string]metrics.RollupFacts{}
@@ -86,7 +88,7 @@ func RandomLog(rng *rand.Rand, n int) ([]*baton.Event, map[string]metrics.Rollup
 			}
 		}
 		logs = append(logs, log)
-		facts[id] = metrics.RollupFacts{Sender: pick("s1", "s2", ""), Meeting: rng.IntN(2) == 0, Value: int64(rng.IntN(4)) * 10_000}
+		facts[id] = metrics.RollupFacts{Sender: pick("s1", "s2", "u1", "u3", ""), Meeting: rng.IntN(2) == 0, Value: int64(rng.IntN(4)) * 10_000}
 	}
 	var out []*baton.Event
 	for {
