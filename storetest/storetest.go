@@ -48,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"CSHandoffs", testCSHandoffs},
 		{"Quality", testQuality},
 		{"Gauges", testGauges},
+		{"CRM", testCRM},
+		{"Reach", testReach},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
