@@ -263,7 +263,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		(&worker.Timers{Service: svc, Log: log}).Run(ctx)
+		(&worker.Timers{Service: svc, Log: log, Release: releaseTimers(db)}).Run(ctx)
 	}()
 	var hook worker.Deliverer
 	if cfg.WebhookURL != "" {
@@ -274,7 +274,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			(&worker.Outbox{Service: svc, Channels: channels, Log: log}).Run(ctx)
+			(&worker.Outbox{Service: svc, Channels: channels, Log: log, Release: releaseMessages(db)}).Run(ctx)
 		}()
 	}
 	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {

@@ -72,3 +72,27 @@ func gauges(db store) func(context.Context) (prom.Gauges, error) {
 	}
 	return func(context.Context) (prom.Gauges, error) { return prom.Gauges{}, nil }
 }
+
+// releaseTimers and releaseMessages hand back, on SIGTERM, the timers and
+// messages a node claimed but did not finish, so that the other nodes of a
+// PostgreSQL store take them at once rather than when their leases end;
+// nil on SQLite, whose single node claims them again when it restarts.
+func releaseTimers(db store) func(context.Context, []string) error {
+	p, ok := db.(*postgres.DB)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context, ids []string) error {
+		return p.Update(ctx, func(tx baton.Tx) error { return tx.(*postgres.Tx).ReleaseTimers(ctx, ids...) })
+	}
+}
+
+func releaseMessages(db store) func(context.Context, []string) error {
+	p, ok := db.(*postgres.DB)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context, ids []string) error {
+		return p.Update(ctx, func(tx baton.Tx) error { return tx.(*postgres.Tx).ReleaseMessages(ctx, ids...) })
+	}
+}
