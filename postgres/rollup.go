@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -52,6 +53,7 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 	daily := map[dailyKey]int64{}
 	blocks := map[metrics.Block][]metrics.Cell{}
 	var states []any
+	var people peopleRows
 	for _, id := range order {
 		var state, sender, meeting, context sql.NullString
 		err := tx.queryRow(ctx, `SELECT (SELECT state FROM rollup_handoffs WHERE handoff_id = ?1), h.sender_id, h.meeting_id, h.context
@@ -82,6 +84,7 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 		for _, d := range metrics.Changes(&before, &h) {
 			blocks[d.Block] = metrics.AddCells(blocks[d.Block], d.Cells)
 		}
+		people.change(id, &before, &h)
 		b, err := json.Marshal(&h)
 		if err != nil {
 			return fmt.Errorf("postgres: rollup of %s: %w", id, err)
@@ -98,7 +101,62 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 	if err := writeDaily(ctx, tx.exec, daily); err != nil {
 		return err
 	}
+	if err := people.write(ctx, tx.exec); err != nil {
+		return err
+	}
 	return tx.mergeBlocks(ctx, blocks)
+}
+
+// peopleRows are changes to rollup_people: rows to delete (a handoff that
+// moved to another owner, sender or day) and rows to write.
+type peopleRows struct {
+	del, put []any
+}
+
+// change records what moving handoff id from before to after changes in
+// its people's rows: nothing when its people, day and row stay the same.
+func (p *peopleRows) change(id string, before, after *metrics.RollupHandoff) {
+	pa, row := after.People(), after.ReachRow()
+	pb := before.People()
+	if before.Day == after.Day && slices.Equal(pa, pb) && bytes.Equal(before.ReachRow(), row) {
+		return
+	}
+	for _, person := range pb {
+		if before.Day != after.Day || !slices.Contains(pa, person) {
+			p.del = append(p.del, person, before.Day, id)
+		}
+	}
+	for _, person := range pa {
+		p.put = append(p.put, person, after.Day, id, row)
+	}
+}
+
+// peopleChunk is how many rows one statement writes.
+const peopleChunk = 250
+
+// write applies the changes and empties p. The deleted keys are typed:
+// PostgreSQL takes the parameters of a bare VALUES list for text.
+func (p *peopleRows) write(ctx context.Context, exec execFunc) error {
+	for len(p.del) > 0 {
+		n := min(len(p.del)/3, peopleChunk)
+		one := "(?::text, ?::bigint, ?::text)"
+		q := `DELETE FROM rollup_people WHERE (person_id, day, handoff_id) IN (VALUES ` + one + strings.Repeat(", "+one, n-1) + `)`
+		if _, err := exec(ctx, q, p.del[:3*n]...); err != nil {
+			return fmt.Errorf("postgres: rollup people: %w", err)
+		}
+		p.del = p.del[3*n:]
+	}
+	for len(p.put) > 0 {
+		n := min(len(p.put)/4, peopleChunk)
+		q := `INSERT INTO rollup_people (person_id, day, handoff_id, row) VALUES ` + values(4, n) +
+			` ON CONFLICT (person_id, day, handoff_id) DO UPDATE SET row = excluded.row`
+		if _, err := exec(ctx, q, p.put[:4*n]...); err != nil {
+			return fmt.Errorf("postgres: rollup people: %w", err)
+		}
+		p.put = p.put[4*n:]
+	}
+	p.del, p.put = nil, nil
+	return nil
 }
 
 // setFacts records what the log lacks from the handoff's row: its sender,
@@ -325,43 +383,44 @@ func (tx *Tx) RollupGroups(ctx context.Context, dim string, fromDay, toDay int64
 	return out, nil
 }
 
-// RollupStates streams the states of the handoffs created on the UTC days
-// [fromDay, toDay) that one of people owns or sent, each once.
-func (tx *Tx) RollupStates(ctx context.Context, people []string, fromDay, toDay int64, fn func(*metrics.RollupHandoff) error) error {
+// RollupReach streams the rollup_people rows (metrics.ReachRow) of
+// people for the handoffs created on the UTC days [fromDay, toDay), in
+// person and day order: fn gets the row's person and its encoded row,
+// valid only during the call. A handoff owned and sent by people of the
+// list has a row for each (metrics.ReachReport counts it once).
+func (tx *Tx) RollupReach(ctx context.Context, people []string, fromDay, toDay int64, fn func(person string, row []byte) error) error {
 	people = slices.DeleteFunc(slices.Clone(people), func(id string) bool { return id == "" })
 	if len(people) == 0 {
 		return nil
 	}
-	in := "(?" + strings.Repeat(", ?", len(people)-1) + ")"
-	args := make([]any, 0, 2*len(people)+4)
+	args := make([]any, 0, len(people)+2)
 	for _, p := range people {
 		args = append(args, p)
 	}
 	args = append(args, fromDay, toDay)
-	for _, p := range people {
-		args = append(args, p)
-	}
-	args = append(args, fromDay, toDay)
-	rows, err := tx.query(ctx, `SELECT state FROM rollup_handoffs WHERE owner_id IN `+in+` AND day >= ? AND day < ?
-		UNION SELECT state FROM rollup_handoffs WHERE sender_id IN `+in+` AND day >= ? AND day < ?`, args...)
+	rows, err := tx.query(ctx, `SELECT person_id, row FROM rollup_people WHERE person_id IN (?`+strings.Repeat(", ?", len(people)-1)+`)
+		AND day >= ? AND day < ? ORDER BY person_id, day, handoff_id`, args...)
 	if err != nil {
-		return fmt.Errorf("postgres: rollup states: %w", err)
+		return fmt.Errorf("postgres: rollup reach: %w", err)
 	}
 	defer rows.Close()
+	var person string
 	for rows.Next() {
-		var state sql.RawBytes
-		if err := rows.Scan(&state); err != nil {
-			return fmt.Errorf("postgres: rollup states: %w", err)
+		var p, row sql.RawBytes
+		if err := rows.Scan(&p, &row); err != nil {
+			return fmt.Errorf("postgres: rollup reach: %w", err)
 		}
-		var h metrics.RollupHandoff
-		if err := json.Unmarshal(state, &h); err != nil {
-			return fmt.Errorf("postgres: rollup states: %w", err)
+		if string(p) != person {
+			person = string(p)
 		}
-		if err := fn(&h); err != nil {
-			return err
+		if err := fn(person, row); err != nil {
+			return fmt.Errorf("postgres: rollup reach: %s: %w", person, err)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: rollup reach: %w", err)
+	}
+	return nil
 }
 
 // LastEventAt returns the time of the newest event (zero when none).
@@ -416,10 +475,20 @@ func (db *DB) RebuildRollups(ctx context.Context) error {
 	})
 }
 
-// rebuildIfStale rebuilds the rollups when a migration marked them stale.
+// rebuildIfStale rebuilds the rollups when a migration marked them stale,
+// or fills rollup_people from the stored states when only it is stale.
 func rebuildIfStale(ctx context.Context, w *sql.DB) error {
+	if err := rebuildStep(ctx, w, staleKey, rebuildRollups); err != nil {
+		return err
+	}
+	return rebuildStep(ctx, w, peopleStaleKey, fillPeople)
+}
+
+// rebuildStep runs rebuild in a transaction of its own while the setting
+// key is present (rebuild deletes it).
+func rebuildStep(ctx context.Context, w *sql.DB, key string, rebuild func(context.Context, *Tx) error) error {
 	var one int
-	err := w.QueryRowContext(ctx, `SELECT 1 FROM settings WHERE key = $1`, staleKey).Scan(&one)
+	err := w.QueryRowContext(ctx, `SELECT 1 FROM settings WHERE key = $1`, key).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
@@ -435,16 +504,73 @@ func rebuildIfStale(ctx context.Context, w *sql.DB) error {
 	if _, err := sqltx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, rebuildLock); err != nil {
 		return fmt.Errorf("postgres: rollups: %w", err)
 	}
-	err = sqltx.QueryRowContext(ctx, `SELECT 1 FROM settings WHERE key = $1`, staleKey).Scan(&one)
+	err = sqltx.QueryRowContext(ctx, `SELECT 1 FROM settings WHERE key = $1`, key).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("postgres: rollups: %w", err)
 	}
-	if err := rebuildRollups(ctx, &Tx{tx: sqltx, write: true}); err != nil {
+	if err := rebuild(ctx, &Tx{tx: sqltx, write: true}); err != nil {
 		return err
 	}
 	return sqltx.Commit()
+}
+
+// peopleStaleKey is the setting present while rollup_people needs filling
+// from the stored states (migration 00018).
+const peopleStaleKey = "rollup_people_stale"
+
+// fillPeople writes rollup_people afresh from the handoffs' stored states
+// (which the log determines), a thousand handoffs at a time, each page read
+// whole before its rows are written.
+func fillPeople(ctx context.Context, tx *Tx) error {
+	for _, q := range []string{`DELETE FROM rollup_people`, `DELETE FROM settings WHERE key = '` + peopleStaleKey + `'`} {
+		if _, err := tx.exec(ctx, q); err != nil {
+			return fmt.Errorf("postgres: fill rollup people: %w", err)
+		}
+	}
+	exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
+		return tx.exec(ctx, q, args...)
+	}
+	type stored struct {
+		id    string
+		state []byte
+	}
+	var people peopleRows
+	after := ""
+	for {
+		rows, err := tx.query(ctx, `SELECT handoff_id, state FROM rollup_handoffs WHERE handoff_id > ? ORDER BY handoff_id LIMIT 1000`, after)
+		if err != nil {
+			return fmt.Errorf("postgres: fill rollup people: %w", err)
+		}
+		var page []stored
+		for rows.Next() {
+			var r stored
+			if err := rows.Scan(&r.id, &r.state); err != nil {
+				rows.Close()
+				return fmt.Errorf("postgres: fill rollup people: %w", err)
+			}
+			page = append(page, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("postgres: fill rollup people: %w", err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, r := range page {
+			var h metrics.RollupHandoff
+			if err := json.Unmarshal(r.state, &h); err != nil {
+				return fmt.Errorf("postgres: fill rollup people: %s: %w", r.id, err)
+			}
+			people.change(r.id, &metrics.RollupHandoff{}, &h)
+		}
+		if err := people.write(ctx, exec); err != nil {
+			return err
+		}
+		after = page[len(page)-1].id
+	}
 }
 
 // rebuildLock is the advisory lock key of a rollup rebuild.
@@ -459,8 +585,8 @@ const rebuildBlocks = 5_000
 // facts the log lacks, so memory holds one handoff's state, the day rows
 // and at most rebuildBlocks blocks, not the log.
 func rebuildRollups(ctx context.Context, tx *Tx) error {
-	for _, q := range []string{`DELETE FROM rollup_daily`, `DELETE FROM rollup_handoffs`, `DELETE FROM rollup_blocks`,
-		`DELETE FROM settings WHERE key = '` + staleKey + `'`} {
+	for _, q := range []string{`DELETE FROM rollup_daily`, `DELETE FROM rollup_handoffs`, `DELETE FROM rollup_blocks`, `DELETE FROM rollup_people`,
+		`DELETE FROM settings WHERE key IN ('` + staleKey + `', '` + peopleStaleKey + `')`} {
 		if _, err := tx.exec(ctx, q); err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
@@ -505,6 +631,7 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 	sums := map[dailyKey]int64{}
 	blocks := map[metrics.Block][]metrics.Cell{}
 	var states []any
+	var people peopleRows
 	flushStates := func() error {
 		if len(states) == 0 {
 			return nil
@@ -514,7 +641,7 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
 		states = states[:0]
-		return nil
+		return people.write(ctx, exec)
 	}
 	var cur string
 	var h metrics.RollupHandoff
@@ -537,6 +664,7 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 			}
 			clear(blocks)
 		}
+		people.change(cur, &metrics.RollupHandoff{}, &h)
 		b, err := json.Marshal(&h)
 		if err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)

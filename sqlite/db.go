@@ -194,7 +194,10 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	// Migrations may land out of number order (00019 and 00021 before
+	// 00018): a database migrated before gets the lower numbers it missed,
+	// after the ones it has.
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}

@@ -45,6 +45,11 @@ func Run(t *testing.T, open Opener) {
 		{"HandoffFilters", testHandoffFilters},
 		{"VisibleTo", testVisibleTo},
 		{"Update", testUpdate},
+		{"CSHandoffs", testCSHandoffs},
+		{"Quality", testQuality},
+		{"Gauges", testGauges},
+		{"CRM", testCRM},
+		{"Reach", testReach},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,6 +36,11 @@ type Timers struct {
 	// Parallel is how many timers fire at once (default 32); their
 	// transactions share group commits.
 	Parallel int
+	// Release, if set, ends the leases of the timers a round claimed but
+	// did not fire because ctx ended (the node is stopping), so that other
+	// nodes fire them now rather than when the leases end. It is called
+	// with a context that is not cancelled.
+	Release func(ctx context.Context, ids []string) error
 }
 
 func (w *Timers) defaults() {
@@ -121,17 +127,29 @@ func (w *Timers) RunOnce(ctx context.Context) (int, error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	var unfired []string
 	for _, id := range order {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(list []*baton.Timer) {
 			defer func() { <-sem; wg.Done() }()
-			for _, t := range list {
+			for i, t := range list {
+				if ctx.Err() != nil {
+					mu.Lock()
+					for _, t := range list[i:] {
+						unfired = append(unfired, t.ID)
+					}
+					mu.Unlock()
+					return
+				}
 				if _, err := w.Service.FireTimer(ctx, t.ID); err != nil {
 					w.Log.Error("fire timer", "timer", t.ID, "kind", t.Kind, "handoff", t.HandoffID, "err", err)
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
+					}
+					if ctx.Err() != nil {
+						unfired = append(unfired, t.ID) // released only if still pending
 					}
 					mu.Unlock()
 				}
@@ -139,7 +157,22 @@ func (w *Timers) RunOnce(ctx context.Context) (int, error) {
 		}(byHandoff[id])
 	}
 	wg.Wait()
+	release(ctx, w.Release, unfired, w.Log, "timers")
 	return len(timers), firstErr
+}
+
+// release hands back the claims a stopping node did not finish, on a
+// context that outlives ctx.
+func release(ctx context.Context, fn func(context.Context, []string) error, ids []string, log *slog.Logger, what string) {
+	if fn == nil || len(ids) == 0 {
+		return
+	}
+	slices.Sort(ids)
+	if err := fn(context.WithoutCancel(ctx), ids); err != nil {
+		log.Error("release "+what, "count", len(ids), "err", err)
+		return
+	}
+	log.Info("released "+what, "count", len(ids))
 }
 
 // Deliverer makes one attempt to deliver a message on one channel. The
@@ -241,6 +274,11 @@ type Outbox struct {
 	Parallel int
 	// Rand supplies jitter in [0,1) for backoff; nil uses math/rand.
 	Rand func() float64
+	// Release, if set, ends the leases of the messages a round claimed but
+	// did not attempt, or whose attempt ctx's end cut short (the node is
+	// stopping): other nodes send them now, the attempt uncounted. It is
+	// called with a context that is not cancelled.
+	Release func(ctx context.Context, ids []string) error
 
 	wakeOnce sync.Once
 	wake     chan struct{} // size 1: one pending wake stands for any number
@@ -301,19 +339,31 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	}
 	sem := make(chan struct{}, w.Parallel)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var unsent []string
 	for _, m := range msgs {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(m *baton.Message) {
 			defer func() { <-sem; wg.Done() }()
-			w.deliver(ctx, m)
+			if !w.deliver(ctx, m) {
+				mu.Lock()
+				unsent = append(unsent, m.ID)
+				mu.Unlock()
+			}
 		}(m)
 	}
 	wg.Wait()
+	release(ctx, w.Release, unsent, w.Log, "messages")
 	return len(msgs), nil
 }
 
-func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
+// deliver attempts m and settles the attempt; it reports false, settling
+// nothing, when ctx ended before the attempt or cut it short.
+func (w *Outbox) deliver(ctx context.Context, m *baton.Message) bool {
+	if ctx.Err() != nil {
+		return false
+	}
 	clock := w.Service.Clock()
 	var res baton.DeliveryResult
 	if d, ok := w.Channels[m.Channel]; ok {
@@ -321,6 +371,11 @@ func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
 	} else {
 		res = baton.DeliveryResult{Err: fmt.Errorf("outbox: deliver %s: channel %q is not configured", m.ID, m.Channel), Retryable: true}
 	}
+	if res.Err != nil && ctx.Err() != nil {
+		return false
+	}
+	// An attempt made is recorded even when the node is stopping.
+	ctx = context.WithoutCancel(ctx)
 	now := clock.Now()
 	m.Attempts++
 	switch {
@@ -347,4 +402,5 @@ func (w *Outbox) deliver(ctx context.Context, m *baton.Message) {
 	if m.Status == baton.MessageFailed {
 		w.Log.Warn("message failed", "message", m.ID, "kind", m.Kind, "channel", m.Channel, "attempts", m.Attempts, "err", m.LastError)
 	}
+	return true
 }

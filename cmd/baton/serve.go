@@ -208,10 +208,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	metrics := prom.New()
 	svc := service.New(metrics.Store(db), clock, pb, log)
 	svc.SetObserver(metrics)
-	metrics.SetGauges(func(ctx context.Context) (prom.Gauges, error) {
-		g, err := db.Gauges(ctx)
-		return prom.Gauges(g), err
-	}, clock.Now)
+	metrics.SetGauges(gauges(db), clock.Now)
 	svc.SetPublicURL(cmp.Or(cfg.PublicURL, "http://"+cfg.Addr))
 	if err := startupPlaybook(ctx, svc, cfg.Playbook, log); err != nil {
 		return err
@@ -266,7 +263,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		(&worker.Timers{Service: svc, Log: log}).Run(ctx)
+		(&worker.Timers{Service: svc, Log: log, Release: releaseTimers(db)}).Run(ctx)
 	}()
 	var hook worker.Deliverer
 	if cfg.WebhookURL != "" {
@@ -274,7 +271,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		hook = &worker.Webhook{Sender: &webhook.Sender{Client: &http.Client{}, Secret: key}, URL: cfg.WebhookURL}
 	}
 	if channels := cfg.Channels.deliverers(svc, hook); len(channels) > 0 {
-		ob := &worker.Outbox{Service: svc, Channels: channels, Log: log}
+		ob := &worker.Outbox{Service: svc, Channels: channels, Log: log, Release: releaseMessages(db)}
 		// A queued notification goes out when its transaction commits, not
 		// at the next poll.
 		if n, ok := db.(interface{ OnMessagesCommitted(func()) }); ok {

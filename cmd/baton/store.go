@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/postgres"
+	"github.com/batonhq/baton/prom"
 	"github.com/batonhq/baton/sqlite"
 )
 
@@ -52,4 +53,46 @@ func dbName(db string) string {
 		}
 	}
 	return db
+}
+
+// gauges returns the reader of db's Prometheus gauges (each store reads
+// its own; the counts are the same).
+func gauges(db store) func(context.Context) (prom.Gauges, error) {
+	switch s := db.(type) {
+	case *sqlite.DB:
+		return func(ctx context.Context) (prom.Gauges, error) {
+			g, err := s.Gauges(ctx)
+			return prom.Gauges(g), err
+		}
+	case *postgres.DB:
+		return func(ctx context.Context) (prom.Gauges, error) {
+			g, err := s.Gauges(ctx)
+			return prom.Gauges(g), err
+		}
+	}
+	return func(context.Context) (prom.Gauges, error) { return prom.Gauges{}, nil }
+}
+
+// releaseTimers and releaseMessages hand back, on SIGTERM, the timers and
+// messages a node claimed but did not finish, so that the other nodes of a
+// PostgreSQL store take them at once rather than when their leases end;
+// nil on SQLite, whose single node claims them again when it restarts.
+func releaseTimers(db store) func(context.Context, []string) error {
+	p, ok := db.(*postgres.DB)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context, ids []string) error {
+		return p.Update(ctx, func(tx baton.Tx) error { return tx.(*postgres.Tx).ReleaseTimers(ctx, ids...) })
+	}
+}
+
+func releaseMessages(db store) func(context.Context, []string) error {
+	p, ok := db.(*postgres.DB)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context, ids []string) error {
+		return p.Update(ctx, func(tx baton.Tx) error { return tx.(*postgres.Tx).ReleaseMessages(ctx, ids...) })
+	}
 }

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,17 +6,15 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/sqlite"
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestCRMState(t *testing.T) {
-	t.Parallel()
+func testCRM(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("ConnectorRoundTripsAndIsNotFoundBeforeItBreaks", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		err := db.View(ctx, func(tx baton.Tx) error { _, err := tx.CRMConnector(ctx, "hubspot"); return err })
 		wantCode(t, "a connector never broken", err, baton.ENOTFOUND)
 		c := &baton.CRMConnector{Name: "hubspot", Broken: true, Reason: "401 INVALID_AUTHENTICATION", BrokenAt: msec(t0), UpdatedAt: msec(t0)}
@@ -33,7 +31,7 @@ func TestCRMState(t *testing.T) {
 
 	t.Run("ADeliveryIsRecordedOnce", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		d := &baton.CRMDelivery{MessageID: "m1", Connector: "hubspot", Action: "note", RecordID: "101", RemoteID: "9001", HandoffID: "h1", DeliveredAt: msec(t0)}
 		again := *d
 		again.RemoteID, again.DeliveredAt = "9002", msec(t0.Add(time.Minute))
@@ -60,7 +58,7 @@ func TestCRMState(t *testing.T) {
 
 	t.Run("ReleaseMakesAChannelsPendingMessagesDue", func(t *testing.T) {
 		t.Parallel()
-		db, _ := newDB(t, sqlite.Options{})
+		db := open(t)
 		later := msec(t0.Add(time.Hour))
 		mustUpdate(t, db, func(tx baton.Tx) error {
 			for _, m := range []*baton.Message{
@@ -95,17 +93,4 @@ func TestCRMState(t *testing.T) {
 			t.Errorf("counts (-want +got):\n%s", d)
 		}
 	})
-}
-
-// msec truncates t to the millisecond the store keeps.
-func msec(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
-
-// t0 is the test's clock reading.
-var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589_793_238, time.UTC)
-
-func mustView(t *testing.T, db *sqlite.DB, fn func(baton.Tx) error) {
-	t.Helper()
-	if err := db.View(context.Background(), fn); err != nil {
-		t.Fatalf("view: got error %v, want nil", err)
-	}
 }
