@@ -48,7 +48,9 @@ func connectorStack(t *testing.T) *stack {
 	for k, u := range batontest.Team(t, s.svc.PutUser, batontest.TeamUsers("ae1", "ae2")...) {
 		s.users[k] = u
 	}
-	srv := httptest.NewServer(s.web)
+	// The connectors' answers are checked against the OpenAPI document
+	// too, in each vendor's shape.
+	srv := httptest.NewServer(checkContract(t, s.web))
 	t.Cleanup(srv.Close)
 	s.srv, s.rt = srv, srv.Client().Transport
 	s.svc.SetPublicURL(srv.URL)
