@@ -321,7 +321,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 	// The values of each route's last variable, as its handler reads them.
 	values := map[string][]string{
-		"/api/v1/handoffs/{id}/{command}":    {"accept", "touch", "reject", "resubmit", "reassign", "outcome", "complete", "cancel", "pause", "resume"},
+		"/api/v1/handoffs/{id}/{command}":   {"accept", "touch", "reject", "resubmit", "reassign", "outcome", "complete", "cancel", "pause", "resume"},
 		"/api/v1/handoffs/{id}/cs/{action}": {"gates", "approve", "send"},
 		"/api/v1/handoffs/{id}/kt/{action}": {"schedule", "accept", "decline", "record"},
 	}
