@@ -149,8 +149,8 @@ const (
 
 // ConnectorDelivery counts one delivery of a connector (hubspot,
 // salesforce, calcom, calendly, …): direction In or Out, and a result such
-// as accepted, duplicate, rejected or error (in), sent, retry or failed
-// (out). Connectors call it through an interface of their own with this
+// as accepted, duplicate, refused (a 4xx) or error (a 5xx) (in), sent,
+// retry or failed (out). Connectors call it through an interface of their own with this
 // method, so they do not import this package.
 func (m *Metrics) ConnectorDelivery(connector, direction, result string) {
 	m.deliveries.inc(connector, direction, result)

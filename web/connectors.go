@@ -43,6 +43,76 @@ type Connectors struct {
 	CalcomSecret string
 	// CalendlyKey is the Calendly webhook subscription's signing key.
 	CalendlyKey string
+	// Metrics counts every delivery by its result and every refused
+	// signature (package prom's Metrics); nil counts nothing.
+	Metrics ConnectorMetrics
+}
+
+// ConnectorMetrics counts the connectors' deliveries. Package prom's
+// Metrics implements it; web declares it so as not to import prom.
+type ConnectorMetrics interface {
+	// ConnectorDelivery counts one delivery of connector in direction
+	// ("in": a vendor's webhook) with its result (see deliveryResult).
+	ConnectorDelivery(connector, direction, result string)
+	// ConnectorSignatureFailure counts a delivery of connector refused
+	// for its signature (missing, wrong or stale; for Salesforce, another
+	// organization).
+	ConnectorSignatureFailure(connector string)
+}
+
+// Results of an inbound delivery, as counted.
+const (
+	// deliveryAccepted: Baton took the delivery and did something new
+	// with it (or acknowledged events it skips).
+	deliveryAccepted = "accepted"
+	// deliveryDuplicate: Baton took the delivery and every event was one
+	// it already had (a duplicate signal, an unchanged meeting): a replay.
+	deliveryDuplicate = "duplicate"
+	// deliveryRefused: a 4xx; the vendor must not send it again as is
+	// (a bad signature, a malformed or invalid delivery, the connector
+	// off).
+	deliveryRefused = "refused"
+	// deliveryError: a 5xx, or the client went away; the vendor retries.
+	deliveryError = "error"
+)
+
+// directionIn is the direction of a vendor's webhook into Baton.
+const directionIn = "in"
+
+// countDelivery counts one inbound delivery of connector name, which
+// ended in err or in res.
+func (s *Server) countDelivery(name string, err error, res []connectorResult) {
+	if m := s.Connectors.Metrics; m != nil {
+		m.ConnectorDelivery(name, directionIn, deliveryResult(err, res))
+	}
+}
+
+// deliveryResult is the result of a delivery that ended in err or in res.
+func deliveryResult(err error, res []connectorResult) string {
+	if err != nil {
+		var bad errBadRequest
+		if errors.As(err, &bad) {
+			return deliveryRefused
+		}
+		if status := statuses[baton.ErrorCode(err)]; status >= 400 && status < 500 {
+			return deliveryRefused
+		}
+		return deliveryError
+	}
+	seen := false
+	for _, r := range res {
+		switch r.Result {
+		case "duplicate", "unchanged":
+			seen = true
+		case "skipped":
+		default:
+			return deliveryAccepted
+		}
+	}
+	if seen {
+		return deliveryDuplicate
+	}
+	return deliveryAccepted
 }
 
 // connectorRoutes adds the connectors' endpoints: each authenticates its
@@ -83,6 +153,7 @@ func (s *Server) postHubSpot(w http.ResponseWriter, r *http.Request) {
 		pb := s.svc.Playbook()
 		res, err = s.runActions(r.Context(), name, hubspot.Map(events, pb.Connectors.HubSpot, pb.Connectors.ScoreField))
 	}
+	s.countDelivery(name, err, res)
 	if err != nil {
 		s.respondError(w, r, err)
 		return
@@ -102,10 +173,12 @@ func (s *Server) postSalesforce(w http.ResponseWriter, r *http.Request) {
 		err = salesforce.Verify(s.Connectors.SalesforceOrgID, msg)
 		s.signatureFailed(r, name, err)
 	}
+	var res []connectorResult
 	if err == nil {
 		pb := s.svc.Playbook()
-		_, err = s.runActions(r.Context(), name, salesforce.Map(msg, pb.Connectors.Salesforce, pb.Connectors.ScoreField))
+		res, err = s.runActions(r.Context(), name, salesforce.Map(msg, pb.Connectors.Salesforce, pb.Connectors.ScoreField))
 	}
+	s.countDelivery(name, err, res)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	if err != nil {
 		status := s.connectorStatus(r, err)
@@ -139,6 +212,7 @@ func (s *Server) postCalcom(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		res, err = s.runActions(r.Context(), name, []connector.Action{calcom.Map(d, s.svc.Playbook().Connectors.CalCom)})
 	}
+	s.countDelivery(name, err, res)
 	if err != nil {
 		s.respondError(w, r, err)
 		return
@@ -162,6 +236,7 @@ func (s *Server) postCalendly(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		res, err = s.runActions(r.Context(), name, []connector.Action{calendly.Map(d, s.svc.Playbook().Connectors.Calendly)})
 	}
+	s.countDelivery(name, err, res)
 	if err != nil {
 		s.respondError(w, r, err)
 		return
@@ -196,10 +271,13 @@ func (s *Server) publicURI(r *http.Request) string {
 	return strings.TrimRight(base, "/") + r.URL.RequestURI()
 }
 
-// signatureFailed logs a refused signature, once, at warn.
+// signatureFailed logs a refused signature, once, at warn, and counts it.
 func (s *Server) signatureFailed(r *http.Request, name string, err error) {
 	if baton.ErrorCode(err) == baton.EUNAUTHORIZED {
 		s.log.Warn("connector delivery refused", "connector", name, "request_id", requestIDOf(r), "err", baton.ErrorMessage(err))
+		if m := s.Connectors.Metrics; m != nil {
+			m.ConnectorSignatureFailure(name)
+		}
 	}
 }
 

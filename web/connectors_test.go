@@ -24,6 +24,7 @@ import (
 	"github.com/batonhq/baton/connector/hubspot"
 	"github.com/batonhq/baton/connector/salesforce"
 	"github.com/batonhq/baton/playbook"
+	"github.com/batonhq/baton/prom"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/web"
 )
@@ -48,7 +49,9 @@ func connectorStack(t *testing.T) *stack {
 	for k, u := range batontest.Team(t, s.svc.PutUser, batontest.TeamUsers("ae1", "ae2")...) {
 		s.users[k] = u
 	}
-	srv := httptest.NewServer(s.web)
+	// The connectors' answers are checked against the OpenAPI document
+	// too, in each vendor's shape.
+	srv := httptest.NewServer(checkContract(t, s.web))
 	t.Cleanup(srv.Close)
 	s.srv, s.rt = srv, srv.Client().Transport
 	s.svc.SetPublicURL(srv.URL)
@@ -645,4 +648,90 @@ func TestCalendlyConnectorMeetings(t *testing.T) {
 			t.Errorf("got %s, want 401", r)
 		}
 	})
+}
+
+// Package prom's Metrics is what Baton counts connector deliveries with.
+var _ web.ConnectorMetrics = (*prom.Metrics)(nil)
+
+// TestConnectorMetrics: every delivery is counted with its result, and a
+// tampered one moves the signature-failure counter too.
+func TestConnectorMetrics(t *testing.T) {
+	for _, v := range vendors {
+		t.Run(v.name, func(t *testing.T) {
+			s := connectorStack(t)
+			m := prom.New()
+			s.web.Connectors.Metrics = m
+			deliveries := func(result string) float64 {
+				return counterValue(t, m, "baton_connector_deliveries_total", map[string]string{"connector": v.name, "direction": prom.In, "result": result})
+			}
+			failures := func() float64 {
+				return counterValue(t, m, "baton_connector_signature_failures_total", map[string]string{"connector": v.name})
+			}
+
+			body := fixture(t, v.name, v.booking)
+			hdr := v.sign(s, body, s.clock.Now())
+			tampered := strings.Replace(body, "@", "@evil.", 1)
+			if v.name == "salesforce" {
+				tampered = strings.ReplaceAll(body, "00D5e000000KQ2eEAG", "00D5e000000XXXXEAG")
+			}
+			if r := s.do(t, "POST", v.path, "", tampered, hdr...); r.status != http.StatusUnauthorized {
+				t.Fatalf("tampered: got %s, want 401", r)
+			}
+			if got := failures(); got != 1 {
+				t.Errorf("after a tampered delivery: got %v signature failures, want 1", got)
+			}
+			if got := deliveries("refused"); got != 1 {
+				t.Errorf("after a tampered delivery: got %v refused deliveries, want 1", got)
+			}
+
+			created(t, v, s.post(t, v, body))
+			if got := deliveries("accepted"); got != 1 {
+				t.Errorf("after a delivery: got %v accepted, want 1", got)
+			}
+			s.clock.Add(time.Minute)
+			if r := s.post(t, v, body); r.status != http.StatusOK {
+				t.Fatalf("replay: got %s, want 200", r)
+			}
+			if got := deliveries("duplicate"); got != 1 {
+				t.Errorf("after a replay: got %v duplicates, want 1", got)
+			}
+			if r := s.post(t, v, v.malformed); r.status != http.StatusBadRequest {
+				t.Fatalf("malformed: got %s, want 400", r)
+			}
+			if got, want := deliveries("refused"), 2.0; got != want {
+				t.Errorf("after a malformed delivery: got %v refused, want %v", got, want)
+			}
+			if got := failures(); got != 1 {
+				t.Errorf("at the end: got %v signature failures, want 1 (a malformed delivery is not one)", got)
+			}
+		})
+	}
+}
+
+// counterValue reads the counter name with exactly labels from m's
+// registry; 0 when it has not been counted.
+func counterValue(t *testing.T, m *prom.Metrics, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, c := range f.GetMetric() {
+			if len(c.GetLabel()) != len(labels) {
+				continue
+			}
+			for _, l := range c.GetLabel() {
+				if labels[l.GetName()] != l.GetValue() {
+					continue metrics
+				}
+			}
+			return c.GetCounter().GetValue()
+		}
+	}
+	return 0
 }

@@ -50,7 +50,7 @@ var contract = sync.OnceValues(func() (routers.Router, error) {
 	// The document's server is "/": match paths on any host.
 	doc.Servers = nil
 	// Media types the filter has no decoder for are read as text.
-	for _, ct := range []string{"text/calendar", "application/openmetrics-text"} {
+	for _, ct := range []string{"text/calendar", "application/openmetrics-text", "text/xml"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 	}
 	return legacy.NewRouter(doc)
@@ -296,14 +296,20 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	}
 }
 
-// TestOpenAPIDescribesEveryRoute reads the route table (server.go) and
-// wants each /api/ route in the document, so that a new endpoint cannot
-// be added without its description.
+// TestOpenAPIDescribesEveryRoute reads the route table (server.go, and
+// the connectors' routes in connectors.go) and wants each /api/ route in
+// the document, so that a new endpoint cannot be added without its
+// description. A route ending in a variable (the handoff commands, the
+// protocol's actions) needs each of its values described.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("server.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, name := range []string{"server.go", "connectors.go"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	b, err := openapi.JSON()
 	if err != nil {
@@ -313,7 +319,12 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	commands := []string{"accept", "touch", "reject", "resubmit", "reassign", "outcome", "complete", "cancel", "pause", "resume"}
+	// The values of each route's last variable, as its handler reads them.
+	values := map[string][]string{
+		"/api/v1/handoffs/{id}/{command}":   {"accept", "touch", "reject", "resubmit", "reassign", "outcome", "complete", "cancel", "pause", "resume"},
+		"/api/v1/handoffs/{id}/cs/{action}": {"gates", "approve", "send"},
+		"/api/v1/handoffs/{id}/kt/{action}": {"schedule", "accept", "decline", "record"},
+	}
 	routes := regexp.MustCompile(`(?m)^\s*(?:api\(|s\.mux\.Handle(?:Func)?\()"([A-Z]+) (/api/[^"]*)"`).FindAllSubmatch(src, -1)
 	if len(routes) < 30 {
 		t.Fatalf("found %d /api/ routes in server.go, want the whole table (has its shape changed?)", len(routes))
@@ -321,10 +332,11 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	for _, m := range routes {
 		method, path := string(m[1]), string(m[2])
 		paths := []string{path}
-		if strings.HasSuffix(path, "/{command}") {
+		if vs, ok := values[path]; ok {
 			paths = nil
-			for _, c := range commands {
-				paths = append(paths, strings.TrimSuffix(path, "{command}")+c)
+			i := strings.LastIndex(path, "/")
+			for _, v := range vs {
+				paths = append(paths, path[:i+1]+v)
 			}
 		}
 		for _, p := range paths {

@@ -243,6 +243,7 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 	}
 	srv.Ready = db.Ready
 	srv.Connectors = cfg.Connectors
+	srv.Connectors.Metrics = metrics
 	srv.Metrics = metrics.Handler(cfg.MetricsToken)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
