@@ -266,11 +266,6 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		defer wg.Done()
 		(&worker.Timers{Service: svc, Log: log, Release: releaseTimers(db)}).Run(ctx)
 	}()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		(&worker.Quality{Service: svc, Log: log}).Run(ctx)
-	}()
 	var hook worker.Deliverer
 	if cfg.WebhookURL != "" {
 		key, _ := webhook.ParseSecret(cfg.WebhookSecret) // checked above
