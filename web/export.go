@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,14 +100,7 @@ func (s *Server) eventsQuery(r *http.Request) (from, to time.Time, format string
 	q := r.URL.Query()
 	var v baton.Validation
 	known := []string{"from", "to", "format"}
-	for _, name := range sortedParams(q) {
-		switch {
-		case !slices.Contains(known, name):
-			v.Add(name, "is not a parameter of this endpoint (use %s)", strings.Join(known, ", "))
-		case len(q[name]) > 1:
-			v.Add(name, "must be given once")
-		}
-	}
+	checkParams(q, known, &v)
 	from, to = s.window(q, &v, 7*24*time.Hour)
 	if q.Get("to") == "" {
 		to = to.Add(time.Millisecond) // now included: the log keeps milliseconds

@@ -30,14 +30,7 @@ func (s *Server) metricsQuery(r *http.Request, withBy bool) (from, to time.Time,
 	if withBy {
 		known = append(known, "by")
 	}
-	for _, name := range sortedParams(q) {
-		switch {
-		case !slices.Contains(known, name):
-			v.Add(name, "is not a parameter of this endpoint (use %s)", strings.Join(known, ", "))
-		case len(q[name]) > 1:
-			v.Add(name, "must be given once")
-		}
-	}
+	checkParams(q, known, &v)
 	from, to = s.window(q, &v, metricsWindow)
 	switch format = q.Get("format"); format {
 	case "":
@@ -65,6 +58,19 @@ func badQuery(err error) error {
 		return errBadRequest{e}
 	}
 	return err
+}
+
+// checkParams adds to v each parameter of q that is not in known, and each
+// one given more than once.
+func checkParams(q url.Values, known []string, v *baton.Validation) {
+	for _, name := range sortedParams(q) {
+		switch {
+		case !slices.Contains(known, name):
+			v.Add(name, "is not a parameter of this endpoint (use %s)", strings.Join(known, ", "))
+		case len(q[name]) > 1:
+			v.Add(name, "must be given once")
+		}
+	}
 }
 
 func sortedParams(q url.Values) []string {

@@ -56,14 +56,7 @@ func (s *Server) qualityReport(w http.ResponseWriter, r *http.Request, p baton.P
 	q := r.URL.Query()
 	var v baton.Validation
 	known := []string{"by", "from", "to", "format"}
-	for _, name := range sortedParams(q) {
-		switch {
-		case !slices.Contains(known, name):
-			v.Add(name, "is not a parameter of this endpoint (use %s)", strings.Join(known, ", "))
-		case len(q[name]) > 1:
-			v.Add(name, "must be given once")
-		}
-	}
+	checkParams(q, known, &v)
 	from, to := s.window(q, &v, metricsWindow)
 	format := cmpOr(q.Get("format"), "json")
 	if format != "json" && format != "csv" {
