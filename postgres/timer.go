@@ -66,20 +66,12 @@ func scanTimer(row scanner) (*baton.Timer, error) {
 // come first, skips those another node holds (an advisory lock, per
 // schema, taken by a claim in progress, or a timer of theirs still
 // leased), and leases their due timers, row-locked and skipping rows
-// another claim has locked.
+// another claim has locked. The leased check reads the small timers_leased
+// index (migration 00030; "lease_until > 0" spells out its predicate for
+// the planner), not every pending timer of the handoff.
 // Timers of no handoff (weekly reviews, renewals) count as one handoff.
 func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*baton.Timer, error) {
-	rows, err := tx.query(ctx, `UPDATE timers SET lease_until = ?1 WHERE id IN (
-			SELECT t.id FROM timers t
-			WHERE t.status = 'pending' AND t.due_at <= ?2 AND t.lease_until <= ?2 AND t.handoff_id IN (
-				SELECT k.handoff_id FROM (
-					SELECT handoff_id, min(due_at) AS first FROM timers
-					WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2
-					GROUP BY handoff_id ORDER BY first LIMIT ?3) k
-				WHERE NOT EXISTS (SELECT 1 FROM timers p WHERE p.handoff_id = k.handoff_id AND p.status = 'pending' AND p.lease_until > ?2)
-					AND pg_try_advisory_xact_lock(?4, hashtext(current_schema() || k.handoff_id)))
-			ORDER BY t.due_at, t.id LIMIT ?3 FOR UPDATE SKIP LOCKED)
-		RETURNING `+timerCols, ms(now.Add(lease)), ms(now), limit, claimLock)
+	rows, err := tx.query(ctx, claimTimersSQL, ms(now.Add(lease)), ms(now), limit, claimLock)
 	out, err := collect(rows, err, scanTimer)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim timers: %w", err)
@@ -88,6 +80,20 @@ func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duratio
 	sortTimers(out)
 	return out, nil
 }
+
+// claimTimersSQL is ClaimTimers' statement: ?1 the lease's end, ?2 now,
+// ?3 the limit, ?4 claimLock.
+const claimTimersSQL = `UPDATE timers SET lease_until = ?1 WHERE id IN (
+			SELECT t.id FROM timers t
+			WHERE t.status = 'pending' AND t.due_at <= ?2 AND t.lease_until <= ?2 AND t.handoff_id IN (
+				SELECT k.handoff_id FROM (
+					SELECT handoff_id, min(due_at) AS first FROM timers
+					WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2
+					GROUP BY handoff_id ORDER BY first LIMIT ?3) k
+				WHERE NOT EXISTS (SELECT 1 FROM timers p WHERE p.handoff_id = k.handoff_id AND p.status = 'pending' AND p.lease_until > 0 AND p.lease_until > ?2)
+					AND pg_try_advisory_xact_lock(?4, hashtext(current_schema() || k.handoff_id)))
+			ORDER BY t.due_at, t.id LIMIT ?3 FOR UPDATE SKIP LOCKED)
+		RETURNING ` + timerCols
 
 // claimLock is the advisory lock space of handoffs being claimed.
 const claimLock = 0x62746e31 // "btn1"

@@ -103,30 +103,37 @@ func (tx *observedTx) FinishTimer(ctx context.Context, id, status string, now ti
 	return err
 }
 
-// timerRig is a service on a real SQLite file with real handoffs to hang
-// timers on.
+// timerRig is a service on a real store (a SQLite file, or a PostgreSQL
+// schema) with real handoffs to hang timers on.
 type timerRig struct {
 	ctx      context.Context
-	path     string // the SQLite file
-	db       *sqlite.DB
+	path     string // the SQLite file; empty on PostgreSQL
+	db       baton.Store
 	store    *observedStore
 	svc      *service.Service
 	handoffs []string // ids of handoffs at generation 1
 }
 
-// newTimerRig opens a fresh store in tb's temp dir and ingests one demo
-// request per handoff wanted, each from a different company so none
-// coalesce.
+// newTimerRig opens a fresh SQLite store in tb's temp dir (newTimerRigOn).
 func newTimerRig(tb testing.TB, clock baton.Clock, opts sqlite.Options, handoffs int) *timerRig {
 	tb.Helper()
-	ctx := context.Background()
 	path := filepath.Join(tb.TempDir(), "timers.db")
-	db, err := sqlite.Open(ctx, path, opts)
+	db, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	r := &timerRig{ctx: ctx, path: path, db: db, store: &observedStore{Store: db}}
+	r := newTimerRigOn(tb, clock, db, handoffs)
+	r.path = path
+	return r
+}
+
+// newTimerRigOn puts a service on db and ingests one demo request per
+// handoff wanted, each from a different company so none coalesce.
+func newTimerRigOn(tb testing.TB, clock baton.Clock, db baton.Store, handoffs int) *timerRig {
+	tb.Helper()
+	ctx := context.Background()
+	r := &timerRig{ctx: ctx, db: db, store: &observedStore{Store: db}}
 	r.svc = service.New(r.store, clock, playbook.Default(), nil)
 	if _, err := r.svc.PutUser(ctx, &baton.User{Email: "sdr@t.example", Name: "Sdr", Role: baton.RoleSDR, Team: "sdr",
 		TimeZone: "UTC", WorkingHours: "24x7", Active: true}); err != nil {
