@@ -25,59 +25,124 @@ func (s *Service) ClaimTimers(ctx context.Context, lease time.Duration, limit in
 // writes the step's events, state and messages with the timer's completion.
 // Firing a timer that already fired is a no-op, so a worker may retry it.
 func (s *Service) FireTimer(ctx context.Context, id string) (fired bool, err error) {
-	var weekly *baton.Timer
-	// What the observer is told once the transaction commits.
-	var ran *baton.Timer
-	var late time.Duration
-	var breachedType string
+	var f firing
 	err = s.store.Update(ctx, func(tx baton.Tx) error {
-		fired, weekly, ran, breachedType = false, nil, nil, ""
-		t, err := tx.Timer(ctx, id)
-		if err != nil {
-			return err
-		}
-		if t.Status != baton.TimerPending {
-			return nil
-		}
-		ran, late = t, s.clock.Now().Sub(t.DueAt)
-		if t.Kind == baton.TimerWeekly {
-			weekly = t // a manager's, not a handoff's: see weekly.go
-			return nil
-		}
-		now := s.clock.Now()
-		if t.Kind == baton.TimerRenewal { // an account's, not a handoff's: see renewal.go
-			fired, err = s.fireRenewal(ctx, tx, t, now)
-			return err
-		}
-		h, err := tx.Handoff(ctx, t.HandoffID)
-		if err != nil {
-			return err
-		}
-		status := baton.TimerCancelled
-		// Activities and meetings keep their clocks across reassignments.
-		activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind || baton.KTTimer(t.Kind)
-		if t.Generation == h.Generation || activity {
-			wasBreached := h.Breached
-			ok, err := s.fire(ctx, tx, t, h, now)
-			if err != nil {
+		f = firing{}
+		return s.fireIn(ctx, tx, id, &f)
+	})
+	if err != nil {
+		return false, err
+	}
+	return s.afterFire(ctx, &f)
+}
+
+// TimerResult is what FireTimers did with one timer: FireTimer's results.
+type TimerResult struct {
+	Fired bool
+	Err   error
+}
+
+// FireTimers fires several due timers, in the order given, in one
+// transaction: each step sees the ones before it, as in separate
+// transactions, but a handoff whose steps fell due together (a node
+// catching up after downtime, a burst of reminders) commits once. When the
+// shared transaction fails, each timer is fired on its own with FireTimer,
+// so one failing step holds back none of the others. The results are in
+// the order of ids.
+func (s *Service) FireTimers(ctx context.Context, ids []string) []TimerResult {
+	out := make([]TimerResult, len(ids))
+	if len(ids) == 1 {
+		out[0].Fired, out[0].Err = s.FireTimer(ctx, ids[0])
+		return out
+	}
+	fs := make([]firing, len(ids))
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		for i, id := range ids {
+			fs[i] = firing{}
+			if err := s.fireIn(ctx, tx, id, &fs[i]); err != nil {
 				return err
 			}
-			if ok {
-				status, fired = baton.TimerFired, true
-			}
-			if h.Breached && !wasBreached {
-				breachedType = h.Type
-			}
 		}
-		return tx.FinishTimer(ctx, t.ID, status, now)
+		return nil
 	})
-	if err == nil && weekly != nil {
-		fired, err = s.fireWeekly(ctx, weekly)
+	if err != nil {
+		// One by one: each commits or fails alone.
+		for i, id := range ids {
+			out[i].Fired, out[i].Err = s.FireTimer(ctx, id)
+		}
+		return out
 	}
-	if o := s.observer(); o != nil && err == nil && ran != nil {
-		o.TimerFired(ran.Kind, fired, late)
-		if breachedType != "" {
-			o.Breached(breachedType, breachStep(ran.Kind))
+	for i := range fs {
+		out[i].Fired, out[i].Err = s.afterFire(ctx, &fs[i])
+	}
+	return out
+}
+
+// firing is what firing one timer did, for after its transaction commits.
+type firing struct {
+	fired bool
+	// weekly is a manager's weekly-review timer, fired after the commit
+	// (see weekly.go).
+	weekly *baton.Timer
+	// ran is the timer, when it was pending: the observer is told.
+	ran          *baton.Timer
+	late         time.Duration
+	breachedType string
+}
+
+// fireIn runs timer id's step in tx, recording what happened in f.
+func (s *Service) fireIn(ctx context.Context, tx baton.Tx, id string, f *firing) error {
+	t, err := tx.Timer(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.Status != baton.TimerPending {
+		return nil
+	}
+	f.ran, f.late = t, s.clock.Now().Sub(t.DueAt)
+	if t.Kind == baton.TimerWeekly {
+		f.weekly = t // a manager's, not a handoff's: see weekly.go
+		return nil
+	}
+	now := s.clock.Now()
+	if t.Kind == baton.TimerRenewal { // an account's, not a handoff's: see renewal.go
+		f.fired, err = s.fireRenewal(ctx, tx, t, now)
+		return err
+	}
+	h, err := tx.Handoff(ctx, t.HandoffID)
+	if err != nil {
+		return err
+	}
+	status := baton.TimerCancelled
+	// Activities and meetings keep their clocks across reassignments.
+	activity := t.Kind == baton.TimerActivityRemind || t.Kind == baton.TimerActivityDue || t.Kind == baton.TimerPreCall || t.Kind == baton.TimerProspectRemind || baton.KTTimer(t.Kind)
+	if t.Generation == h.Generation || activity {
+		wasBreached := h.Breached
+		ok, err := s.fire(ctx, tx, t, h, now)
+		if err != nil {
+			return err
+		}
+		if ok {
+			status, f.fired = baton.TimerFired, true
+		}
+		if h.Breached && !wasBreached {
+			f.breachedType = h.Type
+		}
+	}
+	return tx.FinishTimer(ctx, t.ID, status, now)
+}
+
+// afterFire does what follows a committed firing: the weekly review (its
+// own transaction) and the observer.
+func (s *Service) afterFire(ctx context.Context, f *firing) (fired bool, err error) {
+	fired = f.fired
+	if f.weekly != nil {
+		fired, err = s.fireWeekly(ctx, f.weekly)
+	}
+	if o := s.observer(); o != nil && err == nil && f.ran != nil {
+		o.TimerFired(f.ran.Kind, fired, f.late)
+		if f.breachedType != "" {
+			o.Breached(f.breachedType, breachStep(f.ran.Kind))
 		}
 	}
 	return fired, err

@@ -133,26 +133,33 @@ func (w *Timers) RunOnce(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func(list []*baton.Timer) {
 			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				mu.Lock()
+				for _, t := range list {
+					unfired = append(unfired, t.ID)
+				}
+				mu.Unlock()
+				return
+			}
+			ids := make([]string, len(list))
 			for i, t := range list {
+				ids[i] = t.ID
+			}
+			// A handoff's due steps commit together (FireTimers).
+			for i, res := range w.Service.FireTimers(ctx, ids) {
+				if res.Err == nil {
+					continue
+				}
+				t := list[i]
+				w.Log.Error("fire timer", "timer", t.ID, "kind", t.Kind, "handoff", t.HandoffID, "err", res.Err)
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = res.Err
+				}
 				if ctx.Err() != nil {
-					mu.Lock()
-					for _, t := range list[i:] {
-						unfired = append(unfired, t.ID)
-					}
-					mu.Unlock()
-					return
+					unfired = append(unfired, t.ID) // released only if still pending
 				}
-				if _, err := w.Service.FireTimer(ctx, t.ID); err != nil {
-					w.Log.Error("fire timer", "timer", t.ID, "kind", t.Kind, "handoff", t.HandoffID, "err", err)
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					if ctx.Err() != nil {
-						unfired = append(unfired, t.ID) // released only if still pending
-					}
-					mu.Unlock()
-				}
+				mu.Unlock()
 			}
 		}(byHandoff[id])
 	}
