@@ -79,6 +79,7 @@ type DB struct {
 	dsn       string
 	batch     func(n int)            // test hook: called with each batch's size
 	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
+	retries   atomic.Int64           // batches run again (Retries)
 }
 
 var _ baton.Store = (*DB)(nil)
