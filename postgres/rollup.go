@@ -715,10 +715,14 @@ const rebuildLock = 0x62617430_726f6c6c // "bat0roll"
 // merges them into the table.
 const rebuildBlocks = 5_000
 
-// rebuildRollups replays the log one handoff at a time (by the
-// handoff_events_handoff index), beside the handoffs in id order for the
-// facts the log lacks, so memory holds one handoff's state, the day rows
-// and at most rebuildBlocks blocks, not the log.
+// rebuildPage is how many handoffs a rebuild reads at a time.
+const rebuildPage = 500
+
+// rebuildRollups replays the log a page of handoffs at a time (by the
+// handoff_events_handoff index), with the page's handoffs for the facts
+// the log lacks, so memory holds one page's events, the day rows and at
+// most rebuildBlocks blocks, not the log. Each page is read whole before
+// anything is written: a connection runs one statement at a time.
 func rebuildRollups(ctx context.Context, tx *Tx) error {
 	// The log holds this transaction's events so far: the changes its
 	// commands left pending are rebuilt with the rest.
@@ -730,43 +734,13 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
 	}
-	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events ORDER BY handoff_id, seq`)
-	if err != nil {
-		return fmt.Errorf("postgres: rebuild rollups: %w", err)
-	}
-	defer rows.Close()
-	facts, err := tx.query(ctx, `SELECT id, sender_id, meeting_id, context FROM handoffs ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("postgres: rebuild rollups: %w", err)
-	}
-	defer facts.Close()
-	var fid, fsender, fmeeting, fcontext string
-	factsDone := false
-	// factsOf advances the handoffs cursor to id.
-	factsOf := func(id string) (sender, meeting, context string, err error) {
-		for !factsDone && fid < id {
-			if !facts.Next() {
-				factsDone = true
-				if err := facts.Err(); err != nil {
-					return "", "", "", err
-				}
-				break
-			}
-			if err := facts.Scan(&fid, &fsender, &fmeeting, &fcontext); err != nil {
-				return "", "", "", err
-			}
-		}
-		if fid == id {
-			return fsender, fmeeting, fcontext, nil
-		}
-		return "", "", "", nil
-	}
 	exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
 		return tx.exec(ctx, q, args...)
 	}
 	query := func(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 		return tx.query(ctx, q, args...)
 	}
+	type facts struct{ sender, meeting, context string }
 	sums := map[dailyKey]int64{}
 	blocks := map[metrics.Block][]metrics.Cell{}
 	var states []any
@@ -782,17 +756,12 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 		states = states[:0]
 		return people.write(ctx, exec)
 	}
-	var cur string
-	var h metrics.RollupHandoff
-	done := func() error {
-		if cur == "" || !h.Created {
+	// done stores handoff id's state h.
+	done := func(id string, h *metrics.RollupHandoff, f facts) error {
+		if !h.Created {
 			return nil
 		}
-		sender, meeting, context, err := factsOf(cur)
-		if err != nil {
-			return fmt.Errorf("postgres: rebuild rollups: %w", err)
-		}
-		setFacts(&h, sender, meeting, context)
+		setFacts(h, f.sender, f.meeting, f.context)
 		cells := h.Cells()
 		for _, b := range h.Blocks() {
 			blocks[b] = metrics.AddCells(blocks[b], cells)
@@ -803,41 +772,80 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 			}
 			clear(blocks)
 		}
-		people.change(cur, &metrics.RollupHandoff{}, &h)
-		b, err := json.Marshal(&h)
+		people.change(id, &metrics.RollupHandoff{}, h)
+		b, err := json.Marshal(h)
 		if err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
-		states = append(states, cur, string(b), h.Day, h.Owner, h.Sender)
+		states = append(states, id, string(b), h.Day, h.Owner, h.Sender)
 		if len(states) >= 1000 {
 			return flushStates()
 		}
 		return nil
 	}
-	for rows.Next() {
-		e, err := scanEvent(rows)
+	after := ""
+	for {
+		// The page: the next rebuildPage handoffs of the log.
+		rows, err := tx.query(ctx, `SELECT handoff_id FROM handoff_events WHERE handoff_id > ? GROUP BY handoff_id ORDER BY handoff_id LIMIT ?`, after, rebuildPage)
+		ids, err := collect(rows, err, func(row scanner) (*string, error) {
+			var id string
+			return &id, row.Scan(&id)
+		})
 		if err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
-		if e.HandoffID != cur {
-			if err := done(); err != nil {
+		if len(ids) == 0 {
+			break
+		}
+		first, last := *ids[0], *ids[len(ids)-1]
+		rows, err = tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE handoff_id >= ? AND handoff_id <= ? ORDER BY handoff_id, seq`, first, last)
+		events, err := collect(rows, err, scanEvent)
+		if err != nil {
+			return fmt.Errorf("postgres: rebuild rollups: %w", err)
+		}
+		byID := map[string]facts{}
+		rows, err = tx.query(ctx, `SELECT id, sender_id, meeting_id, context FROM handoffs WHERE id >= ? AND id <= ?`, first, last)
+		if err != nil {
+			return fmt.Errorf("postgres: rebuild rollups: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var f facts
+			if err := rows.Scan(&id, &f.sender, &f.meeting, &f.context); err != nil {
+				rows.Close()
+				return fmt.Errorf("postgres: rebuild rollups: %w", err)
+			}
+			byID[id] = f
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("postgres: rebuild rollups: %w", err)
+		}
+		var cur string
+		var h metrics.RollupHandoff
+		for _, e := range events {
+			if e.HandoffID != cur {
+				if cur != "" {
+					if err := done(cur, &h, byID[cur]); err != nil {
+						return err
+					}
+				}
+				cur, h = e.HandoffID, metrics.RollupHandoff{}
+			}
+			deltas, err := h.Apply(e)
+			if err != nil {
 				return err
 			}
-			cur, h = e.HandoffID, metrics.RollupHandoff{}
+			for _, d := range deltas {
+				sums[dailyKey{d.Day, d.Metric, d.Key, d.Bucket}] += d.N
+			}
 		}
-		deltas, err := h.Apply(e)
-		if err != nil {
-			return err
+		if cur != "" {
+			if err := done(cur, &h, byID[cur]); err != nil {
+				return err
+			}
 		}
-		for _, d := range deltas {
-			sums[dailyKey{d.Day, d.Metric, d.Key, d.Bucket}] += d.N
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: rebuild rollups: %w", err)
-	}
-	if err := done(); err != nil {
-		return err
+		after = last
 	}
 	if err := flushStates(); err != nil {
 		return err
