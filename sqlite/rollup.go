@@ -619,14 +619,16 @@ func (tx *Tx) OwnedEventsBetween(ctx context.Context, from, to time.Time, owners
 // RebuildRollups recomputes the rollups from the event log in one write
 // transaction, whether or not they are stale.
 func (db *DB) RebuildRollups(ctx context.Context) error {
-	return db.Update(ctx, func(t baton.Tx) error {
-		tx := t.(*Tx)
-		// The log holds this transaction's events so far: the changes
-		// its commands left pending are rebuilt with the rest.
-		tx.pending, tx.cmd = nil, newRollupSet()
-		tx.cmd.reset = true
-		return rebuildRollups(ctx, tx.tx)
-	})
+	return db.Update(ctx, func(t baton.Tx) error { return rebuildIn(ctx, t.(*Tx)) })
+}
+
+// rebuildIn rebuilds the rollups in a command of a write transaction.
+func rebuildIn(ctx context.Context, tx *Tx) error {
+	// The log holds this transaction's events so far: the changes its
+	// commands left pending are rebuilt with the rest.
+	tx.pending, tx.cmd = nil, newRollupSet()
+	tx.cmd.reset = true
+	return rebuildRollups(ctx, tx.tx)
 }
 
 // rebuildIfStale rebuilds the rollups when a migration marked them stale,
