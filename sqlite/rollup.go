@@ -30,10 +30,12 @@ const staleKey = "rollups_stale"
 // is released, keepRollups merges it into the transaction's; a command
 // that failed contributes nothing. Just before the transaction commits,
 // writeRollups writes the transaction's changes with multi-row statements,
-// each table's rows in the order of its primary key, so transactions
-// writing at once take their rollup rows' locks in one order: the handoff
-// states, the dashboard's day rows (rollup_daily), the people rows
-// (rollup_people) and the figure blocks (rollup_blocks, appended to).
+// each table's rows in the order of its primary key (as PostgreSQL's store
+// does, where it keeps concurrent transactions' locks in one order): the
+// handoff states, the dashboard's day rows (rollup_daily), the people rows
+// (rollup_people) and the figure blocks (rollup_blocks, appended to). A
+// handoff changed by many commands of a transaction is folded by each but
+// written once.
 
 // rollupEvent queues a new event for the rollups of its command.
 func (tx *Tx) rollupEvent(_ context.Context, e *baton.Event) error {
