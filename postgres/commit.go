@@ -136,6 +136,7 @@ func (db *DB) commit(batch []*writeReq) {
 	for attempt := 1; ; attempt++ {
 		errs, err := db.try(batch)
 		if err != nil && retryable(err) && attempt < maxAttempts {
+			db.retries.Add(1)
 			time.Sleep(time.Duration(rand.IntN(1<<attempt)) * time.Millisecond)
 			continue
 		}
@@ -149,6 +150,12 @@ func (db *DB) commit(batch []*writeReq) {
 		return
 	}
 }
+
+// Retries returns how many times this DB has run a batch again since it
+// opened because PostgreSQL aborted its transaction for a deadlock or a
+// serialization failure: a count that keeps growing under load means
+// transactions take their locks in conflicting orders.
+func (db *DB) Retries() int64 { return db.retries.Load() }
 
 // try runs the batch once: the callers' errors, or the error that kept the
 // whole transaction from committing. Each caller runs under its own
@@ -201,11 +208,21 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 		if errs[i] == nil {
 			ok++
 			queued = queued || tx.queued
+			tx.keepRollups()
+		} else {
+			tx.dropRollups()
 		}
 	}
 	if ok == 0 {
 		sqltx.Rollback()
 		return errs, nil
+	}
+	// The rollups of every command that succeeded, in one order whatever
+	// the commands' (rollup.go).
+	tx.own = ctx
+	if err := tx.writeRollups(ctx); err != nil {
+		sqltx.Rollback()
+		return nil, err
 	}
 	if err := sqltx.Commit(); err != nil {
 		return nil, fmt.Errorf("postgres: commit: %w", err)
@@ -247,13 +264,17 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 		}
 	}()
 	tx.own = context.WithoutCancel(ctx)
-	tx.pending = nil
+	tx.dropRollups()
 	tx.queued = false
 	if err := fn(tx); err != nil {
-		tx.pending = nil
+		tx.dropRollups()
 		return err
 	}
-	return tx.flushRollups(tx.own)
+	if err := tx.foldRollups(tx.own); err != nil {
+		tx.dropRollups()
+		return err
+	}
+	return nil
 }
 
 // View runs fn in a read-only snapshot (REPEATABLE READ) on the pool.

@@ -9,10 +9,10 @@
 // both to the same behaviour. database/sql (pgx/v5/stdlib) rather than
 // pgxpool is what makes that sharing a copy rather than a rewrite.
 //
-// Writes are group-committed as on SQLite, but by several writers at once
-// (Options.Writers), each batching the Update calls that arrive while it
-// writes into one transaction, each caller under its own savepoint, and
-// answering them after the commit. The server's synchronous_commit is left
+// Writes are group-committed as on SQLite, by one writer per node unless
+// Options.Writers asks for more, each batching the Update calls that
+// arrive while it writes into one transaction, each caller under its own
+// savepoint, and answering them after the commit. The server's synchronous_commit is left
 // as configured: with its default (on), an Update that returned nil is in
 // the write-ahead log on disk (and on synchronous standbys, if any).
 //
@@ -54,7 +54,11 @@ var driverErrBadConn = driver.ErrBadConn
 
 // Options tunes the store. The zero value is the default.
 type Options struct {
-	// Writers is how many transactions a node writes at once (default 4).
+	// Writers is how many transactions a node writes at once (default
+	// 1). More writers rarely help: a node's commands mostly wait for the
+	// same rows (a pool's fairness state, an account being created), so
+	// its batches queue behind one another's locks, or deadlock, where
+	// one writer would put them in one bigger transaction.
 	Writers int
 	// MaxBatch caps how many Update calls share one transaction (default 64).
 	MaxBatch int
@@ -79,6 +83,7 @@ type DB struct {
 	dsn       string
 	batch     func(n int)            // test hook: called with each batch's size
 	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
+	retries   atomic.Int64           // batches run again (Retries)
 }
 
 var _ baton.Store = (*DB)(nil)
@@ -93,7 +98,7 @@ func IsURL(s string) bool {
 // key=value string) and applies pending migrations under an advisory lock.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.Writers <= 0 {
-		opts.Writers = 4
+		opts.Writers = 1
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 64

@@ -25,8 +25,12 @@ type Tx struct {
 	// pool's fairness state) lock the rows they read.
 	write bool
 	// pending are the events appended by the running command, folded
-	// into the rollups when it returns (rollup.go).
+	// into cmd when it returns; cmd goes into batch when its savepoint is
+	// released, and batch is written just before the transaction commits
+	// (rollup.go).
 	pending []*baton.Event
+	cmd     *rollupSet
+	batch   *rollupSet
 	// queued reports that the running command queued a message (commit.go
 	// wakes the outbox after it commits).
 	queued bool

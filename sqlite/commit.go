@@ -163,6 +163,7 @@ func (db *DB) commit(batch []*writeReq) {
 		if single {
 			errs[i] = run(r.ctx, tx, r.fn)
 			queued = errs[i] == nil && tx.queued
+			tx.keepRollups()
 			continue
 		}
 		if _, err := tx.exec(ctx, "SAVEPOINT w"); err != nil {
@@ -190,11 +191,26 @@ func (db *DB) commit(batch []*writeReq) {
 		if _, err := tx.exec(ctx, "RELEASE w"); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
+		if errs[i] == nil {
+			tx.keepRollups()
+		} else {
+			tx.dropRollups()
+		}
 		queued = queued || errs[i] == nil && tx.queued
 	}
 	if single && errs[0] != nil {
 		sqltx.Rollback()
 		batch[0].done <- errs[0]
+		return
+	}
+	// The rollups of every command that succeeded, once for the
+	// transaction (rollup.go).
+	tx.own = ctx
+	if err := tx.writeRollups(ctx); err != nil {
+		sqltx.Rollback()
+		for _, r := range batch {
+			r.done <- err
+		}
 		return
 	}
 	if err := sqltx.Commit(); err != nil {
@@ -243,13 +259,17 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 		}
 	}()
 	tx.own = context.WithoutCancel(ctx)
-	tx.pending = nil
+	tx.dropRollups()
 	tx.queued = false
 	if err := fn(tx); err != nil {
-		tx.pending = nil
+		tx.dropRollups()
 		return err
 	}
-	return tx.flushRollups(tx.own)
+	if err := tx.foldRollups(tx.own); err != nil {
+		tx.dropRollups()
+		return err
+	}
+	return nil
 }
 
 // View runs fn in a read-only transaction on the read pool.

@@ -20,14 +20,22 @@ import (
 // staleKey is the setting present while the rollups need a rebuild.
 const staleKey = "rollups_stale"
 
-// The rollups are kept at the end of each command: AppendEvent queues the
-// event, and flushRollups (called by run when the command's function
-// returns, inside its savepoint) folds the queued events of each handoff
-// into its state, reads the facts the log lacks (sender, meeting, deal
-// value) from the handoff as the command left it, and writes the changes
-// with one multi-row statement per table: the handoff states, the
-// dashboard's day rows (rollup_daily) and the figure blocks (rollup_blocks,
-// read, merged and written back).
+// The rollups are kept once per transaction. AppendEvent queues the event;
+// when a command's function returns (run, inside its savepoint),
+// foldRollups folds the queued events of each handoff into its state,
+// starting from the state the transaction's earlier commands left pending
+// or else the table's, and reads the facts the log lacks (sender, meeting,
+// deal value) from the handoff as the command left it, writing nothing:
+// the result is the command's own rollupSet. When the command's savepoint
+// is released, keepRollups merges it into the transaction's; a command
+// that failed contributes nothing. Just before the transaction commits,
+// writeRollups writes the transaction's changes with multi-row statements,
+// each table's rows in the order of its primary key (as PostgreSQL's store
+// does, where it keeps concurrent transactions' locks in one order): the
+// handoff states, the dashboard's day rows (rollup_daily), the people rows
+// (rollup_people) and the figure blocks (rollup_blocks, appended to). A
+// handoff changed by many commands of a transaction is folded by each but
+// written once.
 
 // rollupEvent queues a new event for the rollups of its command.
 func (tx *Tx) rollupEvent(_ context.Context, e *baton.Event) error {
@@ -35,13 +43,51 @@ func (tx *Tx) rollupEvent(_ context.Context, e *baton.Event) error {
 	return nil
 }
 
-// flushRollups folds the queued events into the rollups.
-func (tx *Tx) flushRollups(ctx context.Context) error {
+// rollupSet is rollup changes not yet written: each handoff's state before
+// (as the table holds it, zero when it holds none) and after, and the sums
+// to add to the day rows.
+type rollupSet struct {
+	handoffs map[string]*rollupChange
+	daily    map[dailyKey]int64
+	// reset reports that a rebuild rewrote the tables from the log in
+	// this command: the changes pending before it are in them.
+	reset bool
+}
+
+// rollupChange is one handoff's state before and after a set of changes.
+type rollupChange struct {
+	before, after metrics.RollupHandoff
+}
+
+func newRollupSet() *rollupSet {
+	return &rollupSet{handoffs: map[string]*rollupChange{}, daily: map[dailyKey]int64{}}
+}
+
+// pendingState returns handoff id's change not yet written: the running
+// command's, or else the transaction's.
+func (tx *Tx) pendingState(id string) *rollupChange {
+	if tx.cmd != nil {
+		if c := tx.cmd.handoffs[id]; c != nil || tx.cmd.reset {
+			return c
+		}
+	}
+	if tx.batch != nil {
+		return tx.batch.handoffs[id]
+	}
+	return nil
+}
+
+// foldRollups folds the running command's queued events into its
+// rollupSet (tx.cmd), writing nothing.
+func (tx *Tx) foldRollups(ctx context.Context) error {
 	if len(tx.pending) == 0 {
 		return nil
 	}
 	pending := tx.pending
 	tx.pending = nil
+	if tx.cmd == nil {
+		tx.cmd = newRollupSet()
+	}
 	var order []string
 	byID := map[string][]*baton.Event{}
 	for _, e := range pending {
@@ -50,67 +96,142 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 		}
 		byID[e.HandoffID] = append(byID[e.HandoffID], e)
 	}
-	daily := map[dailyKey]int64{}
-	blocks := map[metrics.Block][]metrics.Cell{}
-	var states []any
-	var people peopleRows
 	for _, id := range order {
 		var state, sender, meeting, context sql.NullString
-		err := tx.queryRow(ctx, `SELECT (SELECT state FROM rollup_handoffs WHERE handoff_id = ?1), h.sender_id, h.meeting_id, h.context
-			FROM (SELECT 1) LEFT JOIN handoffs h ON h.id = ?1`, id).Scan(&state, &sender, &meeting, &context)
+		prev := tx.pendingState(id)
+		var err error
+		if prev != nil {
+			err = tx.queryRow(ctx, `SELECT NULL, h.sender_id, h.meeting_id, h.context
+				FROM (SELECT 1) LEFT JOIN handoffs h ON h.id = ?1`, id).Scan(&state, &sender, &meeting, &context)
+		} else {
+			err = tx.queryRow(ctx, `SELECT (SELECT state FROM rollup_handoffs WHERE handoff_id = ?1), h.sender_id, h.meeting_id, h.context
+				FROM (SELECT 1) LEFT JOIN handoffs h ON h.id = ?1`, id).Scan(&state, &sender, &meeting, &context)
+		}
 		if err != nil {
 			return fmt.Errorf("sqlite: rollup of %s: %w", id, err)
 		}
-		var h metrics.RollupHandoff
-		if state.Valid {
+		var before, h metrics.RollupHandoff
+		if prev != nil {
+			before, h = prev.before, prev.after
+		} else if state.Valid {
 			if err := json.Unmarshal([]byte(state.String), &h); err != nil {
 				return fmt.Errorf("sqlite: rollup of %s: %w", id, err)
 			}
+			before = h
 		}
-		before := h
 		for _, e := range byID[id] {
 			deltas, err := h.Apply(e)
 			if err != nil {
 				return err
 			}
 			for _, d := range deltas {
-				daily[dailyKey{d.Day, d.Metric, d.Key, d.Bucket}] += d.N
+				tx.cmd.daily[dailyKey{d.Day, d.Metric, d.Key, d.Bucket}] += d.N
 			}
 		}
 		if !h.Created {
 			continue // its created event predates the rollups' log
 		}
 		setFacts(&h, sender.String, meeting.String, context.String)
-		for _, d := range metrics.Changes(&before, &h) {
+		tx.cmd.handoffs[id] = &rollupChange{before: before, after: h}
+	}
+	return nil
+}
+
+// keepRollups merges the running command's rollupSet into the
+// transaction's, once its savepoint is released.
+func (tx *Tx) keepRollups() {
+	c := tx.cmd
+	tx.cmd = nil
+	if c == nil {
+		return
+	}
+	if c.reset || tx.batch == nil {
+		tx.batch = newRollupSet()
+	}
+	for id, ch := range c.handoffs {
+		tx.batch.handoffs[id] = ch
+	}
+	for k, n := range c.daily {
+		tx.batch.daily[k] += n
+	}
+}
+
+// dropRollups forgets the running command's rollupSet (its savepoint
+// rolled back).
+func (tx *Tx) dropRollups() {
+	tx.pending, tx.cmd = nil, nil
+}
+
+// writeRollups writes the transaction's rollup changes and forgets them.
+func (tx *Tx) writeRollups(ctx context.Context) error {
+	s := tx.batch
+	tx.batch = nil
+	if s == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(s.handoffs))
+	for id := range s.handoffs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) {
+		return tx.exec(ctx, q, args...)
+	}
+	query := func(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+		return tx.query(ctx, q, args...)
+	}
+	blocks := map[metrics.Block][]metrics.Cell{}
+	var people peopleRows
+	states := make([]any, 0, 5*len(ids))
+	for _, id := range ids {
+		c := s.handoffs[id]
+		for _, d := range metrics.Changes(&c.before, &c.after) {
 			blocks[d.Block] = metrics.AddCells(blocks[d.Block], d.Cells)
 		}
-		people.change(id, &before, &h)
-		b, err := json.Marshal(&h)
+		people.change(id, &c.before, &c.after)
+		b, err := json.Marshal(&c.after)
 		if err != nil {
 			return fmt.Errorf("sqlite: rollup of %s: %w", id, err)
 		}
-		states = append(states, id, string(b), h.Day, h.Owner, h.Sender)
+		states = append(states, id, string(b), c.after.Day, c.after.Owner, c.after.Sender)
 	}
-	if len(states) > 0 {
-		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, len(states)/5) +
+	for len(states) > 0 {
+		n := min(len(states)/5, statesChunk)
+		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, n) +
 			` ON CONFLICT (handoff_id) DO UPDATE SET state = excluded.state, day = excluded.day, owner_id = excluded.owner_id, sender_id = excluded.sender_id`
-		if _, err := tx.exec(ctx, q, states...); err != nil {
+		if _, err := tx.exec(ctx, q, states[:5*n]...); err != nil {
 			return fmt.Errorf("sqlite: rollup states: %w", err)
 		}
+		states = states[5*n:]
 	}
-	if err := writeDaily(ctx, tx.exec, daily); err != nil {
+	if err := writeDaily(ctx, exec, s.daily); err != nil {
 		return err
 	}
-	if err := people.write(ctx, tx.exec); err != nil {
+	if err := people.write(ctx, exec); err != nil {
 		return err
 	}
-	return tx.mergeBlocks(ctx, blocks)
+	return appendBlocks(ctx, query, exec, blocks)
 }
+
+// statesChunk is how many handoff states one statement writes.
+const statesChunk = 1000
 
 // peopleRows are changes to rollup_people: rows to delete (a handoff that
 // moved to another owner, sender or day) and rows to write.
 type peopleRows struct {
-	del, put []any
+	del, put []personRow
+}
+
+// personRow is one rollup_people row (row is nil for one to delete).
+type personRow struct {
+	person string
+	day    int64
+	id     string
+	row    []byte
+}
+
+func comparePersonRows(a, b personRow) int {
+	return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.day, b.day), cmp.Compare(a.id, b.id))
 }
 
 // change records what moving handoff id from before to after changes in
@@ -123,35 +244,47 @@ func (p *peopleRows) change(id string, before, after *metrics.RollupHandoff) {
 	}
 	for _, person := range pb {
 		if before.Day != after.Day || !slices.Contains(pa, person) {
-			p.del = append(p.del, person, before.Day, id)
+			p.del = append(p.del, personRow{person, before.Day, id, nil})
 		}
 	}
 	for _, person := range pa {
-		p.put = append(p.put, person, after.Day, id, row)
+		p.put = append(p.put, personRow{person, after.Day, id, row})
 	}
 }
 
 // peopleChunk is how many rows one statement writes.
 const peopleChunk = 250
 
-// write applies the changes and empties p.
+// write applies the changes, each statement's rows in key order, and
+// empties p.
 func (p *peopleRows) write(ctx context.Context, exec execFunc) error {
-	for len(p.del) > 0 {
-		n := min(len(p.del)/3, peopleChunk)
+	slices.SortFunc(p.del, comparePersonRows)
+	slices.SortFunc(p.put, comparePersonRows)
+	args := make([]any, 0, 4*min(max(len(p.del), len(p.put)), peopleChunk))
+	for del := p.del; len(del) > 0; {
+		n := min(len(del), peopleChunk)
+		args = args[:0]
+		for _, r := range del[:n] {
+			args = append(args, r.person, r.day, r.id)
+		}
 		q := `DELETE FROM rollup_people WHERE (person_id, day, handoff_id) IN (VALUES ` + values(3, n) + `)`
-		if _, err := exec(ctx, q, p.del[:3*n]...); err != nil {
+		if _, err := exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("sqlite: rollup people: %w", err)
 		}
-		p.del = p.del[3*n:]
+		del = del[n:]
 	}
-	for len(p.put) > 0 {
-		n := min(len(p.put)/4, peopleChunk)
+	for put := p.put; len(put) > 0; {
+		n := min(len(put), peopleChunk)
+		args = args[:0]
+		for _, r := range put[:n] {
+			args = append(args, r.person, r.day, r.id, r.row)
+		}
 		q := `INSERT INTO rollup_people (person_id, day, handoff_id, row) VALUES ` + values(4, n) +
 			` ON CONFLICT (person_id, day, handoff_id) DO UPDATE SET row = excluded.row`
-		if _, err := exec(ctx, q, p.put[:4*n]...); err != nil {
+		if _, err := exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("sqlite: rollup people: %w", err)
 		}
-		p.put = p.put[4*n:]
+		put = put[n:]
 	}
 	p.del, p.put = nil, nil
 	return nil
@@ -182,7 +315,8 @@ type dailyKey struct {
 
 type execFunc func(ctx context.Context, query string, args ...any) (sql.Result, error)
 
-// writeDaily adds sums to rollup_daily, 500 rows a statement.
+// writeDaily adds sums to rollup_daily, 500 rows a statement, in key
+// order.
 func writeDaily(ctx context.Context, exec execFunc, sums map[dailyKey]int64) error {
 	var args []any
 	write := func() error {
@@ -197,11 +331,19 @@ func writeDaily(ctx context.Context, exec execFunc, sums map[dailyKey]int64) err
 		args = args[:0]
 		return nil
 	}
+	keys := make([]dailyKey, 0, len(sums))
 	for k, n := range sums {
-		if n == 0 {
-			continue
+		if n != 0 {
+			keys = append(keys, k)
 		}
-		args = append(args, k.day, k.metric, k.key, k.bucket, n)
+	}
+	// Key order, as PostgreSQL's store writes them (one order of the
+	// rows' locks).
+	slices.SortFunc(keys, func(a, b dailyKey) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.metric, b.metric), cmp.Compare(a.key, b.key), cmp.Compare(a.bucket, b.bucket))
+	})
+	for _, k := range keys {
+		args = append(args, k.day, k.metric, k.key, k.bucket, sums[k])
 		if len(args) >= 2500 {
 			if err := write(); err != nil {
 				return err
@@ -222,11 +364,6 @@ const blockChunk = 64
 
 // compactAfter is how many deltas a block collects before they are merged.
 const compactAfter = 32
-
-// mergeBlocks adds deltas to their blocks (appendBlocks).
-func (tx *Tx) mergeBlocks(ctx context.Context, deltas map[metrics.Block][]metrics.Cell) error {
-	return appendBlocks(ctx, tx.query, tx.exec, deltas)
-}
 
 type queryFunc func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 
@@ -484,9 +621,16 @@ func (tx *Tx) OwnedEventsBetween(ctx context.Context, from, to time.Time, owners
 // RebuildRollups recomputes the rollups from the event log in one write
 // transaction, whether or not they are stale.
 func (db *DB) RebuildRollups(ctx context.Context) error {
-	return db.Update(ctx, func(t baton.Tx) error {
-		return rebuildRollups(ctx, t.(*Tx).tx)
-	})
+	return db.Update(ctx, func(t baton.Tx) error { return rebuildIn(ctx, t.(*Tx)) })
+}
+
+// rebuildIn rebuilds the rollups in a command of a write transaction.
+func rebuildIn(ctx context.Context, tx *Tx) error {
+	// The log holds this transaction's events so far: the changes its
+	// commands left pending are rebuilt with the rest.
+	tx.pending, tx.cmd = nil, newRollupSet()
+	tx.cmd.reset = true
+	return rebuildRollups(ctx, tx.tx)
 }
 
 // rebuildIfStale rebuilds the rollups when a migration marked them stale,
