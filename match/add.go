@@ -134,8 +134,9 @@ func (ix *Index) setForm(i int32, f nameForm) {
 	ix.post(i)
 }
 
-// post adds live name i to the posting lists of its trigrams and sets its
-// signature, if it is of a length that matches fuzzily.
+// post adds live name i to the posting lists of its trigrams (see
+// nameGrams) and sets its signature, if it is of a length that matches
+// fuzzily.
 func (ix *Index) post(i int32) {
 	r := ix.names[i].form.runes
 	if !fuzzyLength(r) {
@@ -143,19 +144,20 @@ func (ix *Index) post(i int32) {
 		return
 	}
 	ix.sigs[i] = newNameSig(r)
-	ix.grams = trigrams(ix.grams[:0], r)
+	p := posting{name: i, sig: newWordSig(r)}
+	ix.grams = nameGrams(ix.grams[:0], r)
 	if int(i) == len(ix.names)-1 {
 		// The usual case, a new name: its number is the highest, and the
 		// map is read and written in one lookup.
 		for _, g := range ix.grams {
-			ix.postings[g] = append(ix.postings[g], i)
+			ix.postings[g] = append(ix.postings[g], p)
 		}
 		return
 	}
 	for _, g := range ix.grams {
 		posts := ix.postings[g]
-		if at, found := slices.BinarySearch(posts, i); !found {
-			ix.postings[g] = slices.Insert(posts, at, i)
+		if at, found := slices.BinarySearchFunc(posts, i, comparePosting); !found {
+			ix.postings[g] = slices.Insert(posts, at, p)
 		}
 	}
 }
@@ -166,10 +168,10 @@ func (ix *Index) unpost(i int32) {
 	if !fuzzyLength(r) {
 		return
 	}
-	ix.grams = trigrams(ix.grams[:0], r)
+	ix.grams = nameGrams(ix.grams[:0], r)
 	for _, g := range ix.grams {
 		posts := ix.postings[g]
-		at, found := slices.BinarySearch(posts, i)
+		at, found := slices.BinarySearchFunc(posts, i, comparePosting)
 		if !found {
 			continue
 		}
