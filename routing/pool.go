@@ -25,19 +25,24 @@ func (r *router) ineligible(u *baton.User) string {
 	case slices.Contains(r.req.Exclude, u.ID):
 		return "is the owner being replaced"
 	}
-	if u.Capacity == 0 && u.DailyCap == 0 && u.MonthlyCap == 0 {
+	if !capped(u) {
 		return ""
 	}
 	l := r.load(u.ID)
 	switch {
 	case u.Capacity > 0 && l.Open >= u.Capacity:
-		return fmt.Sprintf("is at capacity (%d of %d open)", l.Open, u.Capacity)
+		return "is at capacity (" + strconv.Itoa(l.Open) + " of " + strconv.Itoa(u.Capacity) + " open)"
 	case u.DailyCap > 0 && l.Today >= u.DailyCap:
-		return fmt.Sprintf("reached the daily cap (%d today)", l.Today)
+		return "reached the daily cap (" + strconv.Itoa(l.Today) + " today)"
 	case u.MonthlyCap > 0 && l.Month >= u.MonthlyCap:
-		return fmt.Sprintf("reached the 30-day cap (%d)", l.Month)
+		return "reached the 30-day cap (" + strconv.Itoa(l.Month) + ")"
 	}
 	return ""
+}
+
+// capped reports whether u has a cap on open, daily or 30-day handoffs.
+func capped(u *baton.User) bool {
+	return u.Capacity > 0 || u.DailyCap > 0 || u.MonthlyCap > 0
 }
 
 // load returns one user's load, fetching it on first need.
@@ -60,14 +65,21 @@ func (r *router) load(id string) baton.Load {
 	return got[id]
 }
 
-// preload fetches the loads of many users in one call.
-func (r *router) preload(members []*baton.User) {
+// preload fetches the loads of many users in one call: of all members, or
+// only of those with caps.
+func (r *router) preload(members []*baton.User, cappedOnly bool) {
 	if r.req.Loads == nil {
 		return
 	}
-	ids := make([]string, 0, len(members))
+	var ids []string
 	for _, u := range members {
+		if cappedOnly && !capped(u) {
+			continue
+		}
 		if _, ok := r.loads[u.ID]; !ok {
+			if ids == nil {
+				ids = make([]string, 0, len(members))
+			}
 			ids = append(ids, u.ID)
 		}
 	}
@@ -112,16 +124,16 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 	}
 	if p.method == playbook.MethodLeastLoaded {
-		r.preload(p.members)
+		r.preload(p.members, false)
 	} else {
-		var capped []*baton.User
+		n := 0
 		for _, u := range p.members {
-			if u.Capacity > 0 || u.DailyCap > 0 || u.MonthlyCap > 0 {
-				capped = append(capped, u)
+			if capped(u) {
+				if n++; n > 1 {
+					r.preload(p.members, true)
+					break
+				}
 			}
-		}
-		if len(capped) > 1 {
-			r.preload(capped)
 		}
 	}
 	if r.err != nil {
