@@ -24,9 +24,14 @@ func (ix *Index) Add(a Account) {
 
 // add is Add without the stop-trigram bound, which NewIndex sets once.
 func (ix *Index) add(a Account) {
+	norm := NormalizeCompany(a.Name)
+	key := ""
+	if norm != "" && !isPlaceholderName(norm) {
+		key = newNameForm(norm).key
+	}
 	n, ok := ix.byID[a.ID]
 	if ok {
-		ix.remove(n)
+		ix.remove(n, key)
 	} else {
 		n = int32(len(ix.accounts))
 		ix.accounts = append(ix.accounts, indexedAccount{})
@@ -49,12 +54,13 @@ func (ix *Index) add(a Account) {
 			ix.addLabel(d, n)
 		}
 	}
-	ix.addName(NormalizeCompany(a.Name), n)
+	ix.addName(norm, n)
 }
 
 // remove takes account n out of every list that holds it, before Add
-// indexes it again. Its number stays its own.
-func (ix *Index) remove(n int32) {
+// indexes it again. Its number stays its own. When its name key stays
+// key, it is left under that name, whose postings then need no change.
+func (ix *Index) remove(n int32, key string) {
 	old := ix.accounts[n]
 	drop := func(m map[string][]int32, k string) {
 		if ns := removeAccount(m[k], n); len(ns) > 0 {
@@ -74,7 +80,7 @@ func (ix *Index) remove(n int32) {
 			drop(ix.labels, l)
 		}
 	}
-	if old.key == "" {
+	if old.key == "" || old.key == key {
 		return
 	}
 	i := ix.byKey[old.key]
@@ -109,6 +115,14 @@ func (ix *Index) addName(norm string, n int32) {
 		return
 	}
 	e := &ix.names[i]
+	if _, kept := slices.BinarySearchFunc(e.accounts, n, ix.compareAccounts); kept {
+		// Added again under the same key (see remove): only the form may
+		// differ, when n is the name's first account.
+		if e.accounts[0] == n {
+			ix.setForm(i, f)
+		}
+		return
+	}
 	e.accounts = ix.insertAccount(e.accounts, n)
 	switch {
 	case len(e.accounts) == 1: // an entry whose accounts were renamed
@@ -134,8 +148,9 @@ func (ix *Index) setForm(i int32, f nameForm) {
 	ix.post(i)
 }
 
-// post adds live name i to the posting lists of its trigrams and sets its
-// signature, if it is of a length that matches fuzzily.
+// post adds live name i to the posting lists of its trigrams (see
+// nameGrams) and sets its signature, if it is of a length that matches
+// fuzzily.
 func (ix *Index) post(i int32) {
 	r := ix.names[i].form.runes
 	if !fuzzyLength(r) {
@@ -143,19 +158,20 @@ func (ix *Index) post(i int32) {
 		return
 	}
 	ix.sigs[i] = newNameSig(r)
-	ix.grams = trigrams(ix.grams[:0], r)
+	p := posting{name: i, sig: newWordSig(r)}
+	ix.grams = nameGrams(ix.grams[:0], r)
 	if int(i) == len(ix.names)-1 {
 		// The usual case, a new name: its number is the highest, and the
 		// map is read and written in one lookup.
 		for _, g := range ix.grams {
-			ix.postings[g] = append(ix.postings[g], i)
+			ix.postings[g] = append(ix.postings[g], p)
 		}
 		return
 	}
 	for _, g := range ix.grams {
 		posts := ix.postings[g]
-		if at, found := slices.BinarySearch(posts, i); !found {
-			ix.postings[g] = slices.Insert(posts, at, i)
+		if at, found := slices.BinarySearchFunc(posts, i, comparePosting); !found {
+			ix.postings[g] = slices.Insert(posts, at, p)
 		}
 	}
 }
@@ -166,10 +182,10 @@ func (ix *Index) unpost(i int32) {
 	if !fuzzyLength(r) {
 		return
 	}
-	ix.grams = trigrams(ix.grams[:0], r)
+	ix.grams = nameGrams(ix.grams[:0], r)
 	for _, g := range ix.grams {
 		posts := ix.postings[g]
-		at, found := slices.BinarySearch(posts, i)
+		at, found := slices.BinarySearchFunc(posts, i, comparePosting)
 		if !found {
 			continue
 		}

@@ -145,6 +145,20 @@ func TestAddSharedName(t *testing.T) {
 		})
 	}
 
+	t.Run("RespacingKeepsTheNameAndTakesTheForm", func(t *testing.T) {
+		t.Parallel()
+		// Added again under the same key, an account stays on its name:
+		// the lowest ID's new spelling becomes the name's form, another's
+		// changes nothing.
+		for _, at := range []int{1, 0} {
+			respaced := slices.Clone(accounts)
+			respaced[at].Name = map[int]string{1: "Bluefield Analytics", 0: "Blue Field Analytics Ltd"}[at]
+			ix := NewIndex(accounts, Options{})
+			ix.Add(respaced[at])
+			sameAnswers(t, NewIndex(respaced, Options{}), ix, qs)
+		}
+	})
+
 	t.Run("RenamingTheLowestIDHandsTheFormOn", func(t *testing.T) {
 		t.Parallel()
 		renamed := slices.Clone(accounts)

@@ -2,6 +2,7 @@ package match
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -83,18 +84,22 @@ const minLabelRunes = 5
 // Domains and name keys (see nameForm) are looked up in maps, and so are
 // the first labels of account and alias domains, which remember former
 // names ("nimbuspayments" for Nimbus Payments). For the fuzzy name step
-// each distinct account name of 5 to 100 runes is posted under its
-// character trigrams (the name padded with a space at each end). Any name
-// the fuzzy rule accepts has a first word that is the query's first word or
-// a slip or inflection of it, so it shares some of that word's trigrams: a
-// query reads only the posting lists of its first word's trigrams (except
-// lists holding more than 1/8 of all names), walking the shortest and
-// binary-searching the longest, counts per name the trigrams found,
-// computes an upper bound on Jaro-Winkler from a 40-byte signature of
-// each name that has enough of them, and scores only names whose bound
-// reaches the threshold. The cost therefore grows with how many names share
-// the query's first word's trigrams, not with the number of accounts (see
-// docs/benchmarks.md).
+// each distinct account name of 5 to 100 runes is posted under the
+// character trigrams (padded with a space at each end) of its first word
+// and of its first two words written together, the only parts of a name
+// the fuzzy rule compares with the query's first word. Any name the fuzzy
+// rule accepts has a first word that is the query's first word or a slip
+// or inflection of it, so it shares some of that word's trigrams: a query
+// reads only the posting lists of its first word's trigrams (except lists
+// holding more than 1/8 of all names), walking the shortest and
+// binary-searching the longest. Each posting carries a 12-byte signature
+// of the name's first words, from which an upper bound on the first-word
+// similarity the rule requires is computed as the list is read; only the
+// names it admits are counted. A name on enough lists then has its
+// whole-name bound computed from a 40-byte signature, and only names whose
+// bound reaches the threshold are scored. The cost therefore grows with
+// how many names share the query's first word's trigrams, not with the
+// number of accounts (see docs/benchmarks.md).
 type Index struct {
 	threshold float64
 
@@ -113,9 +118,9 @@ type Index struct {
 	liveNames int       // entries with accounts
 	sigs      []nameSig // parallel to names; compact, for the pre-scoring bound
 	byKey     map[string]int32
-	postings  map[uint64][]int32 // trigram → numbers of live names, ascending
-	stopLen   int                // postings longer than this are not walked
-	grams     []uint64           // Add's trigram buffer
+	postings  map[uint64][]posting // trigram → live names, ascending by number
+	stopLen   int                  // postings longer than this are not walked
+	grams     []uint64             // Add's trigram buffer
 
 	scratch sync.Pool // *queryScratch sized for names
 }
@@ -136,12 +141,48 @@ type nameEntry struct {
 	accounts []int32  // account numbers, ascending ID; empty once all were renamed
 }
 
+// posting is a live name on a trigram's list, with what the fuzzy step
+// reads of it before counting it.
+type posting struct {
+	name int32
+	sig  wordSig
+}
+
+// comparePosting orders a posting list by name number.
+func comparePosting(p posting, n int32) int { return cmp.Compare(p.name, n) }
+
+// nameGrams appends to dst the trigrams a name with comparison runes r is
+// posted under: those of its first word and of its first two words written
+// together (see trigrams). The fuzzy rule compares the query's first word
+// with nothing else of a name (see firstWordsAlike), so the trigrams of
+// later words, many of them trade words most names share ("robotics",
+// "partners"), would only add candidates.
+func nameGrams(dst []uint64, r []rune) []uint64 {
+	first := firstWord(r)
+	dst = trigrams(dst, first)
+	if len(first) < len(r) {
+		second := firstWord(r[len(first)+1:])
+		two := make([]rune, 0, len(first)+len(second))
+		two = append(append(two, first...), second...)
+		dst = trigrams(dst, two)
+	}
+	return dst
+}
+
 // queryScratch is the per-query working memory of the fuzzy step.
 type queryScratch struct {
-	counts  []uint8 // shared trigrams per name number; queries have at most maxFuzzyRunes
-	touched []int32 // name numbers with a non-zero count
+	counts []uint8 // shared trigrams per name number; queries have at most maxFuzzyRunes
+	// touched has bit n%64 of word n/64 set for each name number n with a
+	// non-zero count. Reading it word by word visits the candidates in
+	// ascending order, so their signatures are read front to back, which
+	// the processor prefetches, rather than scattered.
+	touched []uint64
 	grams   []uint64
-	lists   [][]int32 // posting lists of the query's first-word trigrams
+	lists   [][]posting // posting lists of the query's first-word trigrams
+	words   wordFilter
+	// bounded counts the names whose whole-name bound the last query
+	// computed, for the tests.
+	bounded int
 	jaro    jaroScratch
 }
 
@@ -166,9 +207,11 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		labels:    map[string][]int32{},
 		sigs:      make([]nameSig, 0, len(sorted)),
 		byKey:     map[string]int32{},
-		postings:  map[uint64][]int32{},
+		postings:  map[uint64][]posting{},
 	}
-	ix.scratch.New = func() any { return &queryScratch{counts: make([]uint8, len(ix.names))} }
+	ix.scratch.New = func() any {
+		return &queryScratch{counts: make([]uint8, len(ix.names)), touched: make([]uint64, (len(ix.names)+63)/64)}
+	}
 	// In ID order every list of account numbers grows at its end, and every
 	// name takes the form of its lowest-ID account at once.
 	for _, a := range sorted {
@@ -219,9 +262,18 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	}
 	s := ix.scratch.Get().(*queryScratch)
 	defer ix.scratch.Put(s)
+	return ix.bestNameWith(s, q)
+}
+
+// bestNameWith is bestName with the working memory s.
+func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, bool) {
+	s.bounded = 0
 	if len(s.counts) < len(ix.names) {
 		// Names were added since this scratch was made.
 		s.counts = append(s.counts, make([]uint8, len(ix.names)-len(s.counts))...)
+	}
+	if words := (len(ix.names) + 63) / 64; len(s.touched) < words {
+		s.touched = append(s.touched, make([]uint64, words-len(s.touched))...)
 	}
 	qFirst := firstWord(q.runes)
 	s.grams = trigrams(s.grams[:0], qFirst)
@@ -238,17 +290,36 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 		}
 	}
 	need = max(need, 1)
+
+	// The fuzzy rule needs the first words alike (see firstWordsAlike).
+	// Bounds on those scores, from the signature each posting carries,
+	// reject most names as the lists are read; a bound computed in floating
+	// point equals the score it bounds when they are equal, and the margin
+	// keeps rounding from rejecting that name.
+	f := &s.words
+	f.first = newWordQuery(qFirst)
+	f.two = wordQuery{}
+	if len(qFirst) < len(q.runes) {
+		second := firstWord(q.runes[len(qFirst)+1:])
+		f.two = newWordQuery(q.runes[:len(qFirst)+1+len(second)])
+	}
+	f.floor = ix.threshold - 1e-9
+
 	// A name on at least need of the lists is on one of the len−need+1
 	// shortest (pigeonhole): walk those, and look the touched names up in
-	// the longest need−1 by binary search instead of walking them.
-	slices.SortFunc(s.lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	// the longest need−1 by binary search instead of walking them. A name's
+	// signature is the same on every list, so the count of a name it
+	// admits is complete.
+	slices.SortFunc(s.lists, func(a, b []posting) int { return cmp.Compare(len(a), len(b)) })
 	split := max(len(s.lists)-need+1, 0)
 	for _, posts := range s.lists[:split] {
-		for _, n := range posts {
-			if s.counts[n] == 0 {
-				s.touched = append(s.touched, n)
+		for i := range posts {
+			p := &posts[i]
+			if !f.admits(&p.sig) {
+				continue
 			}
-			s.counts[n]++
+			s.counts[p.name]++
+			s.touched[p.name>>6] |= 1 << (p.name & 63)
 		}
 	}
 	long := s.lists[split:]
@@ -256,38 +327,45 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 	qsig := newNameSig(q.runes)
 	best, bestScore := int32(-1), 0.0
 	second := 0.0 // best score of a name of other accounts than best's
-	for _, n := range s.touched {
-		shared := int(s.counts[n])
-		s.counts[n] = 0
-		for i, posts := range long {
-			if shared >= need || shared+len(long)-i < need {
-				break
+	for wi, set := range s.touched {
+		if set == 0 {
+			continue
+		}
+		s.touched[wi] = 0
+		for ; set != 0; set &= set - 1 {
+			n := int32(wi*64 + bits.TrailingZeros64(set))
+			shared := int(s.counts[n])
+			s.counts[n] = 0
+			for i, posts := range long {
+				if shared >= need || shared+len(long)-i < need {
+					break
+				}
+				if _, found := slices.BinarySearchFunc(posts, n, comparePosting); found {
+					shared++
+				}
 			}
-			if _, found := slices.BinarySearch(posts, n); found {
-				shared++
+			if shared < need {
+				continue
 			}
-		}
-		if shared < need {
-			continue
-		}
-		if qsig.bound(&ix.sigs[n]) < ix.threshold {
-			continue
-		}
-		score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)
-		if !ok {
-			continue
-		}
-		switch {
-		case best < 0:
-			best, bestScore = n, score
-		case score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best):
-			second = max(second, bestScore)
-			best, bestScore = n, score
-		default:
-			second = max(second, score)
+			s.bounded++
+			if qsig.bound(&ix.sigs[n]) < ix.threshold {
+				continue
+			}
+			score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)
+			if !ok {
+				continue
+			}
+			switch {
+			case best < 0:
+				best, bestScore = n, score
+			case score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best):
+				second = max(second, bestScore)
+				best, bestScore = n, score
+			default:
+				second = max(second, score)
+			}
 		}
 	}
-	s.touched = s.touched[:0]
 	if best < 0 || second > 0 && bestScore-second < ambiguityMargin {
 		return 0, 0, false
 	}

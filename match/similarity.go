@@ -1,5 +1,7 @@
 package match
 
+import "math/bits"
+
 // Similarity scores how alike two company names are, from 0 (nothing in
 // common) to 1 (the same name: equal after [NormalizeCompany] and folding
 // transliteration and spacing, so "Müller Präzisionstechnik" and "Mueller
@@ -167,4 +169,180 @@ func sumMinBytes(a, b uint64) int {
 	mask := (ge >> 7) * 0xff
 	mins := b&mask | a&^mask
 	return int((mins * 0x0101010101010101) >> 56)
+}
+
+// wordSig is what the fuzzy step needs to bound, without reading the name,
+// the Jaro-Winkler similarity of a query word and the first word of an
+// account name, or its first two words written together: their lengths,
+// the low bytes of their first two runes, and which of 32 buckets (rune
+// mod 32) their runes fall in. It is 12 bytes and travels in the posting
+// lists beside the name's number, so a candidate is judged from the list
+// being read rather than from a table indexed by name, whose reads would
+// scatter over megabytes.
+type wordSig struct {
+	first, two   uint32   // buckets present in the first word; in the first two written together
+	nFirst, nTwo uint8    // their lengths in runes, at most maxFuzzyRunes; nTwo is 0 for one word
+	pre          [2]uint8 // low bytes of the first two runes of the first two words written together
+}
+
+// newWordSig returns the wordSig of the comparison runes r of a name of at
+// most maxFuzzyRunes runes.
+func newWordSig(r []rune) wordSig {
+	var s wordSig
+	first := firstWord(r)
+	s.nFirst = uint8(len(first))
+	for _, c := range first {
+		s.first |= 1 << (c & 31)
+	}
+	two := first
+	if len(first) < len(r) {
+		second := firstWord(r[len(first)+1:])
+		s.two = s.first
+		for _, c := range second {
+			s.two |= 1 << (c & 31)
+		}
+		s.nTwo = uint8(len(first) + len(second))
+		two = r[:len(first)+1+len(second)]
+	}
+	// The first word and the first two written together begin alike; a
+	// first word of one rune has no second rune, and reaches does not look
+	// for one.
+	k := 0
+	for _, c := range two {
+		if k == len(s.pre) {
+			break
+		}
+		if c != ' ' {
+			s.pre[k] = uint8(c)
+			k++
+		}
+	}
+	return s
+}
+
+// wordQuery is a query word prepared for reaches: its runes per bucket as
+// bit planes (bit b of planes[k] is bit k of the count of runes in bucket
+// b), its length, its first two runes, and, filled in as lengths are met,
+// the fewest matching runes a word of each length needs to reach the
+// threshold.
+type wordQuery struct {
+	planes  [7]uint32 // enough for counts up to 127
+	nplanes int       // planes in use
+	n       int
+	pre     [2]rune
+	// least[n][c] is 1 + the fewest matches a word of n runes needs, for
+	// prefix class c (0: first runes differ, 1: second runes differ, 2:
+	// otherwise); 0 means not yet computed and noMatch that no count will
+	// do.
+	least [maxFuzzyRunes + 1][3]uint8
+}
+
+// noMatch in wordQuery.least: no number of matching runes reaches the
+// threshold.
+const noMatch = 0xff
+
+// newWordQuery prepares for reaches the word w, or the words of w written
+// together: its spaces are skipped.
+func newWordQuery(w []rune) wordQuery {
+	var counts [32]int
+	var q wordQuery
+	for _, c := range w {
+		if c == ' ' {
+			continue
+		}
+		if q.n < len(q.pre) {
+			q.pre[q.n] = c
+		}
+		q.n++
+		counts[c&31]++
+	}
+	for b, c := range counts {
+		for k := range q.planes {
+			if c>>k&1 != 0 {
+				q.planes[k] |= 1 << b
+				q.nplanes = max(q.nplanes, k+1)
+			}
+		}
+	}
+	return q
+}
+
+// reaches reports whether the Jaro-Winkler similarity of the query word q
+// and a word of n runes whose runes fall in the buckets present, and whose
+// first two runes have the low bytes pre, may reach floor. Jaro matches at
+// most the query's runes that fall in buckets the word has, and at most the
+// shorter length; reaches assumes that many matches, no transpositions, and
+// the longest common prefix the low bytes allow (equal low bytes may hide
+// different runes), and the true score grows with each, so a false answer
+// means the score is below floor.
+func (q *wordQuery) reaches(present uint32, n uint8, pre [2]uint8, floor float64) bool {
+	if n == 0 || q.n == 0 {
+		return false
+	}
+	class := 2
+	switch {
+	case uint8(q.pre[0]) != pre[0]:
+		class = 0
+	case uint8(q.pre[1]) != pre[1]:
+		class = 1
+	}
+	least := q.least[n][class]
+	if least == 0 {
+		least = q.fill(int(n), class, floor)
+	}
+	if least == noMatch {
+		return false
+	}
+	m := 0
+	for k := range q.nplanes {
+		m += bits.OnesCount32(q.planes[k]&present) << k
+	}
+	return min(m, q.n, int(n)) >= int(least)-1
+}
+
+// fill computes q.least[n][class] for floor and returns it.
+func (q *wordQuery) fill(n, class int, floor float64) uint8 {
+	prefix := min(class, 1)
+	if class == 2 {
+		prefix = min(4, q.n, n)
+	}
+	least := uint8(noMatch)
+	for m := 0; m <= min(q.n, n); m++ {
+		if jaroWinklerBound(m, q.n, n, prefix) >= floor {
+			least = uint8(m + 1)
+			break
+		}
+	}
+	q.least[n][class] = least
+	return least
+}
+
+// jaroWinklerBound is the Jaro-Winkler similarity of two strings of na and
+// nb runes with m matching runes, no transpositions and a common prefix of
+// prefix runes: an upper bound on the similarity of any such pair.
+func jaroWinklerBound(m, na, nb, prefix int) float64 {
+	fm := float64(m)
+	j := (fm/float64(na) + fm/float64(nb) + 1) / 3
+	if j <= 0.7 {
+		return j
+	}
+	return j + float64(prefix)*0.1*(1-j)
+}
+
+// wordFilter holds the query's first word, and its first two written
+// together, prepared for admits.
+type wordFilter struct {
+	first, two wordQuery // two is zero for a one-word query
+	floor      float64
+}
+
+// admits reports whether a name with the signature w may pass the fuzzy
+// rule's first-word test (see firstWordsAlike) at floor: the query's first
+// word like the name's, its first two written together like the name's
+// first, or its first like the name's first two written together. False
+// means it cannot.
+func (f *wordFilter) admits(w *wordSig) bool {
+	return f.first.reaches(w.first, w.nFirst, w.pre, f.floor) ||
+		f.two.reaches(w.first, w.nFirst, w.pre, f.floor) ||
+		f.first.reaches(w.two, w.nTwo, w.pre, f.floor)
 }

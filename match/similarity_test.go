@@ -1,6 +1,9 @@
 package match
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSimilarity(t *testing.T) {
 	t.Parallel()
@@ -84,5 +87,63 @@ func TestSumMinBytes(t *testing.T) {
 		if got := sumMinBytes(a, b); got != want {
 			t.Fatalf("sumMinBytes(%#x, %#x) = %d, want %d", a, b, got, want)
 		}
+	}
+}
+
+// TestWordFilterAdmits checks that the first-word filter the fuzzy step
+// applies while reading posting lists never rejects a name whose first
+// words pass firstWordsAlike: random words over a small alphabet (with
+// runes 32 apart and runes with equal low bytes, to exercise bucket and
+// prefix collisions), and typos of one another, where the bound is tight.
+func TestWordFilterAdmits(t *testing.T) {
+	t.Parallel()
+	g := newAccountGen(5)
+	alphabet := []rune("abcdeAš")
+	word := func() string {
+		r := make([]rune, 1+g.rng.IntN(12))
+		for i := range r {
+			r[i] = alphabet[g.rng.IntN(len(alphabet))]
+		}
+		return string(r)
+	}
+	phrase := func() []rune {
+		words := make([]string, 1+g.rng.IntN(3))
+		for i := range words {
+			words[i] = word()
+		}
+		return []rune(strings.Join(words, " "))
+	}
+	var s jaroScratch
+	checked := 0
+	for range 50_000 {
+		q, name := phrase(), phrase()
+		switch g.rng.IntN(3) {
+		case 0:
+			name = []rune(g.typo(string(q)))
+		case 1:
+			// The same words written together or apart.
+			name = []rune(strings.Replace(string(q), " ", "", 1))
+		}
+		if n := string(name); n == "" || n != strings.Join(strings.Fields(n), " ") {
+			continue // names have single spaces between words only
+		}
+		for _, threshold := range []float64{0.8, DefaultNameThreshold, 0.97} {
+			qFirst := firstWord(q)
+			f := wordFilter{first: newWordQuery(qFirst), floor: threshold - 1e-9}
+			if len(qFirst) < len(q) {
+				second := firstWord(q[len(qFirst)+1:])
+				f.two = newWordQuery(q[:len(qFirst)+1+len(second)])
+			}
+			sig := newWordSig(name)
+			if s.firstWordsAlike(qFirst, q, name, threshold) {
+				checked++
+				if !f.admits(&sig) {
+					t.Fatalf("threshold %v: filter rejects %q for query %q, whose first words are alike", threshold, string(name), string(q))
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d alike pairs checked, want many", checked)
 	}
 }

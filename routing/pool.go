@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,19 +25,24 @@ func (r *router) ineligible(u *baton.User) string {
 	case slices.Contains(r.req.Exclude, u.ID):
 		return "is the owner being replaced"
 	}
-	if u.Capacity == 0 && u.DailyCap == 0 && u.MonthlyCap == 0 {
+	if !capped(u) {
 		return ""
 	}
 	l := r.load(u.ID)
 	switch {
 	case u.Capacity > 0 && l.Open >= u.Capacity:
-		return fmt.Sprintf("is at capacity (%d of %d open)", l.Open, u.Capacity)
+		return "is at capacity (" + strconv.Itoa(l.Open) + " of " + strconv.Itoa(u.Capacity) + " open)"
 	case u.DailyCap > 0 && l.Today >= u.DailyCap:
-		return fmt.Sprintf("reached the daily cap (%d today)", l.Today)
+		return "reached the daily cap (" + strconv.Itoa(l.Today) + " today)"
 	case u.MonthlyCap > 0 && l.Month >= u.MonthlyCap:
-		return fmt.Sprintf("reached the 30-day cap (%d)", l.Month)
+		return "reached the 30-day cap (" + strconv.Itoa(l.Month) + ")"
 	}
 	return ""
+}
+
+// capped reports whether u has a cap on open, daily or 30-day handoffs.
+func capped(u *baton.User) bool {
+	return u.Capacity > 0 || u.DailyCap > 0 || u.MonthlyCap > 0
 }
 
 // load returns one user's load, fetching it on first need.
@@ -59,14 +65,21 @@ func (r *router) load(id string) baton.Load {
 	return got[id]
 }
 
-// preload fetches the loads of many users in one call.
-func (r *router) preload(members []*baton.User) {
+// preload fetches the loads of many users in one call: of all members, or
+// only of those with caps.
+func (r *router) preload(members []*baton.User, cappedOnly bool) {
 	if r.req.Loads == nil {
 		return
 	}
-	ids := make([]string, 0, len(members))
+	var ids []string
 	for _, u := range members {
+		if cappedOnly && !capped(u) {
+			continue
+		}
 		if _, ok := r.loads[u.ID]; !ok {
+			if ids == nil {
+				ids = make([]string, 0, len(members))
+			}
 			ids = append(ids, u.ID)
 		}
 	}
@@ -89,8 +102,11 @@ func (r *router) preload(members []*baton.User) {
 type pool struct {
 	key, what string
 	members   []*baton.User
-	method    string
-	hours     bool
+	// cals, when set, are the members' calendars in the same order (see
+	// Roster.teamHours); otherwise they are looked up by user.
+	cals   []*calendar
+	method string
+	hours  bool
 }
 
 // pick chooses from a pool, filling d's owner, backup and fairness state.
@@ -108,31 +124,35 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 	}
 	if p.method == playbook.MethodLeastLoaded {
-		r.preload(p.members)
+		r.preload(p.members, false)
 	} else {
-		var capped []*baton.User
+		n := 0
 		for _, u := range p.members {
-			if u.Capacity > 0 || u.DailyCap > 0 || u.MonthlyCap > 0 {
-				capped = append(capped, u)
+			if capped(u) {
+				if n++; n > 1 {
+					r.preload(p.members, true)
+					break
+				}
 			}
-		}
-		if len(capped) > 1 {
-			r.preload(capped)
 		}
 	}
 	if r.err != nil {
 		return false
 	}
 
-	// Collect the eligible members with their effective pass, give reasons
-	// for the rest, then take them in turn order: working hours are checked
-	// only down the order until two members in hours are found.
+	// Collect the eligible members with their effective pass and give
+	// reasons for the rest. The turn order is better's; the pick is the
+	// first member in that order who is in working hours (when the pool
+	// prefers them), the backup the next, found in one pass rather than by
+	// sorting the pool.
 	type cand struct {
-		u    *baton.User
-		pass int64
-		open int
+		u      *baton.User
+		cal    *calendar
+		pass   int64
+		open   int
+		inside bool // in working hours
 	}
-	better := func(a, b cand) bool {
+	better := func(a, b *cand) bool {
 		if p.method == playbook.MethodLeastLoaded && a.open != b.open {
 			return a.open < b.open
 		}
@@ -141,10 +161,11 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 		return a.u.Email < b.u.Email
 	}
-	cands := make([]cand, 0, len(p.members))
+	var buf [64]cand
+	cands := buf[:0]
 	skipped := 0
 	var reasons map[string]int
-	for _, u := range p.members {
+	for i, u := range p.members {
 		if why := r.ineligible(u); why != "" {
 			if skipped < MaxTraceMembers {
 				r.add(step, u.Email, "skipped", why)
@@ -165,44 +186,66 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		if p.method == playbook.MethodLeastLoaded {
 			c.open = r.loads[u.ID].Open
 		}
+		if p.hours {
+			if p.cals != nil {
+				c.cal = p.cals[i]
+			} else {
+				c.cal = r.req.Roster.hours[u.ID]
+			}
+		}
 		cands = append(cands, c)
 	}
-	sort.Slice(cands, func(i, j int) bool { return better(cands[i], cands[j]) })
+	// The first two in turn order, among all and among those in hours.
+	var first, next, firstIn, nextIn *cand
+	for i := range cands {
+		c := &cands[i]
+		switch {
+		case first == nil || better(c, first):
+			first, next = c, first
+		case next == nil || better(c, next):
+			next = c
+		}
+		if !p.hours {
+			continue
+		}
+		if c.inside = inHours(c.cal, r.req.Now); !c.inside {
+			continue
+		}
+		switch {
+		case firstIn == nil || better(c, firstIn):
+			firstIn, nextIn = c, firstIn
+		case nextIn == nil || better(c, nextIn):
+			nextIn = c
+		}
+	}
 	var best, second cand
-	outside := 0
-	if p.hours {
-		for _, c := range cands {
-			if !r.inHours(c.u) {
-				if best.u == nil {
-					outside++
-				}
-				continue
-			}
-			if best.u == nil {
-				best = c
-			} else {
-				second = c
-				break
+	if firstIn != nil {
+		best = *firstIn
+		switch {
+		case nextIn != nil:
+			second = *nextIn
+		case first != firstIn:
+			second = *first
+		case next != nil:
+			second = *next
+		}
+		// Members ahead in turn order but outside working hours.
+		outside := 0
+		for i := range cands {
+			if c := &cands[i]; !c.inside && better(c, firstIn) {
+				outside++
 			}
 		}
-	}
-	if best.u == nil && len(cands) > 0 && p.hours {
-		r.add(step, p.what, "info", fmt.Sprintf("nobody is in working hours (%d eligible); picking regardless", len(cands)))
-	} else if outside > 0 {
-		r.add(step, p.what, "info", fmt.Sprintf("%d eligible members outside working hours passed over", outside))
-	}
-	if best.u == nil && len(cands) > 0 {
-		best = cands[0]
-		if len(cands) > 1 {
-			second = cands[1]
+		if outside > 0 {
+			r.add(step, p.what, "info", strconv.Itoa(outside)+" eligible members outside working hours passed over")
 		}
-	}
-	if second.u == nil {
-		for _, c := range cands {
-			if c.u != best.u {
-				second = c
-				break
-			}
+	} else if first != nil {
+		if p.hours {
+			r.add(step, p.what, "info", "nobody is in working hours ("+strconv.Itoa(len(cands))+" eligible); picking regardless")
+		}
+		best = *first
+		if next != nil {
+			second = *next
 		}
 	}
 	// The lowest pass among the other eligible members, to advance the
@@ -235,9 +278,9 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 	case playbook.MethodLeastLoaded:
 		how = "fewest open handoffs"
 	}
-	reason := fmt.Sprintf("%s in %s", how, p.what)
+	reason := how + " in " + p.what
 	if p.method == playbook.MethodLeastLoaded {
-		reason += fmt.Sprintf(" (%d open)", best.open)
+		reason += " (" + strconv.Itoa(best.open) + " open)"
 	}
 	r.add(step, best.u.Email, "picked", reason)
 	weight := int64(1)

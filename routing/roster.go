@@ -2,6 +2,7 @@ package routing
 
 import (
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -15,7 +16,60 @@ type Roster struct {
 	byID    map[string]*baton.User
 	byEmail map[string]*baton.User
 	byTeam  map[string][]*baton.User
-	hours   map[string]*bizhours.Calendar
+	hours   map[string]*calendar
+	// teamHours is parallel to byTeam: each member's calendar, nil for
+	// one always in hours.
+	teamHours map[string][]*calendar
+}
+
+// calendar is a working-hours calendar shared by the users with the same
+// hours and zone, with its last answer and the span of time over which that
+// answer holds, so that routing checks a calendar about once per
+// transition or quarter of an hour rather than once per decision. It is
+// safe for concurrent use: a stale or racing answer is only recomputed.
+type calendar struct {
+	cal   *bizhours.Calendar
+	state atomic.Pointer[calendarState]
+}
+
+// calendarState is an answer of a calendar: working or not for every
+// instant from from (inclusive) to until (exclusive), in Unix nanoseconds.
+type calendarState struct {
+	from, until int64
+	working     bool
+}
+
+// workingSpan is how far ahead an in-hours answer is confirmed at once.
+const workingSpan = 15 * time.Minute
+
+// isWorking reports whether t is in working hours.
+func (c *calendar) isWorking(t time.Time) bool {
+	ns := t.UnixNano()
+	if st := c.state.Load(); st != nil && st.from <= ns && ns < st.until {
+		return st.working
+	}
+	st := &calendarState{from: ns, until: ns + 1}
+	if c.cal.IsWorking(t) {
+		st.working = true
+		// If [t, t+w) holds w of working time, all of it is working
+		// time. The first try covers the whole span; when an interval ends
+		// inside it, the working time found is at least what is left of the
+		// current interval, and a second try checks exactly that much.
+		w := c.cal.Between(t, t.Add(workingSpan))
+		if w < workingSpan && w > 0 {
+			if c.cal.Between(t, t.Add(w)) != w {
+				w = 0
+			}
+		}
+		if w > 0 {
+			st.until = ns + int64(w)
+		}
+	} else if next := c.cal.NextWorking(t); next.After(t) {
+		// Nothing between t and the next interval's start is working time.
+		st.until = next.UnixNano()
+	}
+	c.state.Store(st)
+	return st.working
 }
 
 // NewRoster indexes users. A user whose working hours or zone cannot be
@@ -23,8 +77,8 @@ type Roster struct {
 // saved).
 func NewRoster(users []*baton.User) *Roster {
 	r := &Roster{users: users, byID: make(map[string]*baton.User, len(users)), byEmail: make(map[string]*baton.User, len(users)),
-		byTeam: map[string][]*baton.User{}, hours: make(map[string]*bizhours.Calendar, len(users))}
-	cals := map[string]*bizhours.Calendar{}
+		byTeam: map[string][]*baton.User{}, hours: make(map[string]*calendar, len(users)), teamHours: map[string][]*calendar{}}
+	cals := map[string]*calendar{}
 	for _, u := range users {
 		r.byID[u.ID] = u
 		r.byEmail[u.Email] = u
@@ -36,15 +90,22 @@ func NewRoster(users []*baton.User) *Roster {
 		key := spec + "|" + u.TimeZone
 		cal, ok := cals[key]
 		if !ok {
-			cal, _ = bizhours.ParseCalendar(spec, u.TimeZone, nil)
+			if parsed, _ := bizhours.ParseCalendar(spec, u.TimeZone, nil); parsed != nil {
+				cal = &calendar{cal: parsed}
+			}
 			cals[key] = cal
 		}
 		if cal != nil {
 			r.hours[u.ID] = cal
 		}
 	}
-	for _, members := range r.byTeam {
+	for team, members := range r.byTeam {
 		sort.Slice(members, func(i, j int) bool { return members[i].Email < members[j].Email })
+		hours := make([]*calendar, len(members))
+		for i, u := range members {
+			hours[i] = r.hours[u.ID]
+		}
+		r.teamHours[team] = hours
 	}
 	return r
 }
@@ -65,7 +126,7 @@ func (r *Roster) Team(team string) []*baton.User { return r.byTeam[team] }
 // of their next working interval.
 func (r *Roster) NextWorking(u *baton.User, t time.Time) time.Time {
 	if cal := r.hours[u.ID]; cal != nil {
-		return cal.NextWorking(t)
+		return cal.cal.NextWorking(t)
 	}
 	return t
 }

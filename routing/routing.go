@@ -33,7 +33,6 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/bizhours"
 	"github.com/batonhq/baton/playbook"
 )
 
@@ -101,27 +100,17 @@ type router struct {
 	trace []baton.Step
 	err   error
 	loads map[string]baton.Load
-	// hours memoises working-hours checks by calendar: users with the same
-	// hours and zone share one calendar, so a pool of hundreds needs a
-	// handful of checks.
-	hours map[*bizhours.Calendar]bool
 }
 
 // inHours reports whether u is in working hours now.
 func (r *router) inHours(u *baton.User) bool {
-	cal := r.req.Roster.hours[u.ID]
-	if cal == nil {
-		return true
-	}
-	if v, ok := r.hours[cal]; ok {
-		return v
-	}
-	if r.hours == nil {
-		r.hours = make(map[*bizhours.Calendar]bool, 8)
-	}
-	v := cal.IsWorking(r.req.Now)
-	r.hours[cal] = v
-	return v
+	return inHours(r.req.Roster.hours[u.ID], r.req.Now)
+}
+
+// inHours reports whether a user with calendar cal is in working hours at
+// t; nil is always.
+func inHours(cal *calendar, t time.Time) bool {
+	return cal == nil || cal.isWorking(t)
 }
 
 // Route decides the owner and backup for req. It returns an error only when
@@ -139,7 +128,7 @@ func Route(req *Request) (Decision, error) {
 	}
 	if d.OwnerID == "" && req.FallbackTeam != "" {
 		p := pool{key: PoolKey(req.FallbackTeam), what: "fallback team " + req.FallbackTeam, members: req.Roster.Team(req.FallbackTeam),
-			method: playbook.MethodRoundRobin, hours: req.Hours}
+			cals: req.Roster.teamHours[req.FallbackTeam], method: playbook.MethodRoundRobin, hours: req.Hours}
 		if r.pick("fallback", p, &d) {
 			d.Step, d.FellBack = "fallback", true
 		}
@@ -197,7 +186,8 @@ func (r *router) step(step string, d *Decision) bool {
 	case playbook.StepRules:
 		return r.rules(d)
 	case playbook.StepPool:
-		p := pool{key: PoolKey(r.req.Team), what: "team " + r.req.Team, members: r.req.Roster.Team(r.req.Team), method: r.req.Method, hours: r.req.Hours}
+		p := pool{key: PoolKey(r.req.Team), what: "team " + r.req.Team, members: r.req.Roster.Team(r.req.Team),
+			cals: r.req.Roster.teamHours[r.req.Team], method: r.req.Method, hours: r.req.Hours}
 		if r.pick(step, p, d) {
 			d.Step = step
 			return true
@@ -261,7 +251,7 @@ func (r *router) rules(d *Decision) bool {
 			p.hours = *rule.To.WorkingHours
 		}
 		if rule.To.Team != "" {
-			p.members = r.req.Roster.Team(rule.To.Team)
+			p.members, p.cals = r.req.Roster.Team(rule.To.Team), r.req.Roster.teamHours[rule.To.Team]
 		} else {
 			for _, email := range rule.To.Users {
 				if u := r.req.Roster.ByEmail(strings.ToLower(email)); u != nil {
