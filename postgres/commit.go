@@ -123,6 +123,9 @@ func (db *DB) writer() {
 	}
 }
 
+// writeLock is the advisory lock space of the schema's write batches.
+const writeLock = 0x62746e32 // "btn2"
+
 // maxAttempts bounds how often a batch runs when PostgreSQL keeps aborting
 // it for deadlocks or serialization failures.
 const maxAttempts = 8
@@ -169,6 +172,18 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	sqltx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: begin: %w", err)
+	}
+	// One batch writes at a time per schema, across nodes: a batch runs
+	// many callers' commands, each taking row locks in its own order (a
+	// new account's unique domain, a handoff, a pool's fairness row), so
+	// two batches running at once could each wait for the other until
+	// PostgreSQL broke the deadlock after deadlock_timeout (a second by
+	// default) and both ran again. Nearly every ingest takes its pool's
+	// row lock until commit anyway, so batches were already serialised in
+	// practice; the lock makes it a queue instead of a deadlock.
+	if _, err := sqltx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", writeLock); err != nil {
+		sqltx.Rollback()
+		return nil, fmt.Errorf("postgres: write lock: %w", err)
 	}
 	tx := &Tx{tx: sqltx, write: true}
 	ok := 0

@@ -12,7 +12,10 @@
 // Writes are group-committed as on SQLite, by one writer per node unless
 // Options.Writers asks for more, each batching the Update calls that
 // arrive while it writes into one transaction, each caller under its own
-// savepoint, and answering them after the commit. The server's synchronous_commit is left
+// savepoint, and answering them after the commit. A batch first takes an
+// advisory lock of its schema, so the nodes' batches write one at a time
+// (they would otherwise deadlock over the row locks their commands take in
+// arbitrary orders; see try). The server's synchronous_commit is left
 // as configured: with its default (on), an Update that returned nil is in
 // the write-ahead log on disk (and on synchronous standbys, if any).
 //
@@ -54,11 +57,10 @@ var driverErrBadConn = driver.ErrBadConn
 
 // Options tunes the store. The zero value is the default.
 type Options struct {
-	// Writers is how many transactions a node writes at once (default
-	// 1). More writers rarely help: a node's commands mostly wait for the
-	// same rows (a pool's fairness state, an account being created), so
-	// its batches queue behind one another's locks, or deadlock, where
-	// one writer would put them in one bigger transaction.
+	// Writers is how many transactions a node prepares at once (default
+	// 1). Batches write one at a time per schema (the write lock), so more
+	// writers only make smaller batches that queue for the lock, where one
+	// writer puts the same commands in one bigger transaction.
 	Writers int
 	// MaxBatch caps how many Update calls share one transaction (default 64).
 	MaxBatch int
