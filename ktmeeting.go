@@ -93,6 +93,30 @@ const (
 	MsgKTUnconfirmed = "kt.unconfirmed"        // the meeting's time is still not confirmed
 )
 
+// NoticeKT is what a notice of the knowledge-transfer meeting says about
+// it (Notice.KT): its time and length, the recipient's part in it
+// (kt.invite), the agenda and who attends (kt.agenda), and the participant
+// who has not accepted (kt.unaccepted).
+type NoticeKT struct {
+	StartsAt        time.Time `json:"starts_at"`
+	DurationMinutes int       `json:"duration_minutes"`
+	// Change is "hold" for the first invitation (a calendar hold) and
+	// "confirmed" when the time was confirmed or moved (kt.invite).
+	Change string `json:"change,omitempty"`
+	// Role and Required are the recipient's part (kt.invite).
+	Role     string `json:"role,omitempty"`
+	Required bool   `json:"required,omitempty"`
+	Agenda   []KTAgendaItem `json:"agenda,omitempty"`
+	// RequiredPeople and Recommended name who attends, "Ana Ruiz (account
+	// executive)" (kt.agenda).
+	RequiredPeople []string `json:"required_people,omitempty"`
+	Recommended    []string `json:"recommended,omitempty"`
+	// Participant names the required participant who has not accepted
+	// (kt.unaccepted); Declined says they declined.
+	Participant string `json:"participant,omitempty"`
+	Declined    bool   `json:"declined,omitempty"`
+}
+
 // CSHandoff is the sales → customer success protocol's state of one
 // handoff: its timing and trigger, its gates, the pre-close approval, when
 // it was sent, and its knowledge-transfer meeting. It is stored beside the

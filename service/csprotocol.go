@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/completeness"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
@@ -199,8 +200,8 @@ func (s *Service) csStarted(ctx context.Context, tx baton.Tx, pb *playbook.Playb
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 			return err
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgCSCapacity, h.OwnerID, now,
-			"Every CSM is at capacity: decide whether the timeline can shift or resources can be added, then reassign this handoff."); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgCSCapacity, recipient: h.OwnerID, reason: reason,
+			text: "Every CSM is at capacity: decide whether the timeline can shift or resources can be added, then reassign this handoff."}, now); err != nil {
 			return err
 		}
 	}
@@ -682,7 +683,7 @@ func (s *Service) SendToCS(ctx context.Context, p baton.Principal, id string) (*
 		if h.OwnerID == "" {
 			return nil
 		}
-		return s.notify(ctx, tx, h, baton.MsgCSSent, h.OwnerID, now, text)
+		return s.raise(ctx, tx, h, note{kind: baton.MsgCSSent, recipient: h.OwnerID, text: text, risks: c.Risks()}, now)
 	})
 }
 
@@ -700,5 +701,7 @@ func (s *Service) fireCSNotify(ctx context.Context, tx baton.Tx, h *baton.Handof
 	if err != nil {
 		return false, err
 	}
-	return true, s.notify(ctx, tx, h, baton.MsgCSLate, manager, now, "The closed-won handoff was "+reason+".")
+	return true, s.raise(ctx, tx, h, note{kind: baton.MsgCSLate, recipient: manager, text: "The closed-won handoff was " + reason + ".",
+		reason:   fmt.Sprintf("not sent to customer success within %s of signature", notify.Span(time.Duration(s.Playbook().CSProtocol.NotifyWithin))),
+		deadline: c.NotifyBy, step: "send to customer success"}, now)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -46,7 +47,9 @@ func (s *Service) ktInvite(ctx context.Context, tx baton.Tx, h *baton.Handoff, c
 		}
 		text := fmt.Sprintf("Knowledge-transfer meeting (%s): %s UTC, %d minutes. Your attendance as %s is %s: please accept.",
 			what, c.KT.StartsAt.UTC().Format("Mon 2 Jan 15:04"), int(c.KT.Duration.Minutes()), roleLabel(p.Role), need)
-		if err := s.notify(ctx, tx, h, baton.MsgKTInvite, p.UserID, now, text); err != nil {
+		kt := ktNotice(c)
+		kt.Change, kt.Role, kt.Required = what, roleLabel(p.Role), p.Required
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTInvite, recipient: p.UserID, text: text, kt: kt}, now); err != nil {
 			return err
 		}
 	}
@@ -133,8 +136,17 @@ func (s *Service) fireKTAgenda(ctx context.Context, tx baton.Tx, h *baton.Handof
 		return false, err
 	}
 	text := ktAgendaText(r.Roster, h, c)
+	kt := ktNotice(c)
+	kt.Agenda = c.KT.Agenda
+	kt.RequiredPeople, kt.Recommended = ktPeople(r.Roster, c)
+	// The agenda goes by email unless the playbook's notifications route
+	// it elsewhere.
+	var channels []string
+	if len(s.Playbook().Notifications[baton.MsgKTAgenda]) == 0 {
+		channels = []string{baton.ChannelEmail}
+	}
 	for _, p := range c.KT.Participants {
-		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTAgenda, recipient: p.UserID, text: text, channels: []string{baton.ChannelEmail}}, now); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTAgenda, recipient: p.UserID, text: text, channels: channels, kt: kt}, now); err != nil {
 			return false, err
 		}
 	}
@@ -154,7 +166,18 @@ func ktAgendaText(r *routing.Roster, h *baton.Handoff, c *baton.CSHandoff) strin
 		}
 		b.WriteString("\n")
 	}
-	var required, recommended []string
+	required, recommended := ktPeople(r, c)
+	fmt.Fprintf(&b, "Required: %s\n", orNone(required))
+	if len(recommended) > 0 {
+		fmt.Fprintf(&b, "Recommended: %s\n", strings.Join(recommended, ", "))
+	}
+	b.WriteString("Read the deal summary before the meeting; the checklist is completed during it.")
+	return b.String()
+}
+
+// ktPeople names the meeting's required and recommended participants,
+// "Ana Ruiz (account executive)".
+func ktPeople(r *routing.Roster, c *baton.CSHandoff) (required, recommended []string) {
 	for _, p := range c.KT.Participants {
 		name := p.UserID
 		if u := r.User(p.UserID); u != nil {
@@ -167,12 +190,12 @@ func ktAgendaText(r *routing.Roster, h *baton.Handoff, c *baton.CSHandoff) strin
 			recommended = append(recommended, name)
 		}
 	}
-	fmt.Fprintf(&b, "Required: %s\n", orNone(required))
-	if len(recommended) > 0 {
-		fmt.Fprintf(&b, "Recommended: %s\n", strings.Join(recommended, ", "))
-	}
-	b.WriteString("Read the deal summary before the meeting; the checklist is completed during it.")
-	return b.String()
+	return required, recommended
+}
+
+// ktNotice is the meeting as its notices carry it: its time and length.
+func ktNotice(c *baton.CSHandoff) *baton.NoticeKT {
+	return &baton.NoticeKT{StartsAt: c.KT.StartsAt, DurationMinutes: int(c.KT.Duration.Minutes())}
 }
 
 func orNone(list []string) string {
@@ -215,7 +238,9 @@ func (s *Service) fireKTInvites(ctx context.Context, tx baton.Tx, h *baton.Hando
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 			return false, err
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgKTUnaccepted, to, now, "Escalation: "+reason+"."); err != nil {
+		kt := ktNotice(c)
+		kt.Participant, kt.Declined = name+" ("+roleLabel(p.Role)+")", p.Response == baton.KTDeclined
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTUnaccepted, recipient: to, text: "Escalation: " + reason + ".", reason: reason, kt: kt}, now); err != nil {
 			return false, err
 		}
 		p.EscalatedAt, escalated = now, true
@@ -229,7 +254,7 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 	if !c.KT.ConfirmedAt.IsZero() || c.KT.Status == baton.KTHeld || !h.State.Open() {
 		return false, nil
 	}
-	reason := fmt.Sprintf("the knowledge-transfer meeting's time was not confirmed within %s of the close", s.Playbook().CSProtocol.KT.ConfirmWithin)
+	reason := fmt.Sprintf("the knowledge-transfer meeting's time was not confirmed within %s of the close", notify.Span(time.Duration(s.Playbook().CSProtocol.KT.ConfirmWithin)))
 	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 		return false, err
 	}
@@ -241,7 +266,7 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 		if to == "" {
 			continue
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgKTUnconfirmed, to, now, "Confirm the meeting: "+reason+"."); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTUnconfirmed, recipient: to, text: "Confirm the meeting: " + reason + ".", reason: reason, kt: ktNotice(c)}, now); err != nil {
 			return false, err
 		}
 	}
