@@ -104,8 +104,8 @@ type NoticeKT struct {
 	// "confirmed" when the time was confirmed or moved (kt.invite).
 	Change string `json:"change,omitempty"`
 	// Role and Required are the recipient's part (kt.invite).
-	Role     string `json:"role,omitempty"`
-	Required bool   `json:"required,omitempty"`
+	Role     string         `json:"role,omitempty"`
+	Required bool           `json:"required,omitempty"`
 	Agenda   []KTAgendaItem `json:"agenda,omitempty"`
 	// RequiredPeople and Recommended name who attends, "Ana Ruiz (account
 	// executive)" (kt.agenda).

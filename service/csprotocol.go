@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/completeness"
+	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
