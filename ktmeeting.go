@@ -1,6 +1,8 @@
 package baton
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -211,6 +213,41 @@ type KTMeeting struct {
 	Checklist           []string       `json:"checklist,omitempty"`
 	CSQuestionsAnswered bool           `json:"cs_questions_answered,omitempty"`
 	ActionItems         []KTActionItem `json:"action_items,omitempty"`
+}
+
+// KTMeetingJSON is a KTMeeting as the API writes and reads it: its length
+// in whole minutes, duration_minutes, where the stored form (KTMeeting's
+// own JSON) keeps a time.Duration in nanoseconds, duration. Reading, the
+// old duration is still accepted when duration_minutes is absent.
+type KTMeetingJSON struct {
+	KTMeeting
+	// Duration hides KTMeeting's duration on output; on input it is the
+	// old field, in nanoseconds.
+	Duration        json.RawMessage `json:"duration,omitempty"`
+	DurationMinutes int             `json:"duration_minutes,omitempty"`
+}
+
+// NewKTMeetingJSON returns m as the API writes it.
+func NewKTMeetingJSON(m KTMeeting) KTMeetingJSON {
+	return KTMeetingJSON{KTMeeting: m, DurationMinutes: int(m.Duration / time.Minute)}
+}
+
+// Meeting returns the meeting read: its Duration from duration_minutes,
+// else from the old duration in nanoseconds.
+func (j KTMeetingJSON) Meeting() (KTMeeting, error) {
+	m := j.KTMeeting
+	m.Duration = 0
+	switch {
+	case j.DurationMinutes != 0:
+		m.Duration = time.Duration(j.DurationMinutes) * time.Minute
+	case len(j.Duration) > 0 && string(j.Duration) != "null":
+		var ns int64
+		if err := json.Unmarshal(j.Duration, &ns); err != nil {
+			return m, fmt.Errorf("kt.duration: %w", err)
+		}
+		m.Duration = time.Duration(ns)
+	}
+	return m, nil
 }
 
 // KTAgendaItem is one part of the meeting's agenda.

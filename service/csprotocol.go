@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/json"
 	"context"
 	"fmt"
 	"slices"
@@ -32,6 +33,45 @@ type CSView struct {
 	People map[string]*UserRef `json:"people,omitempty"`
 	// CSManager is who approves a pre-close handoff; nil when unknown.
 	CSManager *UserRef `json:"cs_manager,omitempty"`
+}
+
+// csViewJSON is CSView as the API has it: the meeting as
+// baton.KTMeetingJSON (its length in minutes), its KT shadowing the stored
+// form's.
+type csViewJSON struct {
+	csViewPlain
+	KT baton.KTMeetingJSON `json:"kt"`
+}
+
+type csViewPlain CSView
+
+// MarshalJSON writes the view with the meeting's length in whole minutes
+// (kt.duration_minutes) rather than the stored nanoseconds.
+func (v CSView) MarshalJSON() ([]byte, error) {
+	out := csViewJSON{csViewPlain: csViewPlain(v)}
+	if v.CSHandoff != nil {
+		out.KT = baton.NewKTMeetingJSON(v.KT)
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (and the meeting's old
+// duration in nanoseconds).
+func (v *CSView) UnmarshalJSON(b []byte) error {
+	var in csViewJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*v = CSView(in.csViewPlain)
+	m, err := in.KT.Meeting()
+	if err != nil {
+		return err
+	}
+	if v.CSHandoff == nil {
+		v.CSHandoff = &baton.CSHandoff{}
+	}
+	v.KT = m
+	return nil
 }
 
 // Gate is one check before a handoff is sent to customer success.

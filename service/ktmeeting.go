@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -276,9 +277,13 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 // KTScheduleInput confirms (or moves) the knowledge-transfer meeting.
 type KTScheduleInput struct {
 	StartsAt time.Time `json:"starts_at"`
-	// Minutes is the meeting's length; 0 keeps the playbook's (45, or 60
-	// for a strategic account). At least the playbook's min_duration.
-	Minutes int `json:"minutes,omitempty"`
+	// Minutes is the meeting's length in minutes, duration_minutes; 0
+	// keeps the playbook's (45, or 60 for a strategic account). At least
+	// the playbook's min_duration.
+	Minutes int `json:"duration_minutes,omitempty"`
+	// OldMinutes is Minutes under its former name, minutes, still read;
+	// duration_minutes wins when both are given.
+	OldMinutes int `json:"minutes,omitempty"`
 }
 
 // ScheduleKT confirms the knowledge-transfer meeting at a time (placing the
@@ -293,8 +298,8 @@ func (s *Service) ScheduleKT(ctx context.Context, p baton.Principal, id string, 
 			return baton.Errorf(baton.ECONFLICT, "the knowledge-transfer meeting was held at %s", c.KT.HeldAt.Format(time.RFC3339))
 		}
 		dur := kt.DurationFor(c.Strategic)
-		if in.Minutes != 0 {
-			dur = time.Duration(in.Minutes) * time.Minute
+		if m := cmp.Or(in.Minutes, in.OldMinutes); m != 0 {
+			dur = time.Duration(m) * time.Minute
 		}
 		var v baton.Validation
 		switch {
@@ -307,9 +312,9 @@ func (s *Service) ScheduleKT(ctx context.Context, p baton.Principal, id string, 
 		}
 		switch {
 		case dur < time.Duration(kt.MinDuration):
-			v.Add("minutes", "must be at least %d (the playbook's min_duration)", int(time.Duration(kt.MinDuration).Minutes()))
+			v.Add("duration_minutes", "must be at least %d (the playbook's min_duration)", int(time.Duration(kt.MinDuration).Minutes()))
 		case dur > time.Duration(playbook.MaxKTDuration):
-			v.Add("minutes", "must be at most %d", int(time.Duration(playbook.MaxKTDuration).Minutes()))
+			v.Add("duration_minutes", "must be at most %d", int(time.Duration(playbook.MaxKTDuration).Minutes()))
 		}
 		if err := v.Err(); err != nil {
 			return err

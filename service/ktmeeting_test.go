@@ -172,7 +172,7 @@ func TestKTMeeting(t *testing.T) {
 		}{
 			{service.KTScheduleInput{StartsAt: t0.Add(47*time.Hour + 30*time.Minute)}, "starts_at"}, // 60 minutes end past 48 h
 			{service.KTScheduleInput{StartsAt: t0.Add(-time.Hour)}, "starts_at"},
-			{service.KTScheduleInput{StartsAt: t0.Add(30 * time.Hour), Minutes: 20}, "minutes"},
+			{service.KTScheduleInput{StartsAt: t0.Add(30 * time.Hour), Minutes: 20}, "duration_minutes"},
 		} {
 			_, err := e.svc.ScheduleKT(e.ctx, e.principal("ae1"), h.ID, tc.in)
 			if f := invalidFields(t, err); f[tc.field] == "" {
