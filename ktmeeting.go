@@ -1,6 +1,8 @@
 package baton
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -92,6 +94,30 @@ const (
 	MsgKTUnaccepted  = "kt.unaccepted"         // a required participant has not accepted
 	MsgKTUnconfirmed = "kt.unconfirmed"        // the meeting's time is still not confirmed
 )
+
+// NoticeKT is what a notice of the knowledge-transfer meeting says about
+// it (Notice.KT): its time and length, the recipient's part in it
+// (kt.invite), the agenda and who attends (kt.agenda), and the participant
+// who has not accepted (kt.unaccepted).
+type NoticeKT struct {
+	StartsAt        time.Time `json:"starts_at"`
+	DurationMinutes int       `json:"duration_minutes"`
+	// Change is "hold" for the first invitation (a calendar hold) and
+	// "confirmed" when the time was confirmed or moved (kt.invite).
+	Change string `json:"change,omitempty"`
+	// Role and Required are the recipient's part (kt.invite).
+	Role     string         `json:"role,omitempty"`
+	Required bool           `json:"required,omitempty"`
+	Agenda   []KTAgendaItem `json:"agenda,omitempty"`
+	// RequiredPeople and Recommended name who attends, "Ana Ruiz (account
+	// executive)" (kt.agenda).
+	RequiredPeople []string `json:"required_people,omitempty"`
+	Recommended    []string `json:"recommended,omitempty"`
+	// Participant names the required participant who has not accepted
+	// (kt.unaccepted); Declined says they declined.
+	Participant string `json:"participant,omitempty"`
+	Declined    bool   `json:"declined,omitempty"`
+}
 
 // CSHandoff is the sales → customer success protocol's state of one
 // handoff: its timing and trigger, its gates, the pre-close approval, when
@@ -187,6 +213,41 @@ type KTMeeting struct {
 	Checklist           []string       `json:"checklist,omitempty"`
 	CSQuestionsAnswered bool           `json:"cs_questions_answered,omitempty"`
 	ActionItems         []KTActionItem `json:"action_items,omitempty"`
+}
+
+// KTMeetingJSON is a KTMeeting as the API writes and reads it: its length
+// in whole minutes, duration_minutes, where the stored form (KTMeeting's
+// own JSON) keeps a time.Duration in nanoseconds, duration. Reading, the
+// old duration is still accepted when duration_minutes is absent.
+type KTMeetingJSON struct {
+	KTMeeting
+	// Duration hides KTMeeting's duration on output; on input it is the
+	// old field, in nanoseconds.
+	Duration        json.RawMessage `json:"duration,omitempty"`
+	DurationMinutes int             `json:"duration_minutes,omitempty"`
+}
+
+// NewKTMeetingJSON returns m as the API writes it.
+func NewKTMeetingJSON(m KTMeeting) KTMeetingJSON {
+	return KTMeetingJSON{KTMeeting: m, DurationMinutes: int(m.Duration / time.Minute)}
+}
+
+// Meeting returns the meeting read: its Duration from duration_minutes,
+// else from the old duration in nanoseconds.
+func (j KTMeetingJSON) Meeting() (KTMeeting, error) {
+	m := j.KTMeeting
+	m.Duration = 0
+	switch {
+	case j.DurationMinutes != 0:
+		m.Duration = time.Duration(j.DurationMinutes) * time.Minute
+	case len(j.Duration) > 0 && string(j.Duration) != "null":
+		var ns int64
+		if err := json.Unmarshal(j.Duration, &ns); err != nil {
+			return m, fmt.Errorf("kt.duration: %w", err)
+		}
+		m.Duration = time.Duration(ns)
+	}
+	return m, nil
 }
 
 // KTAgendaItem is one part of the meeting's agenda.

@@ -48,6 +48,14 @@ type Notice struct {
 	Meeting *NoticeMeeting `json:"meeting,omitempty"`
 	// Review is the weekly missed-handoff review (MsgWeeklyReview).
 	Review *NoticeReview `json:"review,omitempty"`
+	// Reason says why an escalation of the customer success protocol was
+	// raised (cs.capacity, cs.not_sent, kt.unconfirmed, kt.unaccepted).
+	Reason string `json:"reason,omitempty"`
+	// Risks are the risks flagged on a handoff sent to customer success
+	// (cs.handoff_sent).
+	Risks []string `json:"risks,omitempty"`
+	// KT is the knowledge-transfer meeting a kt.* notice is about.
+	KT *NoticeKT `json:"kt,omitempty"`
 }
 
 // NoticeHandoff is what a notice says about its handoff.

@@ -2,12 +2,15 @@ package notify_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/notify"
+	"github.com/batonhq/baton/playbook"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -246,5 +249,158 @@ func TestUrgent(t *testing.T) {
 		if got := notify.Urgent(tt.kind, tt.tier); got != tt.want {
 			t.Errorf("Urgent(%s, %s): got %v, want %v", tt.kind, tt.tier, got, tt.want)
 		}
+	}
+}
+
+// csNotice is a notice of the sales → customer success protocol about
+// the closed-won handoff of Sunrise, its meeting on Thursday 26 November
+// at 15:00 UTC (16:00 in Berlin).
+func csNotice(kind string) baton.Notice {
+	n := notice(kind)
+	n.Urgent, n.Why, n.Deadline, n.Gaps, n.Meeting, n.LateBy, n.TimeLeft = false, "team pool: round robin", nil, nil, nil, 0, 0
+	n.Handoff.Type, n.Handoff.TypeLabel, n.Handoff.Tier, n.Handoff.TierLabel = "closed_won", "Closed won → CS", "standard", "Standard"
+	n.Lead = baton.NoticeLead{Name: "Leo Silva", Title: "CEO", Company: "Sunrise Hospitality"}
+	n.KT = &baton.NoticeKT{StartsAt: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC), DurationMinutes: 45}
+	return n
+}
+
+// TestRenderCSProtocol: the knowledge-transfer and customer success
+// notices read as messages of their own, naming the account, the meeting
+// in the reader's zone, and what the reader is asked to do; never the
+// routing's "why you", which is about the owner.
+func TestRenderCSProtocol(t *testing.T) {
+	t.Parallel()
+	when := "Thu 26 Nov 16:00 CET (in 3 days), 45 minutes"
+	tests := []struct {
+		name, kind string
+		edit       func(*baton.Notice)
+		subject    string
+		want       []string // in the email's text and HTML, and Slack's blocks
+	}{
+		{"InviteToTheHold", baton.MsgKTInvite, func(n *baton.Notice) {
+			n.KT.Change, n.KT.Role, n.KT.Required = "hold", "sales engineer", true
+		}, "Invitation: knowledge-transfer meeting for Sunrise Hospitality, Thu 26 Nov 16:00 CET",
+			[]string{"You are invited to the knowledge-transfer meeting for Sunrise Hospitality.", "When: " + when + ".",
+				"calendar hold", "You attend as the sales engineer; your attendance is required."}},
+		{"InviteToTheConfirmedTime", baton.MsgKTInvite, func(n *baton.Notice) {
+			n.KT.Change, n.KT.Role = "confirmed", "implementation specialist"
+		}, "Confirmed: knowledge-transfer meeting for Sunrise Hospitality, Thu 26 Nov 16:00 CET",
+			[]string{"is confirmed: please accept it", "your attendance is recommended"}},
+		{"UnacceptedNamesWho", baton.MsgKTUnaccepted, func(n *baton.Notice) {
+			n.KT.Participant, n.KT.Declined = "Ana Ruiz (account executive)", true
+		}, "Escalation: Ana Ruiz declined the knowledge-transfer meeting for Sunrise Hospitality",
+			[]string{"Ana Ruiz (account executive), whose attendance is required, declined the knowledge-transfer meeting", "When: " + when}},
+		{"UnconfirmedSaysWhy", baton.MsgKTUnconfirmed, func(n *baton.Notice) {
+			n.Reason = "the knowledge-transfer meeting's time was not confirmed within 24 h of the close"
+		}, "Confirm the knowledge-transfer meeting for Sunrise Hospitality",
+			[]string{"The knowledge-transfer meeting's time was not confirmed within 24 h of the close.", "Proposed: " + when}},
+		{"CapacityNamesAccountAndReason", baton.MsgCSCapacity, func(n *baton.Notice) {
+			n.KT, n.Reason = nil, "every CSM is at capacity: escalated to customer success leadership to shift the timeline or add resources"
+		}, "Capacity escalation: Sunrise Hospitality",
+			[]string{"the customer success handoff of Sunrise Hospitality has no CSM with room", "Reason: Every CSM is at capacity", "reassign the handoff to a CSM"}},
+		{"ApprovalAsksTheManager", baton.MsgCSApproval, func(n *baton.Notice) { n.KT = nil },
+			"Approval needed: pre-close handoff of Sunrise Hospitality", []string{"waits for your approval"}},
+		{"SentListsRisks", baton.MsgCSSent, func(n *baton.Notice) {
+			n.KT, n.Risks = nil, []string{"payment terms extended beyond standard"}
+		}, "Handed to customer success: Sunrise Hospitality", []string{"gates passed", "Risks flagged: payment terms extended beyond standard."}},
+		{"NotSentShowsTheDeadline", baton.MsgCSLate, func(n *baton.Notice) {
+			n.KT, n.Reason = nil, "not sent to customer success within 24 h of signature"
+			n.Deadline = &baton.NoticeDeadline{Label: "send to customer success by", At: at.Add(-3 * time.Hour)}
+		}, "Not sent to customer success: Sunrise Hospitality",
+			[]string{"was not sent to customer success in time", "Send to customer success by 11:00 CET (3 h ago)", "Reason: Not sent to customer success within 24 h of signature."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := csNotice(tt.kind)
+			tt.edit(&n)
+			mail, err := notify.Render(n, to, baton.ChannelEmail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mail.Subject != tt.subject {
+				t.Errorf("got subject %q, want %q", mail.Subject, tt.subject)
+			}
+			sl, err := notify.Render(n, to, baton.ChannelSlack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocks, _ := json.Marshal(sl.Blocks)
+			for _, w := range append([]string{"Hi Daniel,", "Sunrise Hospitality"}, tt.want...) {
+				if !strings.Contains(mail.Text, w) {
+					t.Errorf("email text lacks %q:\n%s", w, mail.Text)
+				}
+				if !strings.Contains(mail.HTML, strings.ReplaceAll(w, "'", "&#39;")) {
+					t.Errorf("email HTML lacks %q:\n%s", w, mail.HTML)
+				}
+				if w != "Hi Daniel," && !strings.Contains(string(blocks), w) {
+					t.Errorf("Slack blocks lack %q:\n%s", w, blocks)
+				}
+			}
+			if os.Getenv("BATON_SHOW_EMAIL") != "" {
+				t.Logf("Subject: %s\n\n%s\nSlack: %s", mail.Subject, mail.Text, blocks)
+			}
+			if tt.kind != baton.MsgCSSent && (strings.Contains(mail.Text, to.AcceptURL) || strings.Contains(sl.Text+string(blocks), to.AcceptURL)) {
+				t.Errorf("the message carries the handoff's Accept link, which is not what it asks:\n%s", mail.Text)
+			}
+			for _, not := range []string{"Why you", "round robin", n.Text} {
+				if strings.Contains(mail.Text, not) {
+					t.Errorf("email text says %q:\n%s", not, mail.Text)
+				}
+			}
+		})
+	}
+}
+
+// TestRenderKTAgenda: the agenda email lists the meeting's seven parts in
+// order, each with its minutes and points, and who attends.
+func TestRenderKTAgenda(t *testing.T) {
+	t.Parallel()
+	n := csNotice(baton.MsgKTAgenda)
+	n.KT.Agenda = playbook.DefaultKTAgenda()
+	n.KT.RequiredPeople = []string{"Ana Ruiz (account executive)", "Cy Stone (customer success manager)"}
+	n.KT.Recommended = []string{"Sam Lee (sales engineer)"}
+	if len(n.KT.Agenda) != 7 {
+		t.Fatalf("got %d parts in the default agenda, want 7", len(n.KT.Agenda))
+	}
+	mail, err := notify.Render(n, to, baton.ChannelEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Agenda: knowledge-transfer meeting for Sunrise Hospitality, Thu 26 Nov 16:00 CET"; mail.Subject != want {
+		t.Errorf("got subject %q, want %q", mail.Subject, want)
+	}
+	for _, w := range []string{"The agenda of the knowledge-transfer meeting for Sunrise Hospitality.", "When: Thu 26 Nov 16:00 CET (in 3 days), 45 minutes.",
+		"Required: Ana Ruiz (account executive), Cy Stone (customer success manager).", "Recommended: Sam Lee (sales engineer).",
+		"Read the deal summary before the meeting"} {
+		if !strings.Contains(mail.Text, w) {
+			t.Errorf("email text lacks %q:\n%s", w, mail.Text)
+		}
+	}
+	// Each part on its own numbered line, its points below it.
+	last := -1
+	for i, a := range n.KT.Agenda {
+		line := fmt.Sprintf("\n%d. %s (%d min)\n", i+1, a.Label, a.Minutes)
+		at := strings.Index(mail.Text, line)
+		if at <= last {
+			t.Errorf("email text lacks %q after the part before:\n%s", line, mail.Text)
+		}
+		last = at
+		for _, p := range a.Points {
+			if !strings.Contains(mail.Text, "   - "+p+"\n") {
+				t.Errorf("email text lacks point %q of %s", p, a.Label)
+			}
+		}
+	}
+	_, list, _ := strings.Cut(mail.HTML, "<ol")
+	list, _, _ = strings.Cut(list, "</ol>")
+	if got := strings.Count(list, "<strong>"); got != 7 {
+		t.Errorf("got %d parts in the HTML's list, want 7:\n%s", got, list)
+	}
+	if !strings.Contains(list, "<strong>"+n.KT.Agenda[0].Label+"</strong>") || !strings.Contains(list, "<li>"+n.KT.Agenda[0].Points[0]+"</li>") {
+		t.Errorf("the HTML list lacks the first part and its points:\n%s", list)
+	}
+	if os.Getenv("BATON_SHOW_EMAIL") != "" {
+		t.Logf("Subject: %s\n\n%s\n\n%s", mail.Subject, mail.Text, mail.HTML)
 	}
 }

@@ -21,7 +21,8 @@ var templateFS embed.FS
 // fails every test of the package.
 var (
 	htmlTmpl = htmltemplate.Must(htmltemplate.New("email.html").ParseFS(templateFS, "templates/email.html"))
-	textTmpl = texttemplate.Must(texttemplate.New("email.txt").ParseFS(templateFS, "templates/email.txt"))
+	textTmpl = texttemplate.Must(texttemplate.New("email.txt").Funcs(texttemplate.FuncMap{"inc": func(i int) int { return i + 1 }}).
+			ParseFS(templateFS, "templates/email.txt"))
 )
 
 // Recipient is who a notice is rendered for and when.
@@ -114,8 +115,11 @@ type view struct {
 	Facts   []string
 	Missing string
 	// Body is free text (a pre-call brief, an activity's note).
-	Body      string
-	Review    []string
+	Body   string
+	Review []string
+	// Agenda is a knowledge-transfer meeting's agenda (kt.agenda), its
+	// parts in order.
+	Agenda    []agendaPart
 	AcceptURL string
 	OpenURL   string
 	OpenLabel string
@@ -214,6 +218,9 @@ func newView(n baton.Notice, r Recipient) *view {
 		} else {
 			v.Subject, v.Headline = "Weekly missed-handoff review", n.Text
 		}
+	case baton.MsgKTInvite, baton.MsgKTAgenda, baton.MsgKTUnaccepted, baton.MsgKTUnconfirmed,
+		baton.MsgCSSent, baton.MsgCSCapacity, baton.MsgCSApproval, baton.MsgCSLate:
+		v.csProtocol(n, orText(n.Lead.Company, who), now, loc)
 	default:
 		v.Subject, v.Headline = firstLine(n.Text), n.Text
 		if who != "a lead" {
@@ -224,6 +231,154 @@ func newView(n baton.Notice, r Recipient) *view {
 		v.Subject = firstLine(n.Text)
 	}
 	return v
+}
+
+// agendaPart is one part of a knowledge-transfer meeting's agenda as an
+// email lists it.
+type agendaPart struct {
+	Label   string
+	Minutes int
+	Points  []string
+}
+
+// csProtocol words the sales → customer success protocol's notices about
+// the handoff of account: the knowledge-transfer meeting's invitation,
+// agenda and escalations, and the handoff sent, escalated for capacity,
+// awaiting approval or not sent in time. The routing's "why you" is left
+// out: these go to people other than the owner; so is the Accept button,
+// but on the handoff sent to its owner.
+func (v *view) csProtocol(n baton.Notice, account string, now time.Time, loc *time.Location) {
+	v.Why = ""
+	if n.Kind != baton.MsgCSSent {
+		// Its Accept would take the handoff, not what the message asks
+		// (accept a meeting, reassign, approve).
+		v.AcceptURL = ""
+	}
+	meeting := "the knowledge-transfer meeting for " + account
+	var when string
+	if kt := n.KT; kt != nil && !kt.StartsAt.IsZero() {
+		when = When(kt.StartsAt, now, loc)
+		if kt.DurationMinutes > 0 {
+			when += fmt.Sprintf(", %d minutes", kt.DurationMinutes)
+		}
+	}
+	short := func() string {
+		if n.KT == nil || n.KT.StartsAt.IsZero() {
+			return ""
+		}
+		return ", " + n.KT.StartsAt.In(loc).Format("Mon 2 Jan 15:04 MST")
+	}
+	reason := sentence(n.Reason)
+	switch n.Kind {
+	case baton.MsgKTInvite:
+		v.Subject = "Invitation: knowledge-transfer meeting for " + account + short()
+		v.Headline = "You are invited to " + meeting + "."
+		if n.KT != nil && n.KT.Change == "confirmed" {
+			v.Subject = "Confirmed: knowledge-transfer meeting for " + account + short()
+			v.Headline = "The time of " + meeting + " is confirmed: please accept it."
+		}
+		if when != "" {
+			v.Facts = append(v.Facts, "When: "+when+".")
+		}
+		if n.KT != nil && n.KT.Change == "hold" {
+			v.Facts = append(v.Facts, "This is a calendar hold at the proposed time; it is confirmed after the close.")
+		}
+		if kt := n.KT; kt != nil && kt.Role != "" {
+			need := "recommended"
+			if kt.Required {
+				need = "required"
+			}
+			v.Facts = append(v.Facts, fmt.Sprintf("You attend as the %s; your attendance is %s. Accept or decline the invitation on the handoff page.", kt.Role, need))
+		}
+	case baton.MsgKTAgenda:
+		v.Subject = "Agenda: knowledge-transfer meeting for " + account + short()
+		v.Headline = "The agenda of " + meeting + "."
+		if when != "" {
+			v.Facts = append(v.Facts, "When: "+when+".")
+		}
+		if kt := n.KT; kt != nil {
+			if len(kt.RequiredPeople) > 0 {
+				v.Facts = append(v.Facts, "Required: "+strings.Join(kt.RequiredPeople, ", ")+".")
+			}
+			if len(kt.Recommended) > 0 {
+				v.Facts = append(v.Facts, "Recommended: "+strings.Join(kt.Recommended, ", ")+".")
+			}
+			for _, a := range kt.Agenda {
+				v.Agenda = append(v.Agenda, agendaPart{Label: a.Label, Minutes: a.Minutes, Points: a.Points})
+			}
+		}
+		v.Body = "Read the deal summary before the meeting; the checklist is completed during it."
+		if len(v.Agenda) == 0 {
+			v.Body = n.Text
+		}
+	case baton.MsgKTUnaccepted:
+		who, state := "A required participant", "has not accepted"
+		if kt := n.KT; kt != nil {
+			if kt.Participant != "" {
+				who = kt.Participant
+			}
+			if kt.Declined {
+				state = "declined"
+			}
+		}
+		v.Subject = "Escalation: " + firstWords(who) + " " + state + " the knowledge-transfer meeting for " + account
+		v.Headline = "Escalation: " + who + ", whose attendance is required, " + state + " " + meeting + "."
+		if when != "" {
+			v.Facts = append(v.Facts, "When: "+when+".")
+		}
+		v.Facts = append(v.Facts, "Make sure they attend, or send someone in their place.")
+	case baton.MsgKTUnconfirmed:
+		v.Subject = "Confirm the knowledge-transfer meeting for " + account
+		v.Headline = "Confirm " + meeting + "."
+		if reason != "" {
+			v.Facts = append(v.Facts, reason)
+		}
+		if when != "" {
+			v.Facts = append(v.Facts, "Proposed: "+when+".")
+		}
+	case baton.MsgCSCapacity:
+		v.Subject = "Capacity escalation: " + account
+		v.Headline = "Capacity escalation: the customer success handoff of " + account + " has no CSM with room, so it came to you."
+		if reason != "" {
+			v.Facts = append(v.Facts, "Reason: "+reason)
+		}
+		v.Facts = append(v.Facts, "Decide whether the timeline can shift or resources can be added, then reassign the handoff to a CSM.")
+	case baton.MsgCSApproval:
+		v.Subject = "Approval needed: pre-close handoff of " + account
+		v.Headline = "The pre-close handoff of " + account + ", a strategic account, waits for your approval before sales can send it to customer success."
+	case baton.MsgCSSent:
+		v.Subject = "Handed to customer success: " + account
+		v.Headline = account + " is handed to customer success: its gates passed (contract, payment, deal summary)."
+		if len(n.Risks) > 0 {
+			v.Facts = append(v.Facts, "Risks flagged: "+strings.Join(n.Risks, "; ")+".")
+		}
+	case baton.MsgCSLate:
+		v.Subject = "Not sent to customer success: " + account
+		v.Headline = "The closed-won handoff of " + account + " was not sent to customer success in time."
+		if reason != "" {
+			v.Facts = append(v.Facts, "Reason: "+reason)
+		}
+	}
+}
+
+// sentence capitalises s and ends it with a full stop; "" stays "".
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// firstWords is a participant's name without their role: "Ana Ruiz
+// (account executive)" is "Ana Ruiz".
+func firstWords(s string) string {
+	name, _, _ := strings.Cut(s, " (")
+	return name
 }
 
 // slack builds the Slack message: the text fallback and the blocks.
@@ -249,6 +404,13 @@ func (v *view) slack() (string, []slack.Block) {
 	}
 	for _, l := range v.Review {
 		lines = append(lines, "• "+esc(l))
+	}
+	for i, a := range v.Agenda {
+		line := fmt.Sprintf("%d. *%s* (%d min)", i+1, esc(a.Label), a.Minutes)
+		if len(a.Points) > 0 {
+			line += ": " + esc(strings.Join(a.Points, "; "))
+		}
+		lines = append(lines, line)
 	}
 	var fields []string
 	if v.Type != "" {

@@ -41,6 +41,23 @@ func TestNotificationChannels(t *testing.T) {
 			t.Errorf("channels (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("RoutesTheCustomerSuccessProtocolsMessages", func(t *testing.T) {
+		kinds := []string{"cs.handoff_sent", "cs.capacity", "cs.pre_close_approval", "cs.not_sent",
+			"kt.invite", "kt.agenda", "kt.unaccepted", "kt.unconfirmed"}
+		extra := "notifications:\n"
+		for _, k := range kinds {
+			extra += "  " + k + ": [slack]\n"
+		}
+		pb, err := playbook.Parse("p.yaml", edit("- {at: 50%, action: remind_owner}", extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range kinds {
+			if diff := cmp.Diff(playbook.ChannelList{"slack"}, pb.Notifications[k]); diff != "" {
+				t.Errorf("%s: channels (-want +got):\n%s", k, diff)
+			}
+		}
+	})
 	t.Run("RejectsUnknownChannelsAndKinds", func(t *testing.T) {
 		for _, src := range [][]byte{
 			edit("- {at: 50%, action: remind_owner, channel: pager}", ""),

@@ -62,7 +62,9 @@ func (pb *Playbook) validateTiers(v *validator) {
 var NotificationKinds = []string{baton.MsgAssigned, baton.MsgReminder, baton.MsgBreach, baton.MsgReturned, baton.MsgFixOver,
 	baton.MsgJoined, baton.MsgFellBack, baton.MsgReassign, baton.MsgEscalated, baton.MsgActivity, baton.MsgActLate,
 	baton.MsgOutcome, baton.MsgPreCall, baton.MsgWeeklyReview,
-	baton.MsgRatedLow, baton.MsgRejectionsEscalated}
+	baton.MsgRatedLow, baton.MsgRejectionsEscalated,
+	baton.MsgCSSent, baton.MsgCSCapacity, baton.MsgCSApproval, baton.MsgCSLate,
+	baton.MsgKTInvite, baton.MsgKTAgenda, baton.MsgKTUnaccepted, baton.MsgKTUnconfirmed}
 
 // validateNotifications checks the notifications map: known kinds, known
 // channels, at least one channel each.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/completeness"
+	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -31,6 +33,45 @@ type CSView struct {
 	People map[string]*UserRef `json:"people,omitempty"`
 	// CSManager is who approves a pre-close handoff; nil when unknown.
 	CSManager *UserRef `json:"cs_manager,omitempty"`
+}
+
+// csViewJSON is CSView as the API has it: the meeting as
+// baton.KTMeetingJSON (its length in minutes), its KT shadowing the stored
+// form's.
+type csViewJSON struct {
+	csViewPlain
+	KT baton.KTMeetingJSON `json:"kt"`
+}
+
+type csViewPlain CSView
+
+// MarshalJSON writes the view with the meeting's length in whole minutes
+// (kt.duration_minutes) rather than the stored nanoseconds.
+func (v CSView) MarshalJSON() ([]byte, error) {
+	out := csViewJSON{csViewPlain: csViewPlain(v)}
+	if v.CSHandoff != nil {
+		out.KT = baton.NewKTMeetingJSON(v.KT)
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (and the meeting's old
+// duration in nanoseconds).
+func (v *CSView) UnmarshalJSON(b []byte) error {
+	var in csViewJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*v = CSView(in.csViewPlain)
+	m, err := in.KT.Meeting()
+	if err != nil {
+		return err
+	}
+	if v.CSHandoff == nil {
+		v.CSHandoff = &baton.CSHandoff{}
+	}
+	v.KT = m
+	return nil
 }
 
 // Gate is one check before a handoff is sent to customer success.
@@ -199,8 +240,8 @@ func (s *Service) csStarted(ctx context.Context, tx baton.Tx, pb *playbook.Playb
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 			return err
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgCSCapacity, h.OwnerID, now,
-			"Every CSM is at capacity: decide whether the timeline can shift or resources can be added, then reassign this handoff."); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgCSCapacity, recipient: h.OwnerID, reason: reason,
+			text: "Every CSM is at capacity: decide whether the timeline can shift or resources can be added, then reassign this handoff."}, now); err != nil {
 			return err
 		}
 	}
@@ -682,7 +723,7 @@ func (s *Service) SendToCS(ctx context.Context, p baton.Principal, id string) (*
 		if h.OwnerID == "" {
 			return nil
 		}
-		return s.notify(ctx, tx, h, baton.MsgCSSent, h.OwnerID, now, text)
+		return s.raise(ctx, tx, h, note{kind: baton.MsgCSSent, recipient: h.OwnerID, text: text, risks: c.Risks()}, now)
 	})
 }
 
@@ -700,5 +741,7 @@ func (s *Service) fireCSNotify(ctx context.Context, tx baton.Tx, h *baton.Handof
 	if err != nil {
 		return false, err
 	}
-	return true, s.notify(ctx, tx, h, baton.MsgCSLate, manager, now, "The closed-won handoff was "+reason+".")
+	return true, s.raise(ctx, tx, h, note{kind: baton.MsgCSLate, recipient: manager, text: "The closed-won handoff was " + reason + ".",
+		reason:   fmt.Sprintf("not sent to customer success within %s of signature", notify.Span(time.Duration(s.Playbook().CSProtocol.NotifyWithin))),
+		deadline: c.NotifyBy, step: "send to customer success"}, now)
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -442,7 +443,14 @@ func TestCSCapacity(t *testing.T) {
 	}
 	msgs := e.messages(t, baton.MsgCSCapacity)
 	if len(msgs) != 1 || msgs[0].RecipientID != e.users["csmgr"].ID {
-		t.Errorf("got %v, want one capacity message to leadership", msgs)
+		t.Fatalf("got %v, want one capacity message to leadership", msgs)
+	}
+	var n baton.Notice
+	if err := json.Unmarshal(msgs[0].Payload, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.Lead.Company == "" || !strings.Contains(n.Reason, "every CSM is at capacity") {
+		t.Errorf("got account %q and reason %q, want the account and the reason", n.Lead.Company, n.Reason)
 	}
 	if v := e.view(t, h.ID); count(kinds(v.Events), baton.EventEscalated) != 1 {
 		t.Errorf("got events %v, want one escalation", kinds(v.Events))

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/notify"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/routing"
 )
@@ -46,7 +48,9 @@ func (s *Service) ktInvite(ctx context.Context, tx baton.Tx, h *baton.Handoff, c
 		}
 		text := fmt.Sprintf("Knowledge-transfer meeting (%s): %s UTC, %d minutes. Your attendance as %s is %s: please accept.",
 			what, c.KT.StartsAt.UTC().Format("Mon 2 Jan 15:04"), int(c.KT.Duration.Minutes()), roleLabel(p.Role), need)
-		if err := s.notify(ctx, tx, h, baton.MsgKTInvite, p.UserID, now, text); err != nil {
+		kt := ktNotice(c)
+		kt.Change, kt.Role, kt.Required = what, roleLabel(p.Role), p.Required
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTInvite, recipient: p.UserID, text: text, kt: kt}, now); err != nil {
 			return err
 		}
 	}
@@ -133,8 +137,17 @@ func (s *Service) fireKTAgenda(ctx context.Context, tx baton.Tx, h *baton.Handof
 		return false, err
 	}
 	text := ktAgendaText(r.Roster, h, c)
+	kt := ktNotice(c)
+	kt.Agenda = c.KT.Agenda
+	kt.RequiredPeople, kt.Recommended = ktPeople(r.Roster, c)
+	// The agenda goes by email unless the playbook's notifications route
+	// it elsewhere.
+	var channels []string
+	if len(s.Playbook().Notifications[baton.MsgKTAgenda]) == 0 {
+		channels = []string{baton.ChannelEmail}
+	}
 	for _, p := range c.KT.Participants {
-		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTAgenda, recipient: p.UserID, text: text, channels: []string{baton.ChannelEmail}}, now); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTAgenda, recipient: p.UserID, text: text, channels: channels, kt: kt}, now); err != nil {
 			return false, err
 		}
 	}
@@ -154,7 +167,18 @@ func ktAgendaText(r *routing.Roster, h *baton.Handoff, c *baton.CSHandoff) strin
 		}
 		b.WriteString("\n")
 	}
-	var required, recommended []string
+	required, recommended := ktPeople(r, c)
+	fmt.Fprintf(&b, "Required: %s\n", orNone(required))
+	if len(recommended) > 0 {
+		fmt.Fprintf(&b, "Recommended: %s\n", strings.Join(recommended, ", "))
+	}
+	b.WriteString("Read the deal summary before the meeting; the checklist is completed during it.")
+	return b.String()
+}
+
+// ktPeople names the meeting's required and recommended participants,
+// "Ana Ruiz (account executive)".
+func ktPeople(r *routing.Roster, c *baton.CSHandoff) (required, recommended []string) {
 	for _, p := range c.KT.Participants {
 		name := p.UserID
 		if u := r.User(p.UserID); u != nil {
@@ -167,12 +191,12 @@ func ktAgendaText(r *routing.Roster, h *baton.Handoff, c *baton.CSHandoff) strin
 			recommended = append(recommended, name)
 		}
 	}
-	fmt.Fprintf(&b, "Required: %s\n", orNone(required))
-	if len(recommended) > 0 {
-		fmt.Fprintf(&b, "Recommended: %s\n", strings.Join(recommended, ", "))
-	}
-	b.WriteString("Read the deal summary before the meeting; the checklist is completed during it.")
-	return b.String()
+	return required, recommended
+}
+
+// ktNotice is the meeting as its notices carry it: its time and length.
+func ktNotice(c *baton.CSHandoff) *baton.NoticeKT {
+	return &baton.NoticeKT{StartsAt: c.KT.StartsAt, DurationMinutes: int(c.KT.Duration.Minutes())}
 }
 
 func orNone(list []string) string {
@@ -215,7 +239,9 @@ func (s *Service) fireKTInvites(ctx context.Context, tx baton.Tx, h *baton.Hando
 		if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 			return false, err
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgKTUnaccepted, to, now, "Escalation: "+reason+"."); err != nil {
+		kt := ktNotice(c)
+		kt.Participant, kt.Declined = name+" ("+roleLabel(p.Role)+")", p.Response == baton.KTDeclined
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTUnaccepted, recipient: to, text: "Escalation: " + reason + ".", reason: reason, kt: kt}, now); err != nil {
 			return false, err
 		}
 		p.EscalatedAt, escalated = now, true
@@ -229,7 +255,7 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 	if !c.KT.ConfirmedAt.IsZero() || c.KT.Status == baton.KTHeld || !h.State.Open() {
 		return false, nil
 	}
-	reason := fmt.Sprintf("the knowledge-transfer meeting's time was not confirmed within %s of the close", s.Playbook().CSProtocol.KT.ConfirmWithin)
+	reason := fmt.Sprintf("the knowledge-transfer meeting's time was not confirmed within %s of the close", notify.Span(time.Duration(s.Playbook().CSProtocol.KT.ConfirmWithin)))
 	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventEscalated, At: now, Actor: baton.ActorClock, OwnerID: h.OwnerID, Reason: reason}, nil); err != nil {
 		return false, err
 	}
@@ -241,7 +267,7 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 		if to == "" {
 			continue
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgKTUnconfirmed, to, now, "Confirm the meeting: "+reason+"."); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgKTUnconfirmed, recipient: to, text: "Confirm the meeting: " + reason + ".", reason: reason, kt: ktNotice(c)}, now); err != nil {
 			return false, err
 		}
 	}
@@ -251,9 +277,13 @@ func (s *Service) fireKTConfirm(ctx context.Context, tx baton.Tx, h *baton.Hando
 // KTScheduleInput confirms (or moves) the knowledge-transfer meeting.
 type KTScheduleInput struct {
 	StartsAt time.Time `json:"starts_at"`
-	// Minutes is the meeting's length; 0 keeps the playbook's (45, or 60
-	// for a strategic account). At least the playbook's min_duration.
-	Minutes int `json:"minutes,omitempty"`
+	// Minutes is the meeting's length in minutes, duration_minutes; 0
+	// keeps the playbook's (45, or 60 for a strategic account). At least
+	// the playbook's min_duration.
+	Minutes int `json:"duration_minutes,omitempty"`
+	// OldMinutes is Minutes under its former name, minutes, still read;
+	// duration_minutes wins when both are given.
+	OldMinutes int `json:"minutes,omitempty"`
 }
 
 // ScheduleKT confirms the knowledge-transfer meeting at a time (placing the
@@ -268,8 +298,8 @@ func (s *Service) ScheduleKT(ctx context.Context, p baton.Principal, id string, 
 			return baton.Errorf(baton.ECONFLICT, "the knowledge-transfer meeting was held at %s", c.KT.HeldAt.Format(time.RFC3339))
 		}
 		dur := kt.DurationFor(c.Strategic)
-		if in.Minutes != 0 {
-			dur = time.Duration(in.Minutes) * time.Minute
+		if m := cmp.Or(in.Minutes, in.OldMinutes); m != 0 {
+			dur = time.Duration(m) * time.Minute
 		}
 		var v baton.Validation
 		switch {
@@ -282,9 +312,9 @@ func (s *Service) ScheduleKT(ctx context.Context, p baton.Principal, id string, 
 		}
 		switch {
 		case dur < time.Duration(kt.MinDuration):
-			v.Add("minutes", "must be at least %d (the playbook's min_duration)", int(time.Duration(kt.MinDuration).Minutes()))
+			v.Add("duration_minutes", "must be at least %d (the playbook's min_duration)", int(time.Duration(kt.MinDuration).Minutes()))
 		case dur > time.Duration(playbook.MaxKTDuration):
-			v.Add("minutes", "must be at most %d", int(time.Duration(playbook.MaxKTDuration).Minutes()))
+			v.Add("duration_minutes", "must be at most %d", int(time.Duration(playbook.MaxKTDuration).Minutes()))
 		}
 		if err := v.Err(); err != nil {
 			return err

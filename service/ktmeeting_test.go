@@ -86,8 +86,45 @@ func TestKTMeeting(t *testing.T) {
 				t.Errorf("agenda lacks %q:\n%s", part, n.Text)
 			}
 		}
+		if n.KT == nil || len(n.KT.Agenda) != 7 || !n.KT.StartsAt.Equal(start) || n.KT.DurationMinutes != 60 ||
+			!slices.Contains(n.KT.RequiredPeople, "Ae One (account executive)") || !slices.Contains(n.KT.Recommended, "Sol Engineer (sales engineer)") {
+			t.Errorf("got the meeting %+v, want its time, 60 minutes, the seven parts and who attends", n.KT)
+		}
+		if msgs[0].Channel != baton.ChannelWebhook {
+			// Only the webhook is configured: email falls back to it.
+			t.Errorf("got channel %s, want the webhook", msgs[0].Channel)
+		}
 		if c := e.cs(t, h.ID); !c.KT.AgendaSentAt.Equal(start.Add(-24 * time.Hour)) {
 			t.Errorf("got agenda sent %s, want %s", c.KT.AgendaSentAt, start.Add(-24*time.Hour))
+		}
+	})
+	t.Run("AgendaGoesByEmailUnlessThePlaybookRoutesIt", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			name, notifications, want string
+		}{
+			{"Email", "", baton.ChannelEmail},
+			{"Routed", "notifications:\n  kt.agenda: [webhook]\n  kt.invite: [webhook]\n", baton.ChannelWebhook},
+		} {
+			e := csEnv(t, "cs_protocol:\n", tc.notifications+"cs_protocol:\n")
+			e.svc.SetChannels(baton.ChannelEmail, baton.ChannelWebhook)
+			h := strategicWon(t, e, "ktroute"+tc.name)
+			start := t0.Add(40 * time.Hour)
+			if _, err := e.svc.ScheduleKT(e.ctx, e.principal("ae1"), h.ID, service.KTScheduleInput{StartsAt: start}); err != nil {
+				t.Fatal(err)
+			}
+			e.advance(t, 16*time.Hour)
+			for _, kind := range []string{baton.MsgKTAgenda, baton.MsgKTInvite} {
+				msgs := e.messages(t, kind)
+				if len(msgs) == 0 {
+					t.Fatalf("%s: got no %s messages", tc.name, kind)
+				}
+				for _, m := range msgs {
+					if m.Channel != tc.want {
+						t.Errorf("%s: %s to %s went by %s, want %s", tc.name, kind, m.RecipientID, m.Channel, tc.want)
+					}
+				}
+			}
 		}
 	})
 	t.Run("RequiredParticipantNotAcceptedIsEscalated", func(t *testing.T) {
@@ -135,7 +172,7 @@ func TestKTMeeting(t *testing.T) {
 		}{
 			{service.KTScheduleInput{StartsAt: t0.Add(47*time.Hour + 30*time.Minute)}, "starts_at"}, // 60 minutes end past 48 h
 			{service.KTScheduleInput{StartsAt: t0.Add(-time.Hour)}, "starts_at"},
-			{service.KTScheduleInput{StartsAt: t0.Add(30 * time.Hour), Minutes: 20}, "minutes"},
+			{service.KTScheduleInput{StartsAt: t0.Add(30 * time.Hour), Minutes: 20}, "duration_minutes"},
 		} {
 			_, err := e.svc.ScheduleKT(e.ctx, e.principal("ae1"), h.ID, tc.in)
 			if f := invalidFields(t, err); f[tc.field] == "" {

@@ -26,6 +26,11 @@ type note struct {
 	deadline time.Time
 	// step names the deadline (breach): "accept", "first touch".
 	step string
+	// reason, risks and kt are the customer success protocol's facts
+	// (baton.Notice's Reason, Risks and KT).
+	reason string
+	risks  []string
+	kt     *baton.NoticeKT
 }
 
 // SetChannels sets the channels Baton can deliver on (baton.ChannelEmail,
@@ -93,7 +98,7 @@ func (s *Service) enqueue(ctx context.Context, tx baton.Tx, pb *playbook.Playboo
 // link, and the facts of the kind.
 func (s *Service) notice(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, n note, u *baton.User, now time.Time) (baton.Notice, error) {
 	out := baton.Notice{Kind: n.kind, At: now, Text: n.text, Urgent: notify.Urgent(n.kind, h.Tier),
-		URL: s.PublicURL() + "/handoffs/" + h.ID}
+		URL: s.PublicURL() + "/handoffs/" + h.ID, Reason: n.reason, Risks: n.risks, KT: n.kt}
 	out.Handoff = baton.NoticeHandoff{ID: h.ID, Type: h.Type, State: h.State, Tier: h.Tier, OwnerID: h.OwnerID, BackupID: h.BackupID,
 		AccountID: h.AccountID, ContactID: h.ContactID, AcceptBy: h.AcceptBy, FirstTouch: h.FirstTouchBy, FixBy: h.FixBy,
 		Breached: h.Breached, Generation: h.Generation}

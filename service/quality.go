@@ -214,7 +214,10 @@ type QualityMonth struct {
 
 // QualityGroup is the scores of one key of a dimension.
 type QualityGroup struct {
-	Key      string `json:"key"`
+	Key string `json:"key"`
+	// Name is the person's name when the dimension is owner or sender
+	// (Key is their email) and the roster knows one; empty otherwise.
+	Name     string `json:"name,omitempty"`
 	Handoffs int    `json:"handoffs"`
 	// Mean is the average score, to one decimal.
 	Mean float64 `json:"mean"`
@@ -392,6 +395,26 @@ func qualityKey(by string, row quality.Row, r *roster) string {
 	return row.Type
 }
 
+// qualityName is the name of the person behind row's key in dimension by
+// (owner or sender), or "" for other dimensions and people the roster does
+// not name.
+func qualityName(by string, row quality.Row, r *roster) string {
+	id := ""
+	switch by {
+	case QualityByOwner:
+		id = row.OwnerID
+	case QualityBySender:
+		id = row.SenderID
+	}
+	if id == "" {
+		return ""
+	}
+	if u := r.User(id); u != nil {
+		return u.Name
+	}
+	return ""
+}
+
 // QualityReport returns the quality scores of the handoffs p sees created
 // in [from, to) widened to whole UTC days (the report's From and To say
 // which), in total and by one of QualityDims, each with its trend
@@ -415,7 +438,7 @@ func (s *Service) QualityReport(ctx context.Context, p baton.Principal, from, to
 	err := s.qualityRows(ctx, p, from, to, func(row quality.Row, r *roster) {
 		k := qualityKey(by, row, r)
 		if groups[k] == nil {
-			groups[k] = &QualityGroup{Key: k}
+			groups[k] = &QualityGroup{Key: k, Name: qualityName(by, row, r)}
 		}
 		groups[k].add(row)
 		rep.Total.add(row)
@@ -531,11 +554,11 @@ func (s *Service) QualityReview(ctx context.Context, p baton.Principal, month ti
 		month1 = append(month1, row)
 		rv.Total.add(row)
 		for _, g := range []struct {
-			m map[string]*QualityGroup
-			k string
-		}{{byType, qualityKey(QualityByType, row, r)}, {bySender, qualityKey(QualityBySender, row, r)}} {
+			m       map[string]*QualityGroup
+			k, name string
+		}{{byType, qualityKey(QualityByType, row, r), ""}, {bySender, qualityKey(QualityBySender, row, r), qualityName(QualityBySender, row, r)}} {
 			if g.m[g.k] == nil {
-				g.m[g.k] = &QualityGroup{Key: g.k}
+				g.m[g.k] = &QualityGroup{Key: g.k, Name: g.name}
 			}
 			g.m[g.k].add(row)
 		}

@@ -178,7 +178,10 @@ func (s *Server) runSignalImport(ctx context.Context, job *importJob, f *os.File
 	var e *baton.Error
 	switch {
 	case baton.ErrorCode(err) == baton.EINVALID && errors.As(err, &e):
-		job.problem = e.Message
+		job.problem = sentence(e.Message)
+		if len(e.Fields) > 0 {
+			job.problem += " Fix these rows and upload the file again:"
+		}
 		for _, f := range e.Fields {
 			job.rowErrs = append(job.rowErrs, service.FormatImportError(f))
 		}

@@ -69,37 +69,46 @@ func TestImportSignalsAPI(t *testing.T) {
 	})
 }
 
+// startSignalImport uploads file (as leads.csv, with the form's other
+// fields) from the Team page as admin, waits for the import to finish and
+// returns its page's path.
+func startSignalImport(t *testing.T, s *stack, admin *adminClient, file string, form url.Values) string {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", "leads.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(fw, file)
+	mw.Close()
+	req, err := http.NewRequest("POST", s.srv.URL+"/admin/imports/signals", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	st, body, loc := admin.send(t, req)
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/imports/") {
+		t.Fatalf("got %d %s %.200s, want a 303 to the import's page", st, loc, body)
+	}
+	if !s.web.WaitSignalImport(strings.TrimPrefix(loc, "/admin/imports/")) {
+		t.Fatalf("no import at %s", loc)
+	}
+	return loc
+}
+
 func TestImportSignalsPage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	admin := s.signInAdmin(t, "ops")
 	start := func(t *testing.T, file string, form url.Values) string {
 		t.Helper()
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		for k, vs := range form {
-			for _, v := range vs {
-				mw.WriteField(k, v)
-			}
-		}
-		fw, err := mw.CreateFormFile("file", "leads.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(fw, file)
-		mw.Close()
-		req, err := http.NewRequest("POST", s.srv.URL+"/admin/imports/signals", &buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		st, body, loc := admin.send(t, req)
-		if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/imports/") {
-			t.Fatalf("got %d %s %.200s, want a 303 to the import's page", st, loc, body)
-		}
-		if !s.web.WaitSignalImport(strings.TrimPrefix(loc, "/admin/imports/")) {
-			t.Fatalf("no import at %s", loc)
-		}
+		loc := startSignalImport(t, s, admin, file, form)
 		st, page := admin.get(t, loc)
 		if st != http.StatusOK {
 			t.Fatalf("GET %s: got %d, want 200", loc, st)

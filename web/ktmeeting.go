@@ -185,7 +185,7 @@ func (s *Server) postKTForm(w http.ResponseWriter, r *http.Request, p baton.Prin
 		_, err = s.svc.RespondKT(ctx, p, id, action == "accept")
 	case "kt/schedule":
 		var in service.KTScheduleInput
-		in, err = scheduleForm(f.Get("starts_at"), f.Get("minutes"), newPage(p, time.Time{}, "", "").Loc)
+		in, err = scheduleForm(f.Get("starts_at"), f.Get("duration_minutes"), newPage(p, time.Time{}, "", "").Loc)
 		if err == nil {
 			_, err = s.svc.ScheduleKT(ctx, p, id, in)
 		}
@@ -228,7 +228,7 @@ func scheduleForm(startsAt, minutes string, loc *time.Location) (service.KTSched
 	if m := strings.TrimSpace(minutes); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil {
-			v.Add("minutes", "must be a whole number of minutes")
+			v.Add("duration_minutes", "must be a whole number of minutes")
 		}
 		in.Minutes = n
 	}

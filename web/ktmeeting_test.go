@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,66 @@ import (
 
 type csReply struct {
 	CS *service.CSView `json:"cs"`
+}
+
+// TestKTDurationInMinutes: the API writes the meeting's length in minutes
+// (kt.duration_minutes), never the stored nanoseconds, and reads it as
+// duration_minutes or by its former name, minutes.
+func TestKTDurationInMinutes(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	h := s.ingest(t, wonSignal("won-minutes"))
+	base := "/api/v1/handoffs/" + h.ID
+	kt := func(t *testing.T, r reply) map[string]any {
+		t.Helper()
+		var body struct {
+			CS struct {
+				KT map[string]any `json:"kt"`
+			} `json:"cs"`
+		}
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		return body.CS.KT
+	}
+	r := s.do(t, "GET", base+"/cs", s.admin, "")
+	if r.status != http.StatusOK {
+		t.Fatalf("got %s, want 200", r)
+	}
+	got := kt(t, r)
+	if _, ok := got["duration"]; ok || got["duration_minutes"] != float64(45) {
+		t.Errorf("got duration %v and duration_minutes %v, want only duration_minutes 45", got["duration"], got["duration_minutes"])
+	}
+	for i, tc := range []struct {
+		name string
+		body string
+		want float64
+	}{
+		{"DurationMinutes", `"duration_minutes": 50`, 50},
+		{"FormerName", `"minutes": 40`, 40},
+		{"DurationMinutesWins", `"duration_minutes": 55, "minutes": 40`, 55},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := t0.Add(time.Duration(26+i) * time.Hour).Format(time.RFC3339)
+			r := s.do(t, "POST", base+"/kt/schedule", s.admin, `{"starts_at": "`+start+`", `+tc.body+`}`)
+			if r.status != http.StatusOK {
+				t.Fatalf("got %s, want 200", r)
+			}
+			if got := kt(t, r); got["duration_minutes"] != tc.want {
+				t.Errorf("got duration_minutes %v, want %v", got["duration_minutes"], tc.want)
+			}
+		})
+	}
+	t.Run("TooShortNamesDurationMinutes", func(t *testing.T) {
+		start := t0.Add(30 * time.Hour).Format(time.RFC3339)
+		wantError(t, s.do(t, "POST", base+"/kt/schedule", s.admin, `{"starts_at": "`+start+`", "duration_minutes": 5}`),
+			http.StatusUnprocessableEntity, "invalid", "duration_minutes")
+	})
+	t.Run("GoClientsReadTheMinutes", func(t *testing.T) {
+		if got := call[csReply](t, s, "GET", base+"/cs", s.admin, nil, http.StatusOK).CS; got.KT.Duration != 55*time.Minute {
+			t.Errorf("got %s, want 55m", got.KT.Duration)
+		}
+	})
 }
 
 // TestCSProtocolAPI: each protocol action has its endpoint; a failing gate
@@ -96,6 +157,6 @@ func TestHandoffPageKTSection(t *testing.T) {
 	r = ops.post(page+"/cs/payment", url.Values{"payment": {"extended_terms"}, "payment_note": {"net 90"}})
 	wantIn(t, r, "Payment recorded.", "payment terms extended beyond standard")
 
-	r = ops.post(page+"/kt/schedule", url.Values{"starts_at": {t0.Add(30 * time.Hour).In(time.UTC).Format("2006-01-02T15:04")}, "minutes": {"45"}})
+	r = ops.post(page+"/kt/schedule", url.Values{"starts_at": {t0.Add(30 * time.Hour).In(time.UTC).Format("2006-01-02T15:04")}, "duration_minutes": {"45"}})
 	wantIn(t, r, "Knowledge-transfer meeting confirmed")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,13 @@ func TestEveryPageInABrowser(t *testing.T) {
 		t.Fatalf("the seeded handoff has %d activities and meeting %q, want both", len(got.Activities), got.MeetingID)
 	}
 
+	// Two signals imports from the Team page: one done, one a dry run
+	// that found errors in the file.
+	admin := s.signInAdmin(t, "ops")
+	imported := startSignalImport(t, s, admin, leadsCSV(3), nil)
+	rowErrors := startSignalImport(t, s, admin, "type,email\ndemo_request,a@y.example\ndemo_request,nope\nteleport,b@y.example\n",
+		url.Values{"dry_run": {"on"}})
+
 	// One session for each person, started as single sign-on does (the
 	// sign-in form has browser tests of its own) once the clock has moved,
 	// so they are fresh; each tab carries its person's.
@@ -84,6 +92,8 @@ func TestEveryPageInABrowser(t *testing.T) {
 		{name: "BoardBreached", path: "/board?view=breached", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "Dashboard", path: "/dashboard", who: "admin", status: http.StatusOK, show: []string{"svg.chart"}},
 		{name: "AdminTeam", path: "/admin/team", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
+		{name: "AdminImport", path: imported, who: "admin", status: http.StatusOK, show: []string{"#import-progress", "dl.counts"}},
+		{name: "AdminImportRowErrors", path: rowErrors, who: "admin", status: http.StatusOK, show: []string{"p.alert", "ul.row-errors"}},
 		{name: "AdminTokens", path: "/admin/tokens", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "AdminPlaybook", path: "/admin/playbook", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
 		{name: "AdminOutbox", path: "/admin/outbox", who: "admin", status: http.StatusOK, show: []string{"main h1"}},
@@ -128,9 +138,38 @@ func TestEveryPageInABrowser(t *testing.T) {
 					}
 					p.Keep("page-" + pg.name)
 					p.NoHorizontalScroll(t)
+					noSqueezedText(t, p)
 					p.Accessible(t)
 				})
 			}
 		})
+	}
+}
+
+// squeezedJS lists the headings, paragraphs, labels and buttons with a few
+// words that are laid out narrower than 3em, a letter or two a line: what
+// a grid or flex rule meant for another element does to them.
+const squeezedJS = `(() => {
+  const out = [];
+  for (const el of document.body.querySelectorAll('h1, h2, h3, p, label, button, dt')) {
+    const text = el.textContent.trim();
+    const r = el.getBoundingClientRect();
+    if (text.length < 4 || el.getClientRects().length === 0) continue;
+    const em = parseFloat(getComputedStyle(el).fontSize);
+    if (r.width < 3 * em) {
+      let name = el.tagName.toLowerCase();
+      if (el.id) name += '#' + el.id;
+      out.push(name + ' "' + text.slice(0, 30) + '" is ' + Math.round(r.width) + 'px wide');
+    }
+  }
+  return out.slice(0, 8);
+})()`
+
+// noSqueezedText fails t when the page squeezes text into a column a
+// letter or two wide.
+func noSqueezedText(t *testing.T, p *browsertest.Page) {
+	t.Helper()
+	for _, problem := range browsertest.Eval[[]string](p, squeezedJS) {
+		t.Errorf("%s (%s): %s", p.Location(), p.Viewport.Name, problem)
 	}
 }

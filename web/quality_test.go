@@ -100,6 +100,37 @@ func TestQualityAPI(t *testing.T) {
 			t.Errorf("group rows (-want +got):\n%s", d)
 		}
 	})
+	t.Run("ReportByPersonNamesThem", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			by   string
+			want map[string]string
+		}{
+			{"sender", map[string]string{"(no sender)": "", "sdr1@t.example": "Sam One"}},
+			{"owner", map[string]string{}},
+		} {
+			rep := call[service.QualityReport](t, s, "GET", "/api/v1/quality?by="+tc.by, s.admin, nil, http.StatusOK)
+			got := map[string]string{}
+			for _, g := range rep.Groups {
+				got[g.Key] = g.Name
+			}
+			if tc.by == "owner" {
+				// Owners are whoever routing picked: each is named.
+				if len(got) == 0 {
+					t.Error("by owner: got no groups")
+				}
+				for k, name := range got {
+					if u := s.users[strings.TrimSuffix(k, "@t.example")]; u == nil || name != u.Name {
+						t.Errorf("by owner: got %q named %q, want a known owner with its name", k, name)
+					}
+				}
+				continue
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("by %s: names by key (-want +got):\n%s", tc.by, d)
+			}
+		}
+	})
 	t.Run("BadQueryIs400NamingTheParameter", func(t *testing.T) {
 		t.Parallel()
 		wantError(t, s.do(t, "GET", "/api/v1/quality?by=mood", s.admin, ""), http.StatusBadRequest, "invalid", "by")
@@ -152,10 +183,18 @@ func TestQualityPages(t *testing.T) {
 			t.Fatalf("got %s, want 200", r)
 		}
 		for _, want := range []string{"Quality review · November 2026", `href="/quality" aria-current="page"`, "Trend", "Commonest missing items",
-			"Stakeholder map detailed", "By handoff type", "By rep", "sdr1@t.example"} {
+			"Stakeholder map detailed", "By handoff type", "By rep"} {
 			if !bytes.Contains(r.body, []byte(want)) {
 				t.Errorf("review page lacks %q", want)
 			}
+		}
+		_, byRep, _ := bytes.Cut(r.body, []byte(`id="rep-h"`))
+		byRep, _, _ = bytes.Cut(byRep, []byte("</section>"))
+		if want := `<td data-label="Rep (sender)"><span title="sdr1@t.example">Sam One</span></td>`; !bytes.Contains(byRep, []byte(want)) {
+			t.Errorf("by rep: got\n%s\nwant the rep by name, %s", byRep, want)
+		}
+		if want := `<td data-label="Rep (sender)">(no sender)</td>`; !bytes.Contains(byRep, []byte(want)) {
+			t.Errorf("by rep: got\n%s\nwant %s", byRep, want)
 		}
 		if r := s.do(t, "GET", "/quality?month=2026-10", "", "", "Cookie", c); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("No scored handoffs")) {
 			t.Errorf("October: got %d, want 200 saying there were none", r.status)

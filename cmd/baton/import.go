@@ -70,15 +70,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}[kind]
 	}
 	res, err := run(ctx, f)
-	var e *baton.Error
-	switch {
-	case errors.As(err, &e) && e.Code != baton.EINTERNAL:
-		for _, fe := range e.Fields {
-			fmt.Fprintf(stdout, "%s: %s\n", file, service.FormatImportError(fe))
-		}
-		return fmt.Errorf("import %s from %s: %s", kind, file, e.Message)
-	case err != nil:
-		return fmt.Errorf("import %s from %s: %w", kind, file, err)
+	if err != nil {
+		return importFailed(stdout, kind, file, "", err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stdout, "%s: warning: %s\n", file, w)
@@ -98,15 +91,8 @@ func importSignals(ctx context.Context, svc *service.Service, f *os.File, file s
 	start := time.Now()
 	res, err := svc.ImportSignals(ctx, f, service.SignalImportOptions{DryRun: dryRun, Progress: bar.update})
 	bar.finish()
-	var e *baton.Error
-	switch {
-	case errors.As(err, &e) && e.Code != baton.EINTERNAL:
-		for _, fe := range e.Fields {
-			fmt.Fprintf(stdout, "%s: %s\n", file, service.FormatImportError(fe))
-		}
-		return fmt.Errorf("import signals from %s: %s", file, e.Message)
-	case err != nil:
-		return fmt.Errorf("import signals from %s (run it again to go on: rows already imported are skipped): %w", file, err)
+	if err != nil {
+		return importFailed(stdout, "signals", file, " (run it again to go on: rows already imported are skipped)", err)
 	}
 	if dryRun {
 		fmt.Fprintf(stdout, "%s: dry run, nothing written: %d rows checked\n", file, res.Rows)
@@ -116,6 +102,22 @@ func importSignals(ctx context.Context, svc *service.Service, f *os.File, file s
 	fmt.Fprintf(stdout, "%s: %d rows in %.1fs (%.0f/s): %d handoffs created, %d joined open ones, %d started none, %d already imported\n",
 		file, res.Rows, secs, float64(res.Rows)/max(secs, 1e-9), res.Created, res.Joined, res.NoHandoff, res.Duplicates)
 	return nil
+}
+
+// importFailed reports a failed import of kind from file. A rejected file
+// (a *baton.Error other than EINTERNAL) has each of its row errors printed
+// to stdout on its own line, prefixed with the file, and fails with the
+// error's message; any other error is wrapped, with hint (empty, or a
+// parenthesis starting with a space) after the file's name.
+func importFailed(stdout io.Writer, kind, file, hint string, err error) error {
+	var e *baton.Error
+	if errors.As(err, &e) && e.Code != baton.EINTERNAL {
+		for _, fe := range e.Fields {
+			fmt.Fprintf(stdout, "%s: %s\n", file, service.FormatImportError(fe))
+		}
+		return fmt.Errorf("import %s from %s: %s", kind, file, e.Message)
+	}
+	return fmt.Errorf("import %s from %s%s: %w", kind, file, hint, err)
 }
 
 // progressBar draws an import's progress.

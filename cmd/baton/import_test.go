@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,49 @@ func TestImportSignalsCommand(t *testing.T) {
 	out, _, err = cli("import", "signals", "--db", db, bad)
 	if err == nil || !strings.Contains(err.Error(), "nothing was imported") || !strings.Contains(out, "row 3, column type") {
 		t.Errorf("got %q, %v; want row 3's type named and nothing imported", out, err)
+	}
+}
+
+// TestImportFailed: every import, signals or not, prints a rejected file's
+// row errors the same way, one a line after the file's name, and fails
+// with the error's message; other errors are wrapped.
+func TestImportFailed(t *testing.T) {
+	t.Parallel()
+	rejected := &baton.Error{Code: baton.EINVALID, Message: "2 rows are invalid; nothing was imported", Fields: []baton.FieldError{
+		{Field: "row 3, column type", Message: `"teleport" is not a signal type`},
+		{Field: "row 4", Message: "email is required"},
+	}}
+	disk := errors.New("disk full")
+	const hint = " (run it again to go on: rows already imported are skipped)"
+	for _, tc := range []struct {
+		name, kind, hint string
+		err              error
+		wantOut, wantErr string
+	}{
+		{"RejectedSignalsListRows", "signals", hint, rejected,
+			"s.csv: row 3, column type: \"teleport\" is not a signal type\ns.csv: row 4: email is required\n",
+			"import signals from s.csv: 2 rows are invalid; nothing was imported"},
+		{"RejectedUsersListRows", "users", "", rejected,
+			"s.csv: row 3, column type: \"teleport\" is not a signal type\ns.csv: row 4: email is required\n",
+			"import users from s.csv: 2 rows are invalid; nothing was imported"},
+		{"InternalSignalsSayRunAgain", "signals", hint, disk, "",
+			"import signals from s.csv (run it again to go on: rows already imported are skipped): disk full"},
+		{"InternalUsersWrapped", "users", "", fmt.Errorf("sqlite: %w", &baton.Error{Code: baton.EINTERNAL, Message: "locked"}), "",
+			"import users from s.csv: sqlite: baton: internal: locked"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			err := importFailed(&out, tc.kind, "s.csv", tc.hint, tc.err)
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("got error %v, want %q", err, tc.wantErr)
+			}
+			if d := cmp.Diff(tc.wantOut, out.String()); d != "" {
+				t.Errorf("stdout (-want +got):\n%s", d)
+			}
+			if tc.err == disk && !errors.Is(err, disk) {
+				t.Errorf("got %v, want it to wrap %v", err, disk)
+			}
+		})
 	}
 }
