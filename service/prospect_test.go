@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -294,8 +295,11 @@ func TestProspectConfirmation(t *testing.T) {
 		}
 		cal, ev := event(t, c.ics)
 		desc := prop(ev, golangical.ComponentPropertyDescription)
+		// The intake link's random token may hold any letters and digits:
+		// look for secrets in the rest.
+		bare := regexp.MustCompile(`/intake/[A-Za-z0-9_-]+`).ReplaceAllString(desc, "/intake/TOKEN")
 		for _, secret := range []string{"40", "Globex", "budget", "competitor", "complete", "Brief"} {
-			if strings.Contains(strings.ToLower(desc), strings.ToLower(secret)) {
+			if strings.Contains(strings.ToLower(bare), strings.ToLower(secret)) {
 				t.Errorf("prospect's DESCRIPTION holds %q:\n%s", secret, desc)
 			}
 		}
