@@ -165,6 +165,9 @@ type Tx interface {
 	Loads(ctx context.Context, userIDs []string, now time.Time) (map[string]Load, error)
 	// AccountIDByDomain finds the account owning a domain (primary or alias).
 	AccountIDByDomain(ctx context.Context, domain string) (string, error)
+	// AccountForDomain is AccountIDByDomain and Account in one statement:
+	// the account owning a domain (primary or alias), or ENOTFOUND.
+	AccountForDomain(ctx context.Context, domain string) (*Account, error)
 
 	// API tokens.
 	InsertToken(ctx context.Context, t *Token) error

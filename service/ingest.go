@@ -183,11 +183,21 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	}
 	score := scoreOf(pb, h).Score
 	created.Completeness = &score
-	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
-		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}, created); err != nil {
-		return nil, err
+	createdEv := &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
+		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}
+	if err := createdEv.SetData(created); err != nil {
+		return nil, fmt.Errorf("service: %s: %w", h.ID, err)
 	}
-	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem); err != nil {
+	// The created event goes in with the assigned one, and the notices
+	// take the buyer from the contact and account written above.
+	known := assignment{before: []*baton.Event{createdEv}, lead: &baton.NoticeLead{}}
+	if contact != nil {
+		known.lead.Name, known.lead.Title, known.lead.Email = contact.Name, contact.Title, contact.Email
+	}
+	if account != nil {
+		known.lead.Company = account.Name
+	}
+	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem, known); err != nil {
 		return nil, err
 	}
 	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {

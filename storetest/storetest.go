@@ -50,7 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"Gauges", testGauges},
 		{"CRM", testCRM},
 		{"Reach", testReach},
-		{"BatchWrites", testBatchWrites},
+		{"IngestPaths", testIngestPaths},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

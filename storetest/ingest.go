@@ -11,9 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// testBatchWrites covers the multi-row writes a command uses to write its
-// events and messages in one statement each.
-func testBatchWrites(t *testing.T, open Opener) {
+// testIngestPaths covers the methods that spare the ingest path statements:
+// multi-row writes of a command's events and messages, and the account
+// owning a domain read in one statement.
+func testIngestPaths(t *testing.T, open Opener) {
 	ctx := context.Background()
 
 	t.Run("AppendsEventsInOrderWithTheirSeqs", func(t *testing.T) {
@@ -127,5 +128,39 @@ func testBatchWrites(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]string{"m1", "m2"}, ids); diff != "" {
 			t.Errorf("claimed now (-want +got):\n%s", diff)
 		}
+	})
+
+	t.Run("FindsTheAccountOwningADomainOrAlias", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		a := &baton.Account{ID: "a1", Name: "Acme", Domain: "acme.com", Aliases: []string{"acme.io"}, Segment: "mid", Employees: 300,
+			Status: baton.AccountProspect, OwnerID: "u1", CreatedAt: msec(t0), UpdatedAt: msec(t0)}
+		mustUpdate(t, db, func(tx baton.Tx) error {
+			if err := tx.PutAccount(ctx, a); err != nil {
+				return err
+			}
+			return tx.PutAccount(ctx, &baton.Account{ID: "a2", Name: "Other", Domain: "other.com", Status: baton.AccountProspect, CreatedAt: msec(t0), UpdatedAt: msec(t0)})
+		})
+		for _, domain := range []string{"acme.com", "acme.io"} {
+			mustView(t, db, func(tx baton.Tx) error {
+				got, err := tx.AccountForDomain(ctx, domain)
+				if err != nil {
+					t.Fatalf("account for %s: got error %v, want nil", domain, err)
+				}
+				want, err := tx.Account(ctx, "a1")
+				if err != nil {
+					return err
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("account for %s (-want +got):\n%s", domain, diff)
+				}
+				return nil
+			})
+		}
+		mustView(t, db, func(tx baton.Tx) error {
+			_, err := tx.AccountForDomain(ctx, "nobody.com")
+			wantCode(t, "account for nobody.com", err, baton.ENOTFOUND)
+			return nil
+		})
 	})
 }
