@@ -46,11 +46,13 @@ func TestIngestStatements(t *testing.T) {
 	}{
 		// Account matched by domain, new contact: most signals. Before the
 		// multi-row events, the lead taken from the ingest's own contact and
-		// account, the one-statement account and pool reads: 24, 27 and 5.
-		// Five of each are the rollups'.
+		// account, the one-statement account and pool reads: 24, 27, 5 and
+		// 18. Five of each new handoff's are the rollups'.
 		{"KnownAccountNewContact", signal("s1", "ana@warmco.com", "warmco.com"), 19},
 		{"NewAccountNewContact", signal("s2", "ana@newco.com", "newco.com"), 22},
 		{"Duplicate", signal("s1", "ana@warmco.com", "warmco.com"), 5},
+		// Another signal from s1's contact joins s1's open handoff.
+		{"Joined", signal("s3", "ana@warmco.com", "warmco.com"), 15},
 	}
 	for _, tt := range tests {
 		stmts = nil
@@ -58,10 +60,9 @@ func TestIngestStatements(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: ingest: %v", tt.name, err)
 		}
-		if tt.name != "Duplicate" && res.Handoff == nil {
-			t.Fatalf("%s: got no handoff (%s)", tt.name, res.Reason)
+		if res.Handoff == nil || res.Joined != (tt.name == "Joined") || res.Duplicate != (tt.name == "Duplicate") {
+			t.Fatalf("%s: got handoff %v, joined %v, duplicate %v (%s), want the case's", tt.name, res.Handoff != nil, res.Joined, res.Duplicate, res.Reason)
 		}
-		t.Logf("%s: %d statements", tt.name, len(stmts))
 		if len(stmts) > tt.max {
 			t.Errorf("%s: got %d statements, want at most %d:\n%s", tt.name, len(stmts), tt.max, strings.Join(stmts, "\n"))
 		}
