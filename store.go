@@ -52,6 +52,9 @@ type Tx interface {
 	InsertHandoff(ctx context.Context, h *Handoff) error
 	UpdateHandoff(ctx context.Context, h *Handoff) error
 	AppendEvent(ctx context.Context, e *Event) error
+	// AppendEvents is AppendEvent for several events in one statement: each
+	// is appended in the order given and gets its Seq.
+	AppendEvents(ctx context.Context, es ...*Event) error
 	Events(ctx context.Context, handoffID string) ([]*Event, error)
 	// EventsBetween streams events with at in [from, to) to fn, in order.
 	EventsBetween(ctx context.Context, from, to time.Time, fn func(*Event) error) error
@@ -126,6 +129,9 @@ type Tx interface {
 
 	// Outbound messages.
 	EnqueueMessage(ctx context.Context, m *Message) error
+	// EnqueueMessages is EnqueueMessage for several messages in one
+	// statement.
+	EnqueueMessages(ctx context.Context, ms ...*Message) error
 	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Message, error)
 	// SettleMessage records a delivery attempt's result.
 	SettleMessage(ctx context.Context, m *Message) error
@@ -159,6 +165,9 @@ type Tx interface {
 	Loads(ctx context.Context, userIDs []string, now time.Time) (map[string]Load, error)
 	// AccountIDByDomain finds the account owning a domain (primary or alias).
 	AccountIDByDomain(ctx context.Context, domain string) (string, error)
+	// AccountForDomain is AccountIDByDomain and Account in one statement:
+	// the account owning a domain (primary or alias), or ENOTFOUND.
+	AccountForDomain(ctx context.Context, domain string) (*Account, error)
 
 	// API tokens.
 	InsertToken(ctx context.Context, t *Token) error

@@ -230,16 +230,70 @@ func decodeCursor(c string) (int64, string, error) {
 
 // AppendEvent adds an event to a handoff's log and sets its Seq.
 func (tx *Tx) AppendEvent(ctx context.Context, e *baton.Event) error {
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
+	return tx.AppendEvents(ctx, e)
+}
+
+// AppendEvents adds events to their handoffs' logs, in order, in one
+// statement per maxRows events, and sets each one's Seq.
+func (tx *Tx) AppendEvents(ctx context.Context, es ...*baton.Event) error {
+	for len(es) > 0 {
+		n := min(len(es), maxRows)
+		if err := tx.appendEvents(ctx, es[:n]); err != nil {
+			return err
+		}
+		es = es[n:]
 	}
-	err := tx.queryRow(ctx, `INSERT INTO handoff_events (handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, e.HandoffID, e.Kind, ms(e.At), e.Actor, e.FromState, e.ToState, e.OwnerID, e.Reason, data).Scan(&e.Seq)
+	return nil
+}
+
+func (tx *Tx) appendEvents(ctx context.Context, es []*baton.Event) error {
+	args := make([]any, 0, 9*len(es))
+	for _, e := range es {
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		args = append(args, e.HandoffID, e.Kind, ms(e.At), e.Actor, e.FromState, e.ToState, e.OwnerID, e.Reason, data)
+	}
+	wrap := func(err error) error {
+		if len(es) == 1 {
+			return fmt.Errorf("postgres: append event %s to %s: %w", es[0].Kind, es[0].HandoffID, err)
+		}
+		return fmt.Errorf("postgres: append %d events to %s: %w", len(es), es[0].HandoffID, err)
+	}
+	rows, err := tx.query(ctx, `INSERT INTO handoff_events (handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data) VALUES `+
+		valueRows("(?, ?, ?, ?, ?, ?, ?, ?, ?)", len(es))+` RETURNING seq`, args...)
 	if err != nil {
-		return fmt.Errorf("postgres: append event %s to %s: %w", e.Kind, e.HandoffID, err)
+		return wrap(err)
 	}
-	return tx.rollupEvent(ctx, e)
+	seqs := make([]int64, 0, len(es))
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return wrap(err)
+		}
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Close(); err != nil {
+		return wrap(err)
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err)
+	}
+	if len(seqs) != len(es) {
+		return wrap(fmt.Errorf("got %d seqs back, want %d", len(seqs), len(es)))
+	}
+	// The identity takes its values in the order of the rows; RETURNING
+	// promises no order, so the smallest seq is the first row's.
+	slices.Sort(seqs)
+	for i, e := range es {
+		e.Seq = seqs[i]
+		if err := tx.rollupEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func scanEvent(row scanner) (*baton.Event, error) {

@@ -62,16 +62,39 @@ func messagesAboutQuery(status string, userIDs []string, limit int) (string, []a
 
 // EnqueueMessage queues an outbound message.
 func (tx *Tx) EnqueueMessage(ctx context.Context, m *baton.Message) error {
-	tx.queued = true
-	if m.NextAt.IsZero() {
-		m.NextAt = m.CreatedAt
+	return tx.EnqueueMessages(ctx, m)
+}
+
+// EnqueueMessages queues outbound messages, in one statement per maxRows
+// messages.
+func (tx *Tx) EnqueueMessages(ctx context.Context, msgs ...*baton.Message) error {
+	for len(msgs) > 0 {
+		n := min(len(msgs), maxRows)
+		if err := tx.enqueueMessages(ctx, msgs[:n]); err != nil {
+			return err
+		}
+		msgs = msgs[n:]
 	}
-	m.Status = baton.MessagePending
-	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload),
-		ms(m.NextAt), ms(m.CreatedAt))
+	return nil
+}
+
+func (tx *Tx) enqueueMessages(ctx context.Context, msgs []*baton.Message) error {
+	tx.queued = true
+	args := make([]any, 0, 8*len(msgs))
+	for _, m := range msgs {
+		if m.NextAt.IsZero() {
+			m.NextAt = m.CreatedAt
+		}
+		m.Status = baton.MessagePending
+		args = append(args, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload), ms(m.NextAt), ms(m.CreatedAt))
+	}
+	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at) VALUES `+
+		valueRows("(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)", len(msgs)), args...)
 	if err != nil {
-		return fmt.Errorf("postgres: enqueue message %s: %w", m.Kind, err)
+		if len(msgs) == 1 {
+			return fmt.Errorf("postgres: enqueue message %s: %w", msgs[0].Kind, err)
+		}
+		return fmt.Errorf("postgres: enqueue %d messages: %w", len(msgs), err)
 	}
 	return nil
 }

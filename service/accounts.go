@@ -99,16 +99,13 @@ func (s *Service) matchAccount(ctx context.Context, tx baton.Tx, sig *baton.Sign
 		{accountDomain, match.MethodAccountDomain, "account domain"},
 		{emailDomain, match.MethodEmailDomain, "contact email domain"},
 	} {
-		if c.domain == "" {
-			continue
+		if c.domain == "" || c.method == match.MethodEmailDomain && c.domain == accountDomain {
+			continue // none, or the account domain, just looked up
 		}
-		id, err := tx.AccountIDByDomain(ctx, c.domain)
+		a, err = tx.AccountForDomain(ctx, c.domain)
 		if baton.ErrorCode(err) == baton.ENOTFOUND {
 			continue
 		} else if err != nil {
-			return nil, how, "", err
-		}
-		if a, err = tx.Account(ctx, id); err != nil {
 			return nil, how, "", err
 		}
 		method := c.method

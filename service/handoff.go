@@ -17,7 +17,7 @@ import (
 // clocks of the plan (the escalation ladder, the first-touch breach, the
 // outcome due after a meeting) and the owner's notification (or the ops
 // alert when routing fell through).
-func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, d routing.Decision, plan sla.Plan, now time.Time, actor string) error {
+func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbook, h *baton.Handoff, d routing.Decision, plan sla.Plan, now time.Time, actor string, known assignment) error {
 	reason := "routed by " + d.Step
 	if d.OwnerID == "" {
 		reason = "nobody eligible: waiting unowned"
@@ -26,8 +26,11 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	if err != nil {
 		return err
 	}
-	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventAssigned, At: now, Actor: actor,
-		ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}, baton.AssignedData{Step: d.Step, OwnerName: name, FellBack: d.FellBack}); err != nil {
+	ev := &baton.Event{HandoffID: h.ID, Kind: baton.EventAssigned, At: now, Actor: actor, ToState: baton.StateAssigned, OwnerID: h.OwnerID, Reason: reason}
+	if err := ev.SetData(baton.AssignedData{Step: d.Step, OwnerName: name, FellBack: d.FellBack}); err != nil {
+		return fmt.Errorf("service: %s: %w", h.ID, err)
+	}
+	if err := tx.AppendEvents(ctx, append(known.before, ev)...); err != nil {
 		return err
 	}
 	if err := s.schedule(ctx, tx, pb, h, plan, now, actor == baton.ActorClock); err != nil {
@@ -41,15 +44,24 @@ func (s *Service) assigned(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 		if d.OwnerID == "" {
 			text = "Nobody is eligible to own this handoff; it waits unowned."
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgFellBack, "", now, text); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgFellBack, text: text, lead: known.lead}, now); err != nil {
 			return err
 		}
 	}
 	if h.OwnerID == "" {
 		return nil
 	}
-	return s.notify(ctx, tx, h, baton.MsgAssigned, h.OwnerID, now,
-		fmt.Sprintf("New %s handoff for you: accept by %s.", h.Type, h.AcceptBy.Format(time.RFC3339)))
+	return s.raise(ctx, tx, h, note{kind: baton.MsgAssigned, recipient: h.OwnerID, lead: known.lead,
+		text: fmt.Sprintf("New %s handoff for you: accept by %s.", h.Type, h.AcceptBy.Format(time.RFC3339))}, now)
+}
+
+// assignment is what a caller of assigned already holds, to spare the
+// writer statements: events to append in the same statement as the
+// assigned event, before it, and the buyer for the notices (nil reads the
+// contact and account).
+type assignment struct {
+	before []*baton.Event
+	lead   *baton.NoticeLead
 }
 
 // notify queues a notification about h for a recipient ("" for the
@@ -353,5 +365,5 @@ func (s *Service) reassign(ctx context.Context, tx baton.Tx, pb *playbook.Playbo
 	if err := s.handOverTasks(ctx, tx, h, prev); err != nil {
 		return err
 	}
-	return s.assigned(ctx, tx, pb, h, d, plan, now, ev.Actor)
+	return s.assigned(ctx, tx, pb, h, d, plan, now, ev.Actor, assignment{})
 }

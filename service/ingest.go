@@ -120,7 +120,7 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 			h, err = tx.OpenHandoffFor(ctx, contact.ID, ht.Name, now.Add(-window))
 		}
 		if err == nil {
-			return s.join(ctx, tx, h, sig, now)
+			return s.join(ctx, tx, h, sig, now, leadOf(h, contact, account))
 		} else if baton.ErrorCode(err) != baton.ENOTFOUND {
 			return nil, err
 		}
@@ -183,11 +183,15 @@ func (s *Service) ingest(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	}
 	score := scoreOf(pb, h).Score
 	created.Completeness = &score
-	if err := appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
-		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}, created); err != nil {
-		return nil, err
+	createdEv := &baton.Event{HandoffID: h.ID, Kind: baton.EventCreated, At: now, Actor: actorForSignal(sig),
+		ToState: baton.StateAssigned, Reason: fmt.Sprintf("%s signal matched handoff type %s", sig.Type, ht.Name)}
+	if err := createdEv.SetData(created); err != nil {
+		return nil, fmt.Errorf("service: %s: %w", h.ID, err)
 	}
-	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem); err != nil {
+	// The created event goes in with the assigned one, and the notices
+	// take the buyer from the contact and account written above.
+	known := assignment{before: []*baton.Event{createdEv}, lead: leadOf(h, contact, account)}
+	if err := s.assigned(ctx, tx, pb, h, d, plan, now, baton.ActorSystem, known); err != nil {
 		return nil, err
 	}
 	if err := s.startActivities(ctx, tx, pb, h, "created", now); err != nil {
@@ -258,8 +262,30 @@ func (s *Service) route(ctx context.Context, tx baton.Tx, pb *playbook.Playbook,
 	return d, nil
 }
 
-// join coalesces a signal into an open handoff.
-func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *baton.Signal, now time.Time) (*IngestResult, error) {
+// leadOf is the buyer of h's notices from the contact and account an
+// ingest holds (written or read in its transaction), or nil, to have them
+// read, when those are not h's (a handoff joined by account has a contact
+// of its own).
+func leadOf(h *baton.Handoff, c *baton.Contact, a *baton.Account) *baton.NoticeLead {
+	var l baton.NoticeLead
+	contactID, accountID := "", ""
+	if c != nil {
+		contactID = c.ID
+		l.Name, l.Title, l.Email = c.Name, c.Title, c.Email
+	}
+	if a != nil {
+		accountID = a.ID
+		l.Company = a.Name
+	}
+	if h.ContactID != contactID || h.AccountID != accountID {
+		return nil
+	}
+	return &l
+}
+
+// join coalesces a signal into an open handoff; lead, when not nil, is the
+// buyer for the owner's notice.
+func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *baton.Signal, now time.Time, lead *baton.NoticeLead) (*IngestResult, error) {
 	h.Signals++
 	h.UpdatedAt = now
 	sig.HandoffID = h.ID
@@ -283,7 +309,7 @@ func (s *Service) join(ctx context.Context, tx baton.Tx, h *baton.Handoff, sig *
 		if rebooked {
 			text = "The buyer booked the missed meeting again: the brief and the reminders follow the new time."
 		}
-		if err := s.notify(ctx, tx, h, baton.MsgJoined, h.OwnerID, now, text); err != nil {
+		if err := s.raise(ctx, tx, h, note{kind: baton.MsgJoined, recipient: h.OwnerID, text: text, lead: lead}, now); err != nil {
 			return nil, err
 		}
 	}

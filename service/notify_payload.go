@@ -31,6 +31,9 @@ type note struct {
 	reason string
 	risks  []string
 	kt     *baton.NoticeKT
+	// lead, when set, is the buyer as the caller already holds them (the
+	// contact and account it wrote in this transaction); nil reads them.
+	lead *baton.NoticeLead
 }
 
 // SetChannels sets the channels Baton can deliver on (baton.ChannelEmail,
@@ -84,13 +87,12 @@ func (s *Service) enqueue(ctx context.Context, tx baton.Tx, pb *playbook.Playboo
 	if kind == baton.MsgWeeklyReview && len(c.ByKind) == 0 {
 		c.ByKind = []string{baton.ChannelEmail, baton.ChannelSlack}
 	}
-	for _, ch := range notify.Choose(c) {
-		if err := tx.EnqueueMessage(ctx, &baton.Message{ID: newID(), HandoffID: handoffID, Kind: kind, Channel: ch,
-			RecipientID: recipient, Payload: payload, CreatedAt: now}); err != nil {
-			return err
-		}
+	chans := notify.Choose(c)
+	msgs := make([]*baton.Message, len(chans))
+	for i, ch := range chans {
+		msgs[i] = &baton.Message{ID: newID(), HandoffID: handoffID, Kind: kind, Channel: ch, RecipientID: recipient, Payload: payload, CreatedAt: now}
 	}
-	return nil
+	return tx.EnqueueMessages(ctx, msgs...)
 }
 
 // notice builds the payload of n: who the lead is, why the handoff went
@@ -119,7 +121,9 @@ func (s *Service) notice(ctx context.Context, tx baton.Tx, pb *playbook.Playbook
 	} else {
 		out.Recipient = baton.NoticeRecipient{Team: pb.Routing.FallbackTeam}
 	}
-	if err := s.noticeLead(ctx, tx, h, &out.Lead); err != nil {
+	if n.lead != nil {
+		out.Lead = *n.lead
+	} else if err := s.noticeLead(ctx, tx, h, &out.Lead); err != nil {
 		return out, err
 	}
 	out.Why = decidingStep(h.Trace)

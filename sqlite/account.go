@@ -107,6 +107,20 @@ func (tx *Tx) AccountIDByDomain(ctx context.Context, domain string) (string, err
 	return id, nil
 }
 
+// AccountForDomain finds the account owning a domain, primary or alias, in
+// one statement.
+func (tx *Tx) AccountForDomain(ctx context.Context, domain string) (*baton.Account, error) {
+	a, err := scanAccount(tx.queryRow(ctx, `SELECT `+accountColsA+` FROM account_domains d JOIN accounts a ON a.id = d.account_id WHERE d.domain = ?`, domain))
+	if err != nil {
+		return nil, notFound(err, "account with domain", domain)
+	}
+	return a, nil
+}
+
+// accountColsA is accountCols qualified by the table alias a.
+const accountColsA = `a.id, a.name, a.domain, a.aliases, a.segment, a.employees, a.industry, a.country, a.region, a.status, a.owner_id,
+	a.csm_id, a.opportunity_owner_id, a.created_at, a.updated_at, a.renewal_date`
+
 const contactCols = `id, account_id, email, name, title, phone, timezone, created_at, updated_at`
 
 // contactSelect reads a contact with what the store alone writes.

@@ -94,3 +94,8 @@ func migrateTemplate() (map[string][]byte, error) {
 	}
 	return files, nil
 }
+
+// SetStatementHook installs fn to be called with the text of every
+// statement the writer runs inside a transaction (savepoints included;
+// BEGIN and COMMIT are not). Call it before the first Update.
+func (db *DB) SetStatementHook(fn func(query string)) { db.wst.count = fn }

@@ -220,17 +220,53 @@ func decodeCursor(c string) (int64, string, error) {
 
 // AppendEvent adds an event to a handoff's log and sets its Seq.
 func (tx *Tx) AppendEvent(ctx context.Context, e *baton.Event) error {
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
+	return tx.AppendEvents(ctx, e)
+}
+
+// AppendEvents adds events to their handoffs' logs, in order, in one
+// statement per maxRows events, and sets each one's Seq.
+func (tx *Tx) AppendEvents(ctx context.Context, es ...*baton.Event) error {
+	for len(es) > 0 {
+		n := min(len(es), maxRows)
+		if err := tx.appendEvents(ctx, es[:n]); err != nil {
+			return err
+		}
+		es = es[n:]
 	}
-	res, err := tx.exec(ctx, `INSERT INTO handoff_events (handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.HandoffID, e.Kind, ms(e.At), e.Actor, e.FromState, e.ToState, e.OwnerID, e.Reason, data)
+	return nil
+}
+
+func (tx *Tx) appendEvents(ctx context.Context, es []*baton.Event) error {
+	args := make([]any, 0, 9*len(es))
+	for _, e := range es {
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		args = append(args, e.HandoffID, e.Kind, ms(e.At), e.Actor, e.FromState, e.ToState, e.OwnerID, e.Reason, data)
+	}
+	res, err := tx.exec(ctx, `INSERT INTO handoff_events (handoff_id, kind, at, actor, from_state, to_state, owner_id, reason, data) VALUES `+
+		valueRows("(?, ?, ?, ?, ?, ?, ?, ?, ?)", len(es)), args...)
 	if err != nil {
-		return fmt.Errorf("sqlite: append event %s to %s: %w", e.Kind, e.HandoffID, err)
+		if len(es) == 1 {
+			return fmt.Errorf("sqlite: append event %s to %s: %w", es[0].Kind, es[0].HandoffID, err)
+		}
+		return fmt.Errorf("sqlite: append %d events to %s: %w", len(es), es[0].HandoffID, err)
 	}
-	e.Seq, _ = res.LastInsertId()
-	return tx.rollupEvent(ctx, e)
+	// seq is an AUTOINCREMENT key: each row takes one more than the largest
+	// ever used, so one statement's rows have consecutive seqs in order,
+	// the last one's the last insert id.
+	last, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("sqlite: append events to %s: %w", es[0].HandoffID, err)
+	}
+	for i, e := range es {
+		e.Seq = last - int64(len(es)-1-i)
+		if err := tx.rollupEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func scanEvent(row scanner) (*baton.Event, error) {

@@ -62,25 +62,57 @@ func messagesAboutQuery(status string, userIDs []string, limit int) (string, []a
 
 // EnqueueMessage queues an outbound message.
 func (tx *Tx) EnqueueMessage(ctx context.Context, m *baton.Message) error {
-	tx.queued = true
-	if m.NextAt.IsZero() {
-		m.NextAt = m.CreatedAt
-	}
-	m.Status = baton.MessagePending
-	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload),
-		ms(m.NextAt), ms(m.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("sqlite: enqueue message %s: %w", m.Kind, err)
+	return tx.EnqueueMessages(ctx, m)
+}
+
+// EnqueueMessages queues outbound messages, in one statement per maxRows
+// messages.
+func (tx *Tx) EnqueueMessages(ctx context.Context, msgs ...*baton.Message) error {
+	for len(msgs) > 0 {
+		n := min(len(msgs), maxRows)
+		if err := tx.enqueueMessages(ctx, msgs[:n]); err != nil {
+			return err
+		}
+		msgs = msgs[n:]
 	}
 	return nil
 }
 
+func (tx *Tx) enqueueMessages(ctx context.Context, msgs []*baton.Message) error {
+	tx.queued = true
+	args := make([]any, 0, 8*len(msgs))
+	for _, m := range msgs {
+		if m.NextAt.IsZero() {
+			m.NextAt = m.CreatedAt
+		}
+		m.Status = baton.MessagePending
+		args = append(args, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload), ms(m.NextAt), ms(m.CreatedAt))
+	}
+	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at) VALUES `+
+		valueRows("(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)", len(msgs)), args...)
+	if err != nil {
+		if len(msgs) == 1 {
+			return fmt.Errorf("sqlite: enqueue message %s: %w", msgs[0].Kind, err)
+		}
+		return fmt.Errorf("sqlite: enqueue %d messages: %w", len(msgs), err)
+	}
+	return nil
+}
+
+// claimMessagesSQL leases due messages: ?1 is the lease's end, ?2 now, ?3
+// the limit.
+const claimMessagesSQL = `UPDATE messages SET lease_until = ?1 WHERE id IN (
+		SELECT id FROM messages WHERE status = 'pending' AND next_at <= ?2 AND lease_until <= ?2 ORDER BY next_at, id LIMIT +?3)
+	RETURNING ` + messageCols
+
 // ClaimMessages leases up to limit pending messages due at now.
+//
+// The limit is written +?3, not ?3: SQLite reads a LIMIT that is a bare
+// parameter while planning, so every new binding of it would expire the
+// prepared statement and make each claim compile the query again (see
+// TestClaimsStayPrepared).
 func (tx *Tx) ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*baton.Message, error) {
-	rows, err := tx.query(ctx, `UPDATE messages SET lease_until = ?1 WHERE id IN (
-			SELECT id FROM messages WHERE status = 'pending' AND next_at <= ?2 AND lease_until <= ?2 ORDER BY next_at, id LIMIT ?3)
-		RETURNING `+messageCols, ms(now.Add(lease)), ms(now), limit)
+	rows, err := tx.query(ctx, claimMessagesSQL, ms(now.Add(lease)), ms(now), limit)
 	out, err := collect(rows, err, scanMessage)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim messages: %w", err)

@@ -3,8 +3,30 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
+
+// maxRows caps the rows of one multi-row INSERT, well under SQLite's limit
+// of 32,766 bound parameters.
+const maxRows = 256
+
+// valueRows is the VALUES list of a multi-row INSERT: row n times, comma
+// separated.
+func valueRows(row string, n int) string {
+	if n == 1 {
+		return row
+	}
+	var b strings.Builder
+	b.Grow(n * (len(row) + 2))
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
 
 // stmtCache keeps one prepared statement per query text and pool. A
 // statement cannot be prepared on the pool while a transaction holds its
@@ -14,9 +36,15 @@ type stmtCache struct {
 	mu      sync.Mutex
 	m       map[string]*sql.Stmt
 	pending map[string]bool
+	// count, when set (by tests), is called with every statement's text
+	// before it runs.
+	count func(query string)
 }
 
 func (c *stmtCache) get(query string) *sql.Stmt {
+	if c.count != nil {
+		c.count(query)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s, ok := c.m[query]

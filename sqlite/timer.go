@@ -15,7 +15,7 @@ func (tx *Tx) InsertTimers(ctx context.Context, ts ...*baton.Timer) error {
 		return nil
 	}
 	q := `INSERT INTO timers (id, handoff_id, kind, generation, due_at, step, ref, status) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, 'pending'),", len(ts)), ",")
+		valueRows("(?, ?, ?, ?, ?, ?, ?, 'pending')", len(ts))
 	args := make([]any, 0, 7*len(ts))
 	for _, t := range ts {
 		args = append(args, t.ID, t.HandoffID, t.Kind, t.Generation, ms(t.DueAt), t.Step, t.Ref)
@@ -58,11 +58,20 @@ func scanTimer(row scanner) (*baton.Timer, error) {
 	return &t, nil
 }
 
+// claimTimersSQL leases due timers: ?1 is the lease's end, ?2 now, ?3 the
+// limit.
+const claimTimersSQL = `UPDATE timers SET lease_until = ?1 WHERE id IN (
+		SELECT id FROM timers WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2 ORDER BY due_at, id LIMIT +?3)
+	RETURNING ` + timerCols
+
 // ClaimTimers leases up to limit due timers in due order.
+//
+// The limit is written +?3, not ?3: SQLite reads a LIMIT that is a bare
+// parameter while planning, so every new binding of it would expire the
+// prepared statement and make each claim compile the query again (see
+// TestClaimsStayPrepared).
 func (tx *Tx) ClaimTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*baton.Timer, error) {
-	rows, err := tx.query(ctx, `UPDATE timers SET lease_until = ?1 WHERE id IN (
-			SELECT id FROM timers WHERE status = 'pending' AND due_at <= ?2 AND lease_until <= ?2 ORDER BY due_at, id LIMIT ?3)
-		RETURNING `+timerCols, ms(now.Add(lease)), ms(now), limit)
+	rows, err := tx.query(ctx, claimTimersSQL, ms(now.Add(lease)), ms(now), limit)
 	out, err := collect(rows, err, scanTimer)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim timers: %w", err)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -78,27 +77,31 @@ func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 	return nil
 }
 
-// PoolState reads a routing pool's fairness state.
+// PoolState reads a routing pool's fairness state, in one statement: the
+// pool's row (if any) joined to its members' (if any).
 func (tx *Tx) PoolState(ctx context.Context, pool string) (baton.PoolState, error) {
 	st := baton.PoolState{Members: map[string]baton.PoolMember{}}
-	err := tx.queryRow(ctx, `SELECT vtime FROM pools WHERE pool = ?`, pool).Scan(&st.VTime)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return st, fmt.Errorf("sqlite: pool %s: %w", pool, err)
-	}
-	rows, err := tx.query(ctx, `SELECT user_id, pass, assigned FROM pool_members WHERE pool = ?`, pool)
+	rows, err := tx.query(ctx, `SELECT p.vtime, m.user_id, m.pass, m.assigned FROM (SELECT ? AS pool) q
+		LEFT JOIN pools p ON p.pool = q.pool LEFT JOIN pool_members m ON m.pool = q.pool`, pool)
 	if err != nil {
-		return st, fmt.Errorf("sqlite: pool %s members: %w", pool, err)
+		return st, fmt.Errorf("sqlite: pool %s: %w", pool, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var m baton.PoolMember
-		if err := rows.Scan(&id, &m.Pass, &m.Assigned); err != nil {
+		var vtime, pass, assigned sql.NullInt64
+		var id sql.NullString
+		if err := rows.Scan(&vtime, &id, &pass, &assigned); err != nil {
 			return st, fmt.Errorf("sqlite: pool %s members: %w", pool, err)
 		}
-		st.Members[id] = m
+		st.VTime = vtime.Int64
+		if id.Valid {
+			st.Members[id.String] = baton.PoolMember{Pass: pass.Int64, Assigned: assigned.Int64}
+		}
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("sqlite: pool %s members: %w", pool, err)
+	}
+	return st, nil
 }
 
 // RecordPick stores a pick's fairness state and counts the assignment.
@@ -148,7 +151,7 @@ func (tx *Tx) Loads(ctx context.Context, userIDs []string, now time.Time) (map[s
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	rows, err := tx.tx.QueryContext(tx.context(ctx), `SELECT owner_id, count(*) FROM handoffs WHERE owner_id IN (`+in+`)
+	rows, err := tx.query(ctx, `SELECT owner_id, count(*) FROM handoffs WHERE owner_id IN (`+in+`)
 		AND state IN ('assigned', 'accepted', 'actioned') GROUP BY owner_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: loads: %w", err)
@@ -167,7 +170,7 @@ func (tx *Tx) Loads(ctx context.Context, userIDs []string, now time.Time) (map[s
 	rows.Close()
 	today := utcDay(now)
 	args = append(append([]any{today}, args...), today-29)
-	rows, err = tx.tx.QueryContext(tx.context(ctx), `SELECT user_id, sum(CASE WHEN day = ? THEN n ELSE 0 END), sum(n) FROM assign_days
+	rows, err = tx.query(ctx, `SELECT user_id, sum(CASE WHEN day = ? THEN n ELSE 0 END), sum(n) FROM assign_days
 		WHERE user_id IN (`+in+`) AND day >= ? GROUP BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: loads: %w", err)

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"CRM", testCRM},
 		{"Reach", testReach},
 		{"RollupBatch", testRollupBatch},
+		{"IngestPaths", testIngestPaths},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
