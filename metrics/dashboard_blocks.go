@@ -1,9 +1,45 @@
 package metrics
 
 import (
+	"context"
 	"strconv"
 	"time"
 )
+
+// DashboardBlocksReader is what ReadDashboard reads from a store
+// transaction: the figure blocks of a dimension summed by key over UTC
+// days [fromDay, toDay), and the rollup rows of one metric.
+type DashboardBlocksReader interface {
+	RollupGroups(ctx context.Context, dim string, fromDay, toDay int64, group func(key string) string) (map[string]*Acc, error)
+	RollupMetric(ctx context.Context, metric string, fromDay, toDay int64) ([]RollupRow, error)
+}
+
+// ReadDashboard reads everyone's dashboard of [from, to) from the figure
+// blocks of the days [UTCDay(from), toDay) (DashboardFromBlocks): the type
+// blocks week by week, the tier and owner blocks of the window and its
+// completeness rows.
+func ReadDashboard(ctx context.Context, r DashboardBlocksReader, from, to time.Time, toDay int64) (Dashboard, error) {
+	fromDay := UTCDay(from)
+	var b DashboardBlocks
+	for _, w := range DashboardWeekDays(from, to, toDay) {
+		week, err := r.RollupGroups(ctx, DimType, w.From, w.To, nil)
+		if err != nil {
+			return Dashboard{}, err
+		}
+		b.Weeks = append(b.Weeks, week)
+	}
+	var err error
+	if b.Tiers, err = r.RollupGroups(ctx, DimTier, fromDay, toDay, nil); err != nil {
+		return Dashboard{}, err
+	}
+	if b.Owners, err = r.RollupGroups(ctx, DimOwner, fromDay, toDay, nil); err != nil {
+		return Dashboard{}, err
+	}
+	if b.Completeness, err = r.RollupMetric(ctx, RollupComplete, fromDay, toDay); err != nil {
+		return Dashboard{}, err
+	}
+	return DashboardFromBlocks(from, to, b), nil
+}
 
 // DashboardBlocks are the figure blocks a dashboard reads instead of the
 // rollup rows of its days (DashboardFromBlocks): the type blocks of each

@@ -177,34 +177,7 @@ type rollupReader interface {
 // blocks and reads the rollup rows of one metric (both stores do).
 type dashboardBlocksReader interface {
 	figuresReader
-	RollupMetric(ctx context.Context, metric string, fromDay, toDay int64) ([]metrics.RollupRow, error)
-}
-
-// dashboardFromBlocks reads everyone's dashboard of [from, to) from the
-// figure blocks (metrics.DashboardFromBlocks) of the days [UTCDay(from),
-// toDay): the type blocks week by week, the tier and owner blocks of the
-// window and its completeness rows.
-func dashboardFromBlocks(ctx context.Context, br dashboardBlocksReader, from, to time.Time, toDay int64) (metrics.Dashboard, error) {
-	fromDay := metrics.UTCDay(from)
-	var b metrics.DashboardBlocks
-	for _, w := range metrics.DashboardWeekDays(from, to, toDay) {
-		week, err := br.RollupGroups(ctx, metrics.DimType, w.From, w.To, nil)
-		if err != nil {
-			return metrics.Dashboard{}, err
-		}
-		b.Weeks = append(b.Weeks, week)
-	}
-	var err error
-	if b.Tiers, err = br.RollupGroups(ctx, metrics.DimTier, fromDay, toDay, nil); err != nil {
-		return metrics.Dashboard{}, err
-	}
-	if b.Owners, err = br.RollupGroups(ctx, metrics.DimOwner, fromDay, toDay, nil); err != nil {
-		return metrics.Dashboard{}, err
-	}
-	if b.Completeness, err = br.RollupMetric(ctx, metrics.RollupComplete, fromDay, toDay); err != nil {
-		return metrics.Dashboard{}, err
-	}
-	return metrics.DashboardFromBlocks(from, to, b), nil
+	metrics.DashboardBlocksReader
 }
 
 // ownedEventsReader is a store transaction that finds a scope's events by
@@ -268,7 +241,7 @@ func (s *Service) dashboard(ctx context.Context, tx baton.Tx, sc scope, from, to
 				toDay++
 			}
 			if br, ok := tx.(dashboardBlocksReader); ok {
-				return dashboardFromBlocks(ctx, br, from, to, toDay)
+				return metrics.ReadDashboard(ctx, br, from, to, toDay)
 			}
 			rows, err := rr.Rollups(ctx, metrics.UTCDay(from), toDay)
 			if err != nil {
