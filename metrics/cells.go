@@ -653,27 +653,50 @@ func (a *Acc) AddAcc(b *Acc) {
 	}
 }
 
-// AddEncoded adds cells written by EncodeCells.
+// AddEncoded adds cells written by EncodeCells. Most varints of a block
+// are one byte (the metric, a count, a small bucket): those are read
+// inline, the longer ones by encoding/binary.
 func (a *Acc) AddEncoded(b []byte) error {
 	for len(b) > 0 {
-		m, n := binary.Uvarint(b)
-		if n <= 0 || m == 0 || m >= uint64(maxMetric) {
+		var m uint64
+		if b[0] < 0x80 {
+			m, b = uint64(b[0]), b[1:]
+		} else {
+			v, n := binary.Uvarint(b)
+			if n <= 0 {
+				return errCells
+			}
+			m, b = v, b[n:]
+		}
+		if m == 0 || m >= uint64(maxMetric) {
 			return errCells
 		}
-		b = b[n:]
-		bucket, n := binary.Varint(b)
-		if n <= 0 {
+		bucket, rest, ok := varint(b)
+		if !ok {
 			return errCells
 		}
-		b = b[n:]
-		count, n := binary.Varint(b)
-		if n <= 0 {
+		count, rest, ok := varint(rest)
+		if !ok {
 			return errCells
 		}
-		b = b[n:]
+		b = rest
 		a.add(Metric(m), bucket, count)
 	}
 	return nil
+}
+
+// varint reads a zig-zag varint from the start of b, the one-byte case
+// inline.
+func varint(b []byte) (v int64, rest []byte, ok bool) {
+	if len(b) > 0 && b[0] < 0x80 {
+		u := int64(b[0])
+		return (u >> 1) ^ -(u & 1), b[1:], true
+	}
+	v, n := binary.Varint(b)
+	if n <= 0 {
+		return 0, b, false
+	}
+	return v, b[n:], true
 }
 
 // Cells returns the non-zero sums, sorted.

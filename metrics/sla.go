@@ -134,9 +134,9 @@ func (a *SLAAggregator) Add(e *baton.Event) error {
 	h := a.byID[e.HandoffID]
 	if e.Kind == baton.EventCreated {
 		// Older events lack tier, team and segment: they group as NoneKey.
-		d, err := baton.DecodeEventData[baton.CreatedData](e)
+		d, err := decodeCreatedKeys(e.Data)
 		if err != nil {
-			return fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+			return fmt.Errorf("metrics: handoff %s: event %d: decode created data: %w", e.HandoffID, e.Seq, err)
 		}
 		if h == nil {
 			a.order = append(a.order, e.HandoffID)

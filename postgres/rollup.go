@@ -473,51 +473,6 @@ func (tx *Tx) Rollups(ctx context.Context, fromDay, toDay int64) ([]metrics.Roll
 	return out, nil
 }
 
-// RollupGroups sums the figure blocks of one stored dimension
-// (metrics.StoredDims) over the handoffs created on the UTC days [fromDay,
-// toDay), by group: a few blocks per key, whatever the window's length.
-// group names a key's group (an owner's team, say); nil keeps the keys.
-func (tx *Tx) RollupGroups(ctx context.Context, dim string, fromDay, toDay int64, group func(key string) string) (map[string]*metrics.Acc, error) {
-	out := map[string]*metrics.Acc{}
-	groupOf := map[string]*metrics.Acc{} // by key
-	for _, sp := range metrics.Spans(fromDay, toDay, metrics.LevelsOf(dim)) {
-		rows, err := tx.query(ctx, `SELECT key, cells FROM rollup_blocks WHERE dim = ? AND lvl = ? AND period >= ? AND period < ?`,
-			dim, sp.Level, sp.From, sp.To)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: rollup groups: %w", err)
-		}
-		for rows.Next() {
-			var key string
-			var cells sql.RawBytes
-			if err := rows.Scan(&key, &cells); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("postgres: rollup groups: %w", err)
-			}
-			a := groupOf[key]
-			if a == nil {
-				g := key
-				if group != nil {
-					g = group(key)
-				}
-				if a = out[g]; a == nil {
-					a = &metrics.Acc{}
-					out[g] = a
-				}
-				groupOf[key] = a
-			}
-			if err := a.AddEncoded(cells); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("postgres: rollup groups: %s %s: %w", dim, key, err)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("postgres: rollup groups: %w", err)
-		}
-	}
-	return out, nil
-}
-
 // RollupReach streams the rollup_people rows (metrics.ReachRow) of
 // people for the handoffs created on the UTC days [fromDay, toDay), in
 // person and day order: fn gets the row's person and its encoded row,

@@ -173,6 +173,13 @@ type rollupReader interface {
 	LastEventAt(ctx context.Context) (time.Time, error)
 }
 
+// dashboardBlocksReader is a store transaction that keeps the figure
+// blocks and reads the rollup rows of one metric (both stores do).
+type dashboardBlocksReader interface {
+	figuresReader
+	metrics.DashboardBlocksReader
+}
+
 // ownedEventsReader is a store transaction that finds a scope's events by
 // owner (package sqlite does).
 type ownedEventsReader interface {
@@ -232,6 +239,9 @@ func (s *Service) dashboard(ctx context.Context, tx baton.Tx, sc scope, from, to
 			toDay := metrics.UTCDay(to)
 			if !to.Equal(metrics.DayStart(toDay)) {
 				toDay++
+			}
+			if br, ok := tx.(dashboardBlocksReader); ok {
+				return metrics.ReadDashboard(ctx, br, from, to, toDay)
 			}
 			rows, err := rr.Rollups(ctx, metrics.UTCDay(from), toDay)
 			if err != nil {

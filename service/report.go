@@ -47,7 +47,13 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		if err != nil {
 			return err
 		}
-		if err := eventsSeen(ctx, tx, sc, from, to, agg.Add); err != nil {
+		events := eventsSeen
+		if se, ok := tx.(slaEventsReader); ok && sc == nil {
+			events = func(ctx context.Context, _ baton.Tx, _ scope, from, to time.Time, fn func(*baton.Event) error) error {
+				return se.SLAEventsBetween(ctx, from, to, fn)
+			}
+		}
+		if err := events(ctx, tx, sc, from, to, agg.Add); err != nil {
 			return err
 		}
 		report = agg.Report()
@@ -63,6 +69,12 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		return metrics.SLAReport{}, fmt.Errorf("service: sla report: %w", err)
 	}
 	return report, nil
+}
+
+// slaEventsReader is a store transaction that streams only the events an
+// SLA report folds (metrics.SLAKinds), in log order (both stores do).
+type slaEventsReader interface {
+	SLAEventsBetween(ctx context.Context, from, to time.Time, fn func(*baton.Event) error) error
 }
 
 // checkWindow validates a metrics window as Summary does.

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reach", testReach},
 		{"RollupBatch", testRollupBatch},
 		{"IngestPaths", testIngestPaths},
+		{"AdminReads", testAdminReads},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
