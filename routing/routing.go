@@ -218,16 +218,29 @@ func (r *router) rules(d *Decision) bool {
 		return false
 	}
 	unmatched := 0
-	for _, rule := range r.req.Rules {
-		if !rule.Admits(r.req.Env) {
-			// A guard (a plain equality the condition requires) fails: the
-			// condition cannot hold, so it is not run.
-			if unmatched < MaxTraceMembers {
-				r.add(playbook.StepRules, rule.Name, "skipped", "condition is false")
-			}
-			unmatched++
-			continue
+	// Only the rules whose guards (plain equalities the condition requires)
+	// pass are run, in order; the playbook's index finds them without
+	// visiting the others. The rules in between cannot hold: they are
+	// listed as false, as if run.
+	var buf [8]uint64
+	admitted := playbook.Admit(r.req.Rules, r.req.Env, buf[:])
+	next := 0
+	for {
+		i := admitted.Next(next)
+		end := i
+		if i < 0 {
+			end = len(r.req.Rules)
 		}
+		listed := min(end-next, max(0, MaxTraceMembers-unmatched))
+		for _, skipped := range r.req.Rules[next : next+listed] {
+			r.add(playbook.StepRules, skipped.Name, "skipped", "condition is false")
+		}
+		unmatched += end - next
+		if i < 0 {
+			break
+		}
+		next = i + 1
+		rule := r.req.Rules[i]
 		ok, err := rule.Eval(r.req.Env)
 		if err != nil {
 			// Recorded, never silent: the step names the rule and the error,
