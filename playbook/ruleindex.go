@@ -1,34 +1,39 @@
 package playbook
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // A rule list (the rules of one handoff type, in order) is indexed when the
-// playbook loads, so that a routing decision visits only the rules whose
-// guards its environment can pass instead of testing every rule's guards.
+// playbook loads, so that a routing decision finds the rules whose guards
+// its environment passes without testing each rule's guards.
 //
-// Each guarded rule is filed under one of its guards: the one on the field
-// whose guards name the most distinct values across the list (the most
-// selective), once per value the guard allows. Rules without guards are
-// filed apart and always visited. For an environment, the candidates are
-// the rules filed under its value of each indexed field plus the unguarded
-// ones; each candidate's remaining guards are then checked. The result is a
-// set of positions in the list, visited in the list's order, so the first
-// rule that holds is the one a scan in order would find.
+// For each field some guard of the list tests, and each value the guards
+// name for it, the index holds the set of rules that value lets through:
+// those whose every guard on the field allows it, and those with no guard
+// on it. A value no guard names lets through only the latter. The rules an
+// environment admits are the intersection, over the indexed fields, of the
+// sets its values select: exactly the rules all of whose guards pass, as a
+// set of positions visited in the list's order, so the first rule that
+// holds is the one a scan in order would find.
 
 // ruleIndex indexes one rule list.
 type ruleIndex struct {
 	rules []*Rule
-	words int
-	// always are the rules without guards, as a bit set over positions.
-	always []uint64
-	// by holds, per indexed field, the bit set of the rules filed under
-	// each value of it.
-	by []fieldIndex
+	// all has a bit for every rule of the list.
+	all []uint64
+	by  []fieldIndex
 }
 
+// fieldIndex is the index of one field.
 type fieldIndex struct {
-	f      field
+	f field
+	// values are the rules each value named by a guard lets through;
+	// other are those any other value does (the rules without a guard on
+	// the field).
 	values map[string][]uint64
+	other  []uint64
 }
 
 // indexRules builds the index of rules and records it on the first rule,
@@ -37,48 +42,57 @@ func indexRules(rules []*Rule) {
 	if len(rules) == 0 {
 		return
 	}
-	ix := &ruleIndex{rules: rules, words: (len(rules) + 63) / 64}
-	ix.always = make([]uint64, ix.words)
-	distinct := make([]map[string]bool, numFields)
+	words := (len(rules) + 63) / 64
+	ix := &ruleIndex{rules: rules, all: make([]uint64, words)}
+	for i := range rules {
+		ix.all[i/64] |= 1 << (i % 64)
+	}
+	var named [numFields]map[string]bool
 	for _, r := range rules {
 		for _, c := range r.checks {
-			if distinct[c.f] == nil {
-				distinct[c.f] = map[string]bool{}
+			if named[c.f] == nil {
+				named[c.f] = map[string]bool{}
 			}
 			for _, v := range c.values {
-				distinct[c.f][v] = true
+				named[c.f][v] = true
 			}
 		}
 	}
-	slot := map[field]int{}
-	for i, r := range rules {
-		if len(r.checks) == 0 {
-			ix.always[i/64] |= 1 << (i % 64)
+	for f := range numFields {
+		if named[f] == nil {
 			continue
 		}
-		best := 0
-		for j, c := range r.checks {
-			if len(distinct[c.f]) > len(distinct[r.checks[best].f]) {
-				best = j
+		fi := fieldIndex{f: f, values: make(map[string][]uint64, len(named[f])), other: make([]uint64, words)}
+		for v := range named[f] {
+			fi.values[v] = make([]uint64, words)
+		}
+		for i, r := range rules {
+			guarded := false
+			for _, c := range r.checks {
+				guarded = guarded || c.f == f
+			}
+			if !guarded {
+				fi.other[i/64] |= 1 << (i % 64)
+			}
+			for v, set := range fi.values {
+				if allows(r, f, v) {
+					set[i/64] |= 1 << (i % 64)
+				}
 			}
 		}
-		c := r.checks[best]
-		k, ok := slot[c.f]
-		if !ok {
-			k = len(ix.by)
-			slot[c.f] = k
-			ix.by = append(ix.by, fieldIndex{f: c.f, values: map[string][]uint64{}})
-		}
-		for _, v := range c.values {
-			set := ix.by[k].values[v]
-			if set == nil {
-				set = make([]uint64, ix.words)
-				ix.by[k].values[v] = set
-			}
-			set[i/64] |= 1 << (i % 64)
-		}
+		ix.by = append(ix.by, fi)
 	}
 	rules[0].heads = append(rules[0].heads, ix)
+}
+
+// allows reports whether every guard of r on field f allows value v.
+func allows(r *Rule, f field, v string) bool {
+	for _, c := range r.checks {
+		if c.f == f && !slices.Contains(c.values, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // indexOf returns the index built for rules when it is a list the playbook
@@ -136,18 +150,15 @@ func Admit(rules []*Rule, env *Env, buf []uint64) RuleSet {
 		}
 		return set
 	}
-	copy(set, ix.always)
+	copy(set, ix.all)
 	for k := range ix.by {
-		if vs := ix.by[k].values[env.get(ix.by[k].f)]; vs != nil {
-			for w, b := range vs {
-				set[w] |= b
-			}
+		fi := &ix.by[k]
+		sel, ok := fi.values[env.get(fi.f)]
+		if !ok {
+			sel = fi.other
 		}
-	}
-	// The candidates passed one guard (or have none): check the rest.
-	for i := RuleSet(set).Next(0); i >= 0; i = RuleSet(set).Next(i + 1) {
-		if !rules[i].Admits(env) {
-			set[i/64] &^= 1 << (i % 64)
+		for w, b := range sel {
+			set[w] &= b
 		}
 	}
 	return set

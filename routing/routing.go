@@ -19,9 +19,13 @@
 //
 // # Limits
 //
-// Rules are evaluated in order until one holds: the cost grows with the
-// number of rules considered (about 0.1–0.2 µs each); scope rules to handoff
-// types to keep that short. Each condition runs under the playbook's
+// Rules are evaluated in order until one holds. A rule whose guards (the
+// plain string equalities its condition requires) an environment fails is
+// never visited: the playbook's index finds the others by a few set
+// intersections, so the cost grows with the number of rules whose guards
+// pass and are run before the match (about 0.1–0.2 µs each), not with the
+// number of rules; scope rules to handoff types and start conditions with
+// equalities to keep that short. Each condition runs under the playbook's
 // evaluation budget; one that fails is an "error" step naming the rule, and
 // routing goes on with the next rule. Traces list at most MaxTraceMembers
 // skipped pool members and summarise the rest.
