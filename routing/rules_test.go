@@ -88,3 +88,41 @@ func TestRulesStepAsScanned(t *testing.T) {
 		t.Fatalf("got %d signals reaching the rules step and %d matching a rule, want at least 100 and 50", reached, matched)
 	}
 }
+
+// TestDirectBackupPrefersWorkingHours: when a direct step places the
+// owner, the backup is the first other eligible member of the owner's team
+// in working hours, else the first other eligible member, over random teams.
+func TestDirectBackupPrefersWorkingHours(t *testing.T) {
+	t.Parallel()
+	rng := newRand(21)
+	for i := range 300 {
+		users := team("ae", 2+rng.IntN(10))
+		for _, u := range users {
+			u.WorkingHours = "mon-fri 09:00-17:00"
+			u.TimeZone = pick(rng, []string{"UTC", "America/Los_Angeles"}) // in hours at now, or not
+			u.Active = rng.IntN(5) != 0
+			u.Paused = rng.IntN(6) == 0
+		}
+		owner := users[rng.IntN(len(users))]
+		owner.Active, owner.Paused = true, false
+		s := newSim(users, playbook.StepNamedAccount)
+		s.req.Account = &baton.Account{ID: "a1", OwnerID: owner.ID}
+		want := ""
+		for _, u := range s.req.Roster.Team("ae") { // the team in roster order
+			if u == owner || !u.Active || u.Paused {
+				continue
+			}
+			if want == "" {
+				want = u.ID
+			}
+			if u.TimeZone == "UTC" {
+				want = u.ID
+				break
+			}
+		}
+		d := s.route(t)
+		if d.OwnerID != owner.ID || d.BackupID != want {
+			t.Fatalf("team %d: got owner %q backup %q, want %q and %q", i, d.OwnerID, d.BackupID, owner.ID, want)
+		}
+	}
+}
