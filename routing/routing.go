@@ -120,7 +120,9 @@ func inHours(cal *calendar, t time.Time) bool {
 // Route decides the owner and backup for req. It returns an error only when
 // a callback does.
 func Route(req *Request) (Decision, error) {
-	r := &router{req: req, trace: make([]baton.Step, 0, 8)}
+	// Most traces that reach the rules or pool step run to 17–32 steps (20
+	// skipped rules or members are listed by name): one allocation.
+	r := &router{req: req, trace: make([]baton.Step, 0, 32)}
 	var d Decision
 	for _, step := range req.Steps {
 		if r.step(step, &d) {
