@@ -15,14 +15,6 @@ type Guard struct {
 	Values []string
 }
 
-// guardPaths are the string fields a guard may test; see Env.Value.
-var guardPaths = map[string]bool{
-	"signal.type": true, "signal.source": true, "signal.campaign": true,
-	"account.name": true, "account.domain": true, "account.segment": true, "account.industry": true,
-	"account.country": true, "account.region": true, "account.status": true,
-	"contact.email": true, "contact.title": true, "contact.timezone": true,
-}
-
 // guards extracts the guards of a condition; none when it has no plain
 // string equalities at its top level.
 func guards(src string) []Guard {
@@ -50,7 +42,7 @@ func guards(src string) []Guard {
 		case "in":
 			p, ok := path(b.Left)
 			arr, isArr := b.Right.(*ast.ArrayNode)
-			if !ok || !isArr || !guardPaths[p] {
+			if !ok || !isArr || !isGuardPath(p) {
 				return
 			}
 			var vals []string
@@ -71,7 +63,7 @@ func guards(src string) []Guard {
 func pathAndString(a, b ast.Node) (string, string, bool) {
 	p, ok := path(a)
 	s, isStr := b.(*ast.StringNode)
-	if !ok || !isStr || !guardPaths[p] {
+	if !ok || !isStr || !isGuardPath(p) {
 		return "", "", false
 	}
 	return p, s.Value, true
@@ -91,56 +83,120 @@ func path(n ast.Node) (string, bool) {
 	return id.Value + "." + prop.Value, true
 }
 
+// field is a string field of Env that guards test, resolved from its path
+// once when the playbook loads.
+type field uint8
+
+const (
+	fieldSignalType field = iota
+	fieldSignalSource
+	fieldSignalCampaign
+	fieldAccountName
+	fieldAccountDomain
+	fieldAccountSegment
+	fieldAccountIndustry
+	fieldAccountCountry
+	fieldAccountRegion
+	fieldAccountStatus
+	fieldContactEmail
+	fieldContactTitle
+	fieldContactTimeZone
+	numFields
+)
+
+// fieldPaths are the string fields a guard may test, by path.
+var fieldPaths = map[string]field{
+	"signal.type": fieldSignalType, "signal.source": fieldSignalSource, "signal.campaign": fieldSignalCampaign,
+	"account.name": fieldAccountName, "account.domain": fieldAccountDomain, "account.segment": fieldAccountSegment,
+	"account.industry": fieldAccountIndustry, "account.country": fieldAccountCountry, "account.region": fieldAccountRegion,
+	"account.status": fieldAccountStatus, "contact.email": fieldContactEmail, "contact.title": fieldContactTitle,
+	"contact.timezone": fieldContactTimeZone,
+}
+
+func isGuardPath(p string) bool { _, ok := fieldPaths[p]; return ok }
+
+// get returns the value of field f.
+func (e *Env) get(f field) string {
+	switch f {
+	case fieldSignalType:
+		return e.Signal.Type
+	case fieldSignalSource:
+		return e.Signal.Source
+	case fieldSignalCampaign:
+		return e.Signal.Campaign
+	case fieldAccountName:
+		return e.Account.Name
+	case fieldAccountDomain:
+		return e.Account.Domain
+	case fieldAccountSegment:
+		return e.Account.Segment
+	case fieldAccountIndustry:
+		return e.Account.Industry
+	case fieldAccountCountry:
+		return e.Account.Country
+	case fieldAccountRegion:
+		return e.Account.Region
+	case fieldAccountStatus:
+		return e.Account.Status
+	case fieldContactEmail:
+		return e.Contact.Email
+	case fieldContactTitle:
+		return e.Contact.Title
+	case fieldContactTimeZone:
+		return e.Contact.TimeZone
+	}
+	return ""
+}
+
 // Value returns the string field at a guard path, and whether the path is
 // one guards use.
 func (e *Env) Value(path string) (string, bool) {
-	switch path {
-	case "signal.type":
-		return e.Signal.Type, true
-	case "signal.source":
-		return e.Signal.Source, true
-	case "signal.campaign":
-		return e.Signal.Campaign, true
-	case "account.name":
-		return e.Account.Name, true
-	case "account.domain":
-		return e.Account.Domain, true
-	case "account.segment":
-		return e.Account.Segment, true
-	case "account.industry":
-		return e.Account.Industry, true
-	case "account.country":
-		return e.Account.Country, true
-	case "account.region":
-		return e.Account.Region, true
-	case "account.status":
-		return e.Account.Status, true
-	case "contact.email":
-		return e.Contact.Email, true
-	case "contact.title":
-		return e.Contact.Title, true
-	case "contact.timezone":
-		return e.Contact.TimeZone, true
+	f, ok := fieldPaths[path]
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return e.get(f), true
+}
+
+// check is a guard compiled: its field resolved, its values as given.
+type check struct {
+	f      field
+	values []string
+}
+
+// compileGuards resolves the fields of gs; guards on paths that are not
+// guard paths are dropped (they never refused anything).
+func compileGuards(gs []Guard) []check {
+	var out []check
+	for _, g := range gs {
+		if f, ok := fieldPaths[g.Path]; ok {
+			out = append(out, check{f: f, values: g.Values})
+		}
+	}
+	return out
+}
+
+// setGuards sets the rule's guards and their compiled form.
+func (r *Rule) setGuards(gs []Guard) {
+	r.guards, r.checks = gs, compileGuards(gs)
+}
+
+// passes reports whether env's value of c's field is one of c's values.
+func (c *check) passes(env *Env) bool {
+	v := env.get(c.f)
+	for _, want := range c.values {
+		if v == want {
+			return true
+		}
+	}
+	return false
 }
 
 // Admits reports whether env passes every guard of the rule (true when it
 // has none); false means the condition cannot hold.
 func (r *Rule) Admits(env *Env) bool {
-	for _, g := range r.guards {
-		v, ok := env.Value(g.Path)
-		if !ok {
-			continue
-		}
-		hit := false
-		for _, want := range g.Values {
-			if v == want {
-				hit = true
-				break
-			}
-		}
-		if !hit {
+	for i := range r.checks {
+		if !r.checks[i].passes(env) {
 			return false
 		}
 	}

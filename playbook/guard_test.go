@@ -45,7 +45,8 @@ func TestGuardsNeverSkipAMatch(t *testing.T) {
 		if len(problems) > 0 {
 			t.Fatal(problems)
 		}
-		rule := &Rule{When: src, when: prog, guards: guards(src)}
+		rule := &Rule{When: src, when: prog}
+		rule.setGuards(guards(src))
 		if len(rule.guards) == 0 {
 			t.Fatalf("%s: no guards", src)
 		}

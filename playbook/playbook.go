@@ -451,6 +451,9 @@ type Rule struct {
 
 	when   *vm.Program
 	guards []Guard
+	checks []check
+	// heads are the indexes of the rule lists this rule begins; see Admit.
+	heads []*ruleIndex
 }
 
 // PoolSpec names a pool: a team's members or a list of users (emails).

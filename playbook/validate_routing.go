@@ -60,7 +60,7 @@ func (pb *Playbook) validateRules(v *validator) {
 		if strings.TrimSpace(rule.When) == "" {
 			v.add(p, "rule %q: when is required", rule.Name)
 		} else if rule.when = pb.condition(v, p+".when", fmt.Sprintf("rule %q: condition", rule.Name), rule.When); rule.when != nil {
-			rule.guards = guards(rule.When)
+			rule.setGuards(guards(rule.When))
 		}
 		for j, t := range rule.Types {
 			if pb.HandoffType(t) == nil {
@@ -94,6 +94,9 @@ func (pb *Playbook) validateRules(v *validator) {
 				r.rulesByType[name] = append(r.rulesByType[name], rule)
 			}
 		}
+	}
+	for _, rules := range r.rulesByType {
+		indexRules(rules)
 	}
 }
 

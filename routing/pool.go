@@ -329,10 +329,19 @@ func (r *router) backup(owner string) string {
 	if b := r.configuredBackup(u); b != "" {
 		return b
 	}
+	// The first eligible member in working hours, else the first eligible
+	// member: the scan stops at the first in hours.
 	var best *baton.User
 	for _, m := range r.req.Roster.Team(u.Team) {
-		if m.ID != owner && r.ineligible(m) == "" && (best == nil || (r.inHours(m) && !r.inHours(best))) {
+		if m.ID == owner || r.ineligible(m) != "" {
+			continue
+		}
+		in := r.inHours(m)
+		if best == nil || in {
 			best = m
+		}
+		if in {
+			break
 		}
 	}
 	if best == nil {

@@ -19,9 +19,13 @@
 //
 // # Limits
 //
-// Rules are evaluated in order until one holds: the cost grows with the
-// number of rules considered (about 0.1–0.2 µs each); scope rules to handoff
-// types to keep that short. Each condition runs under the playbook's
+// Rules are evaluated in order until one holds. A rule whose guards (the
+// plain string equalities its condition requires) an environment fails is
+// never visited: the playbook's index finds the others by a few set
+// intersections, so the cost grows with the number of rules whose guards
+// pass and are run before the match (about 0.1–0.2 µs each), not with the
+// number of rules; scope rules to handoff types and start conditions with
+// equalities to keep that short. Each condition runs under the playbook's
 // evaluation budget; one that fails is an "error" step naming the rule, and
 // routing goes on with the next rule. Traces list at most MaxTraceMembers
 // skipped pool members and summarise the rest.
@@ -116,7 +120,9 @@ func inHours(cal *calendar, t time.Time) bool {
 // Route decides the owner and backup for req. It returns an error only when
 // a callback does.
 func Route(req *Request) (Decision, error) {
-	r := &router{req: req, trace: make([]baton.Step, 0, 8)}
+	// Most traces that reach the rules or pool step run to 17–32 steps (20
+	// skipped rules or members are listed by name): one allocation.
+	r := &router{req: req, trace: make([]baton.Step, 0, 32)}
 	var d Decision
 	for _, step := range req.Steps {
 		if r.step(step, &d) {
@@ -218,16 +224,29 @@ func (r *router) rules(d *Decision) bool {
 		return false
 	}
 	unmatched := 0
-	for _, rule := range r.req.Rules {
-		if !rule.Admits(r.req.Env) {
-			// A guard (a plain equality the condition requires) fails: the
-			// condition cannot hold, so it is not run.
-			if unmatched < MaxTraceMembers {
-				r.add(playbook.StepRules, rule.Name, "skipped", "condition is false")
-			}
-			unmatched++
-			continue
+	// Only the rules whose guards (plain equalities the condition requires)
+	// pass are run, in order; the playbook's index finds them without
+	// visiting the others. The rules in between cannot hold: they are
+	// listed as false, as if run.
+	var buf [8]uint64
+	admitted := playbook.Admit(r.req.Rules, r.req.Env, buf[:])
+	next := 0
+	for {
+		i := admitted.Next(next)
+		end := i
+		if i < 0 {
+			end = len(r.req.Rules)
 		}
+		listed := min(end-next, max(0, MaxTraceMembers-unmatched))
+		for _, skipped := range r.req.Rules[next : next+listed] {
+			r.add(playbook.StepRules, skipped.Name, "skipped", "condition is false")
+		}
+		unmatched += end - next
+		if i < 0 {
+			break
+		}
+		next = i + 1
+		rule := r.req.Rules[i]
 		ok, err := rule.Eval(r.req.Env)
 		if err != nil {
 			// Recorded, never silent: the step names the rule and the error,
