@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"Gauges", testGauges},
 		{"CRM", testCRM},
 		{"Reach", testReach},
+		{"Retention", testRetention},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
