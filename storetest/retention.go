@@ -175,10 +175,10 @@ func testRetention(t *testing.T, open Opener) {
 			return &baton.Signal{
 				ID: id, ExternalID: ext, Type: baton.SignalDemoRequest, OccurredAt: at, ReceivedAt: at,
 				Source: "website", Campaign: "spring", Message: "Please call", Sender: "sdr@baton.test",
-				Contact: baton.SignalContact{Email: "ada@example.com", Name: "Ada", Title: "CTO", Phone: "+44 20 7946 0000", TimeZone: "Europe/London"},
-				Account: baton.SignalAccount{Name: "Example", Domain: "example.com", Employees: 250, Country: "GB"},
-				Meeting: &baton.SignalMeeting{StartsAt: at.Add(48 * time.Hour), TimeZone: "Europe/London"},
-				Fields:  map[string]any{"lead_score": 87.0, "crm_id": "003ABC", "crm": "salesforce"},
+				Contact:   baton.SignalContact{Email: "ada@example.com", Name: "Ada", Title: "CTO", Phone: "+44 20 7946 0000", TimeZone: "Europe/London"},
+				Account:   baton.SignalAccount{Name: "Example", Domain: "example.com", Employees: 250, Country: "GB"},
+				Meeting:   &baton.SignalMeeting{StartsAt: at.Add(48 * time.Hour), TimeZone: "Europe/London"},
+				Fields:    map[string]any{"lead_score": 87.0, "crm_id": "003ABC", "crm": "salesforce"},
 				AccountID: "a1", ContactID: "c1", HandoffID: "h-" + id,
 			}
 		}
