@@ -156,9 +156,6 @@ func clearedBody(payload string) (string, bool, error) {
 	if err := json.Unmarshal([]byte(payload), &s); err != nil {
 		return "", false, err
 	}
-	b, err := json.Marshal(s.WithoutBody())
-	if err != nil {
-		return "", false, err
-	}
-	return string(b), string(b) != payload, nil
+	b := signalBody(s.WithoutBody())
+	return b, b != payload, nil
 }
