@@ -264,10 +264,13 @@ type Tx interface {
 	// finished before before; it returns how many it deleted and the last
 	// id it looked at, "" when no timer was left after after.
 	PurgeTimers(ctx context.Context, before time.Time, after string, limit int) (deleted int, next string, err error)
-	// PurgeMessages deletes up to limit messages sent before before, and
-	// failed ones created and last tried before before, oldest first;
-	// pending messages stay. It returns how many it deleted.
-	PurgeMessages(ctx context.Context, before time.Time, limit int) (int, error)
+	// PurgeMessages deletes, among the limit messages after the id after in
+	// id order, those sent before before and those failed (for good) that
+	// were created and last tried before before; pending messages stay, and
+	// so do sent prospect reminders, which the show-rate report reads
+	// (MeetingOutcomes). It returns how many it deleted and the last id it
+	// looked at, "" when no message was left after after.
+	PurgeMessages(ctx context.Context, before time.Time, after string, limit int) (deleted int, next string, err error)
 	// ClearSignalBodies replaces the stored body of up to limit signals
 	// received before before with what Baton keeps of it
 	// (Signal.WithoutBody), oldest first, carrying on from where its last

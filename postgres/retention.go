@@ -47,24 +47,26 @@ func (tx *Tx) PurgeTimers(ctx context.Context, before time.Time, after string, l
 	return int(n), next, nil
 }
 
-// PurgeMessages deletes settled messages older than before, a batch of at
-// most limit, through the (status, created_at) index.
-func (tx *Tx) PurgeMessages(ctx context.Context, before time.Time, limit int) (int, error) {
-	total := 0
-	for _, q := range []struct{ status, settled string }{{baton.MessageSent, "sent_at"}, {baton.MessageFailed, "next_at"}} {
-		if total >= limit {
-			break
-		}
-		res, err := tx.exec(ctx, `DELETE FROM messages WHERE id IN (SELECT id FROM messages
-			WHERE status = ?1 AND created_at < ?2 AND `+q.settled+` < ?2 ORDER BY created_at LIMIT ?3 FOR UPDATE SKIP LOCKED)`,
-			q.status, ms(before), limit-total)
-		if err != nil {
-			return total, fmt.Errorf("postgres: purge %s messages: %w", q.status, err)
-		}
-		n, _ := res.RowsAffected()
-		total += int(n)
+// PurgeMessages deletes the settled messages among the limit messages
+// after after (in id order) that settled before before. Sent prospect
+// reminders stay: MeetingOutcomes reads them.
+func (tx *Tx) PurgeMessages(ctx context.Context, before time.Time, after string, limit int) (int, string, error) {
+	var next string
+	err := tx.queryRow(ctx, `SELECT COALESCE(MAX(id), '') FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?) w`, after, limit).Scan(&next)
+	if err != nil {
+		return 0, "", fmt.Errorf("postgres: purge messages: %w", err)
 	}
-	return total, nil
+	if next == "" {
+		return 0, "", nil
+	}
+	res, err := tx.exec(ctx, `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE id > ?1 AND id <= ?2 AND created_at < ?3
+		AND (status = 'sent' AND sent_at < ?3 AND kind <> ?4 OR status = 'failed' AND next_at < ?3) ORDER BY id FOR UPDATE SKIP LOCKED)`,
+		after, next, ms(before), baton.MsgProspectReminder)
+	if err != nil {
+		return 0, "", fmt.Errorf("postgres: purge messages: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), next, nil
 }
 
 // signalBodiesKey is the setting that records where ClearSignalBodies

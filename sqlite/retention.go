@@ -16,9 +16,12 @@ import (
 // the single writer is never held for long: each call reads at most limit
 // rows by index and writes at most limit. Nothing the product shows or
 // rebuilds reads what these remove: the handoff page shows pending timers
-// and the event log, exports and rollups read handoffs and events, and a
-// fired timer's id is never armed again (ids are fresh, or name a future
-// date: weekly.go, renewal.go).
+// and the event log; exports, reports, quality scores and rollups read
+// handoffs and events; a fired timer's id is never armed again (ids are
+// fresh, or name a future date, or are guarded by a kept signal: service
+// weekly.go, renewal.go); the show-rate report's sent prospect reminders
+// are kept. What shrinks is the outbox page's list of sent and failed
+// messages, and a cleared signal's body (baton.Signal.WithoutBody).
 
 // PurgeTimers deletes the finished timers among the limit timers after
 // after (in id order) that fell due and finished before before. A timer
@@ -42,24 +45,26 @@ func (tx *Tx) PurgeTimers(ctx context.Context, before time.Time, after string, l
 	return int(n), next, nil
 }
 
-// PurgeMessages deletes settled messages older than before, a batch of at
-// most limit, through the (status, created_at) index: a message is sent
-// or failed only after it was created, so created_at bounds both.
-func (tx *Tx) PurgeMessages(ctx context.Context, before time.Time, limit int) (int, error) {
-	total := 0
-	for _, q := range []struct{ status, settled string }{{baton.MessageSent, "sent_at"}, {baton.MessageFailed, "next_at"}} {
-		if total >= limit {
-			break
-		}
-		res, err := tx.exec(ctx, `DELETE FROM messages WHERE id IN (SELECT id FROM messages
-			WHERE status = ?1 AND created_at < ?2 AND `+q.settled+` < ?2 ORDER BY created_at LIMIT ?3)`, q.status, ms(before), limit-total)
-		if err != nil {
-			return total, fmt.Errorf("sqlite: purge %s messages: %w", q.status, err)
-		}
-		n, _ := res.RowsAffected()
-		total += int(n)
+// PurgeMessages deletes the settled messages among the limit messages
+// after after (in id order) that settled before before. Sent prospect
+// reminders stay: MeetingOutcomes reads them.
+func (tx *Tx) PurgeMessages(ctx context.Context, before time.Time, after string, limit int) (int, string, error) {
+	var next string
+	err := tx.queryRow(ctx, `SELECT COALESCE(MAX(id), '') FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?) w`, after, limit).Scan(&next)
+	if err != nil {
+		return 0, "", fmt.Errorf("sqlite: purge messages: %w", err)
 	}
-	return total, nil
+	if next == "" {
+		return 0, "", nil
+	}
+	res, err := tx.exec(ctx, `DELETE FROM messages WHERE id > ?1 AND id <= ?2 AND created_at < ?3
+		AND (status = 'sent' AND sent_at < ?3 AND kind <> ?4 OR status = 'failed' AND next_at < ?3)`,
+		after, next, ms(before), baton.MsgProspectReminder)
+	if err != nil {
+		return 0, "", fmt.Errorf("sqlite: purge messages: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), next, nil
 }
 
 // signalBodiesKey is the setting that records where ClearSignalBodies

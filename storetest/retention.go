@@ -110,16 +110,17 @@ func testRetention(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("PurgesSettledMessagesInBatches", func(t *testing.T) {
+	t.Run("PurgesSettledMessagesButProspectReminders", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
-		msg := func(id string, created time.Time) *baton.Message {
-			return &baton.Message{ID: id, HandoffID: "h1", Kind: baton.MsgAssigned, Channel: baton.ChannelWebhook, Payload: json.RawMessage(`{}`), CreatedAt: created}
+		msg := func(id, kind string, created time.Time) *baton.Message {
+			return &baton.Message{ID: id, HandoffID: "h1", Kind: kind, Channel: baton.ChannelWebhook, Payload: json.RawMessage(`{}`), CreatedAt: created}
 		}
 		mustUpdate(t, db, func(tx baton.Tx) error {
-			for _, m := range []*baton.Message{msg("m1-sent-old", old.Add(-3*time.Hour)), msg("m2-sent-old", old.Add(-2*time.Hour)),
-				msg("m3-failed-old", old.Add(-time.Hour)), msg("m4-sent-recent", now), msg("m5-pending-old", old),
-				msg("m6-sent-late", old), msg("m7-failed-retried-recently", old)} {
+			for _, m := range []*baton.Message{msg("m1-sent-old", baton.MsgAssigned, old.Add(-3*time.Hour)), msg("m2-sent-old", baton.MsgReminder, old.Add(-2*time.Hour)),
+				msg("m3-failed-old", baton.MsgBreach, old.Add(-time.Hour)), msg("m4-sent-recent", baton.MsgAssigned, now), msg("m5-pending-old", baton.MsgAssigned, old),
+				msg("m6-sent-late", baton.MsgAssigned, old), msg("m7-failed-retried-recently", baton.MsgAssigned, old),
+				msg("m8-prospect-reminder-sent-old", baton.MsgProspectReminder, old)} {
 				if err := tx.EnqueueMessage(ctx, m); err != nil {
 					return err
 				}
@@ -131,6 +132,7 @@ func testRetention(t *testing.T, open Opener) {
 				{ID: "m4-sent-recent", Status: baton.MessageSent, Attempts: 1, SentAt: now},
 				{ID: "m6-sent-late", Status: baton.MessageSent, Attempts: 3, SentAt: now},
 				{ID: "m7-failed-retried-recently", Status: baton.MessageFailed, Attempts: 8, NextAt: now, LastError: "410 Gone"},
+				{ID: "m8-prospect-reminder-sent-old", Status: baton.MessageSent, Attempts: 1, SentAt: old},
 			} {
 				if err := tx.SettleMessage(ctx, s); err != nil {
 					return err
@@ -138,20 +140,22 @@ func testRetention(t *testing.T, open Opener) {
 			}
 			return nil
 		})
-		var batches []int
-		for {
+		var deleted []int
+		for after := ""; ; {
 			var n int
+			var next string
 			mustUpdate(t, db, func(tx baton.Tx) (err error) {
-				n, err = tx.PurgeMessages(ctx, cutoff, 2)
+				n, next, err = tx.PurgeMessages(ctx, cutoff, after, 3)
 				return err
 			})
-			batches = append(batches, n)
-			if n < 2 {
+			if next == "" {
 				break
 			}
+			deleted, after = append(deleted, n), next
 		}
-		if diff := cmp.Diff([]int{2, 1}, batches); diff != "" {
-			t.Errorf("batches (-want +got):\n%s", diff)
+		// Windows of three ids: m1-m3, m4-m6, m7-m8.
+		if diff := cmp.Diff([]int{3, 0, 0}, deleted); diff != "" {
+			t.Errorf("deleted per window (-want +got):\n%s", diff)
 		}
 		var kept []string
 		mustView(t, db, func(tx baton.Tx) error {
@@ -162,7 +166,7 @@ func testRetention(t *testing.T, open Opener) {
 			return err
 		})
 		slices.Sort(kept)
-		want := []string{"m4-sent-recent", "m5-pending-old", "m6-sent-late", "m7-failed-retried-recently"}
+		want := []string{"m4-sent-recent", "m5-pending-old", "m6-sent-late", "m7-failed-retried-recently", "m8-prospect-reminder-sent-old"}
 		if diff := cmp.Diff(want, kept); diff != "" {
 			t.Errorf("messages kept (-want +got):\n%s", diff)
 		}

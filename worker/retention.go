@@ -10,7 +10,8 @@ import (
 
 // Retention keeps the database small: every round it deletes the timers
 // that finished (fired or were cancelled) more than Timers ago, the
-// messages sent, or failed for good, more than Messages ago, and clears
+// messages sent, or failed for good, more than Messages ago (but sent
+// prospect reminders, which the show-rate report reads), and clears
 // the raw bodies of the signals received more than SignalBodies ago (see
 // baton.Signal.WithoutBody: the signal row, its external id, which dedupe
 // reads, and its handoff stay). Events are never deleted: they are the
@@ -18,7 +19,9 @@ import (
 //
 // It works in transactions of at most Batch rows each, through the
 // store's group commit, so a round never holds the writer for more than
-// one batch at a time. Several nodes may run it at once: deleting or
+// one batch at a time: timers and messages are walked in id order, Batch
+// ids a transaction (the whole table each round, mostly rows of the
+// window), signal bodies from where the last round stopped. Several nodes may run it at once: deleting or
 // clearing a row twice changes nothing the second time, and the PostgreSQL
 // store never waits for a row another transaction holds (see
 // postgres/retention.go).
@@ -121,20 +124,22 @@ func (w *Retention) round(ctx context.Context, now time.Time, r *RetentionRound)
 		}
 	}
 	if w.Messages > 0 {
-		before := now.Add(-w.Messages)
+		before, after := now.Add(-w.Messages), ""
 		for {
 			var n int
+			var next string
 			err := w.Store.Update(ctx, func(tx baton.Tx) (err error) {
-				n, err = tx.PurgeMessages(ctx, before, w.Batch)
+				n, next, err = tx.PurgeMessages(ctx, before, after, w.Batch)
 				return err
 			})
 			if err != nil {
 				return err
 			}
 			r.Messages += n
-			if n < w.Batch || ctx.Err() != nil {
+			if next == "" || ctx.Err() != nil {
 				break
 			}
+			after = next
 		}
 	}
 	if w.SignalBodies > 0 {
