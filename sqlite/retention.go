@@ -80,9 +80,7 @@ func (tx *Tx) ClearSignalBodies(ctx context.Context, before time.Time, limit int
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: clear signal bodies: %w", err)
 	}
-	rows, err := tx.query(ctx, `SELECT id, received_at, payload FROM signals
-		WHERE received_at < ?1 AND (received_at > ?2 OR (received_at = ?2 AND id > ?3))
-		ORDER BY received_at, id LIMIT ?4`, ms(before), markAt, markID, limit)
+	rows, err := tx.query(ctx, signalBodiesQuery, ms(before), markAt, markID, limit)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: clear signal bodies: %w", err)
 	}
@@ -124,6 +122,13 @@ func (tx *Tx) ClearSignalBodies(ctx context.Context, before time.Time, limit int
 	}
 	return len(bodies), nil
 }
+
+// signalBodiesQuery reads the bodies to clear: the range of the
+// received_at index from the mark to the cutoff, so a batch reads no
+// signal cleared before.
+const signalBodiesQuery = `SELECT id, received_at, payload FROM signals
+	WHERE received_at >= ?2 AND received_at < ?1 AND (received_at > ?2 OR id > ?3)
+	ORDER BY received_at, id LIMIT ?4`
 
 // signalMark reads the mark ClearSignalBodies left: zero before its first
 // call.
