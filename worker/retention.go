@@ -21,10 +21,10 @@ import (
 // store's group commit, so a round never holds the writer for more than
 // one batch at a time: timers and messages are walked in id order, Batch
 // ids a transaction (the whole table each round, mostly rows of the
-// window), signal bodies from where the last round stopped. Several nodes may run it at once: deleting or
-// clearing a row twice changes nothing the second time, and the PostgreSQL
-// store never waits for a row another transaction holds (see
-// postgres/retention.go).
+// window), signal bodies from where the last round stopped. Several nodes
+// may run it at once: deleting or clearing a row twice changes nothing the
+// second time, and the PostgreSQL store never waits for a row another
+// transaction holds (see postgres/retention.go).
 type Retention struct {
 	Store baton.Store
 	Clock baton.Clock
