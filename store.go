@@ -264,6 +264,28 @@ type Tx interface {
 	CRMDeliveries(ctx context.Context, connector string, limit int) ([]*CRMDelivery, error)
 	ReleaseCRMMessages(ctx context.Context, connector string, now time.Time) (int, error)
 	CRMMessageCounts(ctx context.Context, connector string) (map[string]int, error)
+
+	// Retention (see worker.Retention and retention.go). Each call works
+	// through at most limit rows, so it holds the writer briefly, and may
+	// run on several nodes at once: a row one deletes, another finds gone.
+	// PurgeTimers deletes the finished (fired or cancelled) timers, among
+	// the limit timers after the id after in id order, that fell due and
+	// finished before before; it returns how many it deleted and the last
+	// id it looked at, "" when no timer was left after after.
+	PurgeTimers(ctx context.Context, before time.Time, after string, limit int) (deleted int, next string, err error)
+	// PurgeMessages deletes, among the limit messages after the id after in
+	// id order, those sent before before and those failed (for good) that
+	// were created and last tried before before; pending messages stay, and
+	// so do sent prospect reminders, which the show-rate report reads
+	// (MeetingOutcomes). It returns how many it deleted and the last id it
+	// looked at, "" when no message was left after after.
+	PurgeMessages(ctx context.Context, before time.Time, after string, limit int) (deleted int, next string, err error)
+	// ClearSignalBodies replaces the stored body of up to limit signals
+	// received before before with what Baton keeps of it
+	// (Signal.WithoutBody), oldest first, carrying on from where its last
+	// call stopped; it returns how many it looked at. The signal rows, with
+	// their external ids and handoffs, stay.
+	ClearSignalBodies(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // CRMChannelPrefix starts the outbox channel of every CRM connector

@@ -11,7 +11,7 @@ import (
 
 // Signal finds a signal by id.
 func (tx *Tx) Signal(ctx context.Context, id string) (*baton.Signal, error) {
-	s, err := scanSignal(tx.queryRow(ctx, `SELECT payload, handoff_id FROM signals WHERE id = ?`, id))
+	s, err := scanSignal(tx.queryRow(ctx, `SELECT `+signalCols+` FROM signals WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "signal", id)
 	}
@@ -20,24 +20,52 @@ func (tx *Tx) Signal(ctx context.Context, id string) (*baton.Signal, error) {
 
 // SignalByExternalID finds a signal by its sender's id.
 func (tx *Tx) SignalByExternalID(ctx context.Context, externalID string) (*baton.Signal, error) {
-	s, err := scanSignal(tx.queryRow(ctx, `SELECT payload, handoff_id FROM signals WHERE external_id = ?`, externalID))
+	s, err := scanSignal(tx.queryRow(ctx, `SELECT `+signalCols+` FROM signals WHERE external_id = ?`, externalID))
 	if err != nil {
 		return nil, notFound(err, "signal", externalID)
 	}
 	return s, nil
 }
 
+// signalCols are the columns scanSignal reads: the payload holds the rest
+// of the signal (signalBody).
+const signalCols = `id, external_id, type, account_id, contact_id, handoff_id, payload`
+
 func scanSignal(row scanner) (*baton.Signal, error) {
-	var payload, handoffID string
-	if err := row.Scan(&payload, &handoffID); err != nil {
+	var id, externalID, typ, accountID, contactID, handoffID, payload string
+	if err := row.Scan(&id, &externalID, &typ, &accountID, &contactID, &handoffID, &payload); err != nil {
 		return nil, err
 	}
 	var s baton.Signal
 	if err := json.Unmarshal([]byte(payload), &s); err != nil {
 		return nil, fmt.Errorf("decode signal: %w", err)
 	}
-	s.HandoffID = handoffID
+	// Bodies stored before the columns were left out of them hold these
+	// too, with the same values.
+	s.ID, s.ExternalID, s.Type, s.AccountID, s.ContactID, s.HandoffID = id, externalID, typ, accountID, contactID, handoffID
 	return &s, nil
+}
+
+// signalPayload is what the payload column stores of a signal: all but
+// what its own columns hold (ids, type), which would be stored twice.
+// Times stay, to the nanosecond (the columns hold milliseconds).
+type signalPayload struct {
+	OccurredAt time.Time            `json:"occurred_at"`
+	ReceivedAt time.Time            `json:"received_at"`
+	Source     string               `json:"source,omitempty"`
+	Campaign   string               `json:"campaign,omitempty"`
+	Contact    baton.SignalContact  `json:"contact"`
+	Account    baton.SignalAccount  `json:"account"`
+	Message    string               `json:"message,omitempty"`
+	Meeting    *baton.SignalMeeting `json:"meeting,omitempty"`
+	Fields     map[string]any       `json:"fields,omitempty"`
+	Sender     string               `json:"sender,omitempty"`
+}
+
+// signalBody is the payload column's text for s.
+func signalBody(s *baton.Signal) string {
+	return jsonText(signalPayload{OccurredAt: s.OccurredAt, ReceivedAt: s.ReceivedAt, Source: s.Source, Campaign: s.Campaign,
+		Contact: s.Contact, Account: s.Account, Message: s.Message, Meeting: s.Meeting, Fields: s.Fields, Sender: s.Sender})
 }
 
 // InsertSignal stores a signal; a repeated external id is an ECONFLICT.
@@ -47,7 +75,7 @@ func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {
 	// commit and inserts nothing.
 	res, err := tx.exec(ctx, `INSERT INTO signals (id, external_id, type, occurred_at, received_at, account_id, contact_id, handoff_id, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
-		s.ID, s.ExternalID, s.Type, ms(s.OccurredAt), ms(s.ReceivedAt), s.AccountID, s.ContactID, s.HandoffID, jsonText(s))
+		s.ID, s.ExternalID, s.Type, ms(s.OccurredAt), ms(s.ReceivedAt), s.AccountID, s.ContactID, s.HandoffID, signalBody(s))
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
 			tx.conflicted = true
@@ -64,7 +92,7 @@ func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {
 
 // SignalsBetween lists signals received in [from, to), oldest first.
 func (tx *Tx) SignalsBetween(ctx context.Context, from, to time.Time, limit int) ([]*baton.Signal, error) {
-	rows, err := tx.query(ctx, `SELECT payload, handoff_id FROM signals WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT ?`, ms(from), ms(to), limit)
+	rows, err := tx.query(ctx, `SELECT `+signalCols+` FROM signals WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT ?`, ms(from), ms(to), limit)
 	out, err := collect(rows, err, scanSignal)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list signals: %w", err)

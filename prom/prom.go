@@ -46,6 +46,7 @@ type Metrics struct {
 	sigFailures   *labeled
 	dbUpdate      prometheus.Observer
 	dbView        prometheus.Observer
+	retention     *retention
 
 	gauges *gaugeCollector
 }
@@ -86,6 +87,7 @@ func New() *Metrics {
 		Help: "Time of a store transaction as its caller sees it, by op: update (a write, including the wait for its group commit) or view (a read).", Buckets: dbBuckets}, []string{"op"})
 	reg.MustRegister(db)
 	m.dbUpdate, m.dbView = db.WithLabelValues("update"), db.WithLabelValues("view")
+	m.retention = newRetention(reg)
 	m.gauges = newGaugeCollector()
 	reg.MustRegister(m.gauges)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollupBatch", testRollupBatch},
 		{"IngestPaths", testIngestPaths},
 		{"AdminReads", testAdminReads},
+		{"Retention", testRetention},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

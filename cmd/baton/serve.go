@@ -41,6 +41,9 @@ type Config struct {
 	PublicURL     string // base of links sent to prospects (BATON_PUBLIC_URL, default http://Addr)
 	MetricsToken  string // bearer token GET /metrics requires: BATON_METRICS_TOKEN or --metrics-token-file, never argv; empty leaves /metrics open
 	Auth          AuthConfig
+	// Retention is how long finished work is kept (retention.go); the
+	// zero value keeps everything.
+	Retention RetentionConfig
 
 	// Channels are the email and Slack senders (channels.go).
 	Channels Channels
@@ -77,6 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.Synchronous, "synchronous", env("BATON_SYNCHRONOUS", "FULL"), "SQLite synchronous mode: FULL or NORMAL (env BATON_SYNCHRONOUS)")
 	chf := addChannelFlags(fs, os.Getenv)
 	crmf := addCRMFlags(fs, os.Getenv)
+	retentionErr := retentionFlags(fs, &cfg.Retention, os.Getenv)
 	if err := refuseSecretFlags(args); err != nil {
 		return err
 	}
@@ -87,6 +91,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := retentionErr(); err != nil {
 		return err
 	}
 	channels, err := chf.load(os.Getenv)
@@ -282,6 +289,13 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		go func() {
 			defer wg.Done()
 			ob.Run(ctx)
+		}()
+	}
+	if ret := cfg.Retention.worker(db, clock, log, metrics); !ret.Off() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ret.Run(ctx)
 		}()
 	}
 	if addr := os.Getenv("BATON_DEBUG_ADDR"); addr != "" {
