@@ -32,9 +32,12 @@ type Retention struct {
 	// Timers, Messages and SignalBodies are how long each is kept; zero
 	// keeps it forever.
 	Timers, Messages, SignalBodies time.Duration
-	// Every is how often a round runs (default 1h). The first runs at
-	// start.
+	// Every is how often a round runs (default 1h).
 	Every time.Duration
+	// Delay is how long after Run starts the first round runs (default
+	// 10m): a node that starts catching up on overdue timers and messages
+	// does that first, without retention's transactions beside it.
+	Delay time.Duration
 	// Batch caps the rows one transaction deletes or clears (default
 	// 1,000).
 	Batch int
@@ -52,6 +55,9 @@ func (w *Retention) defaults() {
 	if w.Every <= 0 {
 		w.Every = time.Hour
 	}
+	if w.Delay <= 0 {
+		w.Delay = 10 * time.Minute
+	}
 	if w.Batch <= 0 {
 		w.Batch = 1000
 	}
@@ -66,12 +72,17 @@ func (w *Retention) defaults() {
 // Off reports whether every window is zero: nothing is ever removed.
 func (w *Retention) Off() bool { return w.Timers <= 0 && w.Messages <= 0 && w.SignalBodies <= 0 }
 
-// Run runs a round at once and then every Every, until ctx is done. With
-// every window zero it returns at once.
+// Run runs a round Delay after it starts and then every Every, until ctx
+// is done. With every window zero it returns at once.
 func (w *Retention) Run(ctx context.Context) error {
 	w.defaults()
 	if w.Off() {
 		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-time.After(w.Delay):
 	}
 	t := time.NewTicker(w.Every)
 	defer t.Stop()
