@@ -96,9 +96,11 @@ const (
 // Dims lists every dimension a Report can be split by.
 var Dims = []string{DimAll, DimSource, DimType, DimTier, DimOwner, DimSender, DimTeam, DimSegment}
 
-// StoredDims are the dimensions blocks are kept for. "all" is the sum of
-// the type blocks (every handoff has one type); "team" is the owner
-// blocks grouped by each owner's team on the roster when read.
+// StoredDims are the dimensions a handoff's own facts give blocks for.
+// "all" is the sum of the type blocks (every handoff has one type). Teams
+// have blocks too, but no handoff names its owner's team: a store derives
+// them from the owner blocks with the roster (TeamBlocks), so a team's
+// blocks are its current members' summed.
 var StoredDims = []string{DimSource, DimType, DimTier, DimOwner, DimSender, DimSegment}
 
 // Key returns h's value of a stored dimension (NoneKey when it has none).
@@ -197,12 +199,12 @@ func compareCells(a, b Cell) int {
 var Levels = [3]int64{1, 8, 64}
 
 // LevelsOf is how many Levels a stored dimension keeps, from the first.
-// Owners and senders (hundreds of values) keep all three, so a long window
-// reads a few blocks per person; the others (a handful of values) keep
-// single days only: a two-year window reads a few thousand blocks, and
-// each event rewrites no large block of many days.
+// Owners, senders (hundreds of values) and teams keep all three, so a
+// long window reads a few blocks per person or team; the others (a
+// handful of values) keep single days only: a two-year window reads a few
+// thousand blocks, and each event rewrites no large block of many days.
 func LevelsOf(dim string) int {
-	if dim == DimOwner || dim == DimSender {
+	if dim == DimOwner || dim == DimSender || dim == DimTeam {
 		return len(Levels)
 	}
 	return 1
@@ -235,6 +237,9 @@ func (h *RollupHandoff) Blocks() []Block {
 	}
 	return out
 }
+
+// PeriodOf is the number of the block of size days that holds day.
+func PeriodOf(day, size int64) int64 { return floorDiv(day, size) }
 
 // floorDiv divides rounding towards minus infinity.
 func floorDiv(a, b int64) int64 {
@@ -272,6 +277,49 @@ func Changes(before, after *RollupHandoff) []BlockDelta {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// TeamKey is the key of a team's blocks: the team's name, NoneKey for
+// owners without one (and for handoffs without an owner).
+func TeamKey(team string) string { return cmp.Or(team, NoneKey) }
+
+// TeamBlocks returns the team blocks that deltas to owner blocks make:
+// each owner block's cells again, in the block of the same level and
+// period keyed by the owner's team (team(owner), a TeamKey). Other
+// dimensions' blocks add nothing. A store that adds these to every change
+// of the owner blocks, and moves a person's owner blocks from the old
+// team's to the new one's when the roster changes their team
+// (MovedBlocks), keeps each team block equal to its members' owner blocks
+// summed.
+func TeamBlocks(deltas map[Block][]Cell, team func(owner string) string) map[Block][]Cell {
+	out := map[Block][]Cell{}
+	for b, cs := range deltas {
+		if b.Dim != DimOwner || len(cs) == 0 {
+			continue
+		}
+		t := Block{DimTeam, b.Level, b.Period, TeamKey(team(b.Key))}
+		out[t] = AddCells(out[t], cs)
+	}
+	return out
+}
+
+// MovedBlocks returns the deltas that move a person's owner blocks (their
+// cells by block) from team from's blocks to team to's: taken from one,
+// added to the other. It returns nothing when the TeamKeys are the same.
+func MovedBlocks(owned map[Block][]Cell, from, to string) map[Block][]Cell {
+	from, to = TeamKey(from), TeamKey(to)
+	out := map[Block][]Cell{}
+	if from == to {
+		return out
+	}
+	for b, cs := range owned {
+		if b.Dim != DimOwner || len(cs) == 0 {
+			continue
+		}
+		out[Block{DimTeam, b.Level, b.Period, from}] = AddCells(out[Block{DimTeam, b.Level, b.Period, from}], negate(cs))
+		out[Block{DimTeam, b.Level, b.Period, to}] = AddCells(out[Block{DimTeam, b.Level, b.Period, to}], cs)
 	}
 	return out
 }

@@ -208,6 +208,9 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 	if err := people.write(ctx, exec); err != nil {
 		return err
 	}
+	if err := withTeamBlocks(ctx, query, blocks); err != nil {
+		return err
+	}
 	return appendBlocks(ctx, query, exec, blocks)
 }
 
@@ -571,7 +574,10 @@ func rebuildIfStale(ctx context.Context, w *sql.DB) error {
 	if err := rebuildStep(ctx, w, staleKey, rebuildRollups); err != nil {
 		return err
 	}
-	return rebuildStep(ctx, w, peopleStaleKey, fillPeople)
+	if err := rebuildStep(ctx, w, peopleStaleKey, fillPeople); err != nil {
+		return err
+	}
+	return rebuildStep(ctx, w, teamsStaleKey, fillTeams)
 }
 
 // rebuildStep runs rebuild in a transaction of its own while the setting
@@ -806,6 +812,9 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 		return err
 	}
 	if err := appendBlocks(ctx, query, exec, blocks); err != nil {
+		return err
+	}
+	if err := fillTeams(ctx, tx); err != nil {
 		return err
 	}
 	if err := compactAll(ctx, tx); err != nil {

@@ -61,7 +61,14 @@ func (tx *Tx) Users(ctx context.Context) ([]*baton.User, error) {
 }
 
 // PutUser inserts or replaces a user.
+//
+// When it changes a person's team, their figures move to the new team's
+// (moveTeam), in the same transaction.
 func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
+	var before sql.NullString
+	if err := tx.queryRow(ctx, `SELECT team FROM users WHERE id = ?`, u.ID).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("postgres: put user %s: %w", u.Email, err)
+	}
 	_, err := tx.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, team = excluded.team,
 		territory = excluded.territory, timezone = excluded.timezone, manager_id = excluded.manager_id, backup_id = excluded.backup_id,
@@ -74,6 +81,13 @@ func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 		strings.Join(u.Channels, ";"), u.SlackID)
 	if err != nil {
 		return fmt.Errorf("postgres: put user %s: %w", u.Email, err)
+	}
+	if before.Valid && before.String != u.Team {
+		query := func(ctx context.Context, q string, args ...any) (*sql.Rows, error) { return tx.query(ctx, q, args...) }
+		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) { return tx.exec(ctx, q, args...) }
+		if err := moveTeam(ctx, query, exec, u.ID, before.String, u.Team); err != nil {
+			return err
+		}
 	}
 	return nil
 }

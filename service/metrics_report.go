@@ -100,8 +100,6 @@ func (s *Service) Metrics(ctx context.Context, p baton.Principal, from, to time.
 			switch by {
 			case metrics.DimAll:
 				dim, group = metrics.DimType, func(string) string { return metrics.TotalKey }
-			case metrics.DimTeam:
-				dim, group = metrics.DimOwner, team
 			case metrics.DimOwner, metrics.DimSender:
 				group = email
 			}

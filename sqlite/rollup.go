@@ -210,6 +210,9 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 	if err := people.write(ctx, exec); err != nil {
 		return err
 	}
+	if err := withTeamBlocks(ctx, query, blocks); err != nil {
+		return err
+	}
 	return appendBlocks(ctx, query, exec, blocks)
 }
 
@@ -558,7 +561,7 @@ func rebuildIfStale(ctx context.Context, w *sql.DB) error {
 	for _, step := range []struct {
 		key     string
 		rebuild func(context.Context, *sql.Tx) error
-	}{{staleKey, rebuildRollups}, {peopleStaleKey, fillPeople}} {
+	}{{staleKey, rebuildRollups}, {peopleStaleKey, fillPeople}, {teamsStaleKey, fillTeams}} {
 		var one int
 		err := w.QueryRowContext(ctx, `SELECT 1 FROM settings WHERE key = ?`, step.key).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -753,6 +756,9 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	if err := appendBlocks(ctx, query, exec, blocks); err != nil {
+		return err
+	}
+	if err := fillTeams(ctx, tx); err != nil {
 		return err
 	}
 	if err := compactAll(ctx, tx); err != nil {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"IngestPaths", testIngestPaths},
 		{"AdminReads", testAdminReads},
 		{"Retention", testRetention},
+		{"TeamBlocks", testTeamBlocks},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
