@@ -399,3 +399,13 @@ func TestComputeDefaultRubric(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestPercent(t *testing.T) {
+	for _, tt := range []struct{ n, total, want int }{
+		{0, 0, 0}, {0, 7, 0}, {2, 7, 29}, {1, 3, 33}, {2, 3, 67}, {1, 8, 13}, {1, 200, 1}, {1, 201, 0}, {7, 7, 100},
+	} {
+		if got := quality.Percent(tt.n, tt.total); got != tt.want {
+			t.Errorf("Percent(%d, %d): got %d, want %d", tt.n, tt.total, got, tt.want)
+		}
+	}
+}

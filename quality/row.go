@@ -36,3 +36,12 @@ func RowOf(s Score, createdAt time.Time, owner, backup, sender, fromTeam, rubric
 		FromTeam: fromTeam, Score: s.Score, Band: s.Band, Remediation: s.Remediation, Lost: s.Lost(), Pending: s.Pending(),
 		Rubric: rubric, ScoredAt: s.At}
 }
+
+// Percent is n of total as a whole percentage, rounded to the nearest
+// (half up): 2 of 7 is 29. It is 0 when total is 0.
+func Percent(n, total int) int {
+	if total <= 0 {
+		return 0
+	}
+	return (200*n + total) / (2 * total)
+}

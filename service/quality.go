@@ -594,8 +594,8 @@ func (s *Service) QualityReview(ctx context.Context, p baton.Principal, month ti
 	}
 	for k, n := range lost {
 		share := 0
-		if g := byType[k[0]]; g != nil && g.Handoffs > 0 {
-			share = n * 100 / g.Handoffs
+		if g := byType[k[0]]; g != nil {
+			share = quality.Percent(n, g.Handoffs)
 		}
 		rv.Missing = append(rv.Missing, MissingItem{Type: k[0], Item: k[1], Label: itemLabel(pb, k[0], k[1]), Handoffs: n, Share: share})
 	}
@@ -612,7 +612,14 @@ func (s *Service) QualityReview(ctx context.Context, p baton.Principal, month ti
 	slices.SortFunc(final, func(a, b quality.Row) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), a.CreatedAt.Compare(b.CreatedAt))
 	})
-	best := final[:min(len(final), 5)]
+	// The best are examples to share: a handoff needing remediation is
+	// none, however few the good ones.
+	var best []quality.Row
+	for _, row := range final {
+		if len(best) < 5 && !row.Remediation {
+			best = append(best, row)
+		}
+	}
 	var worst []quality.Row
 	for i := len(final) - 1; i >= 0 && len(worst) < 20; i-- {
 		if final[i].Remediation {

@@ -274,6 +274,11 @@ func TestQualityReview(t *testing.T) {
 	if len(rv.Best) == 0 || rv.Best[0].ID != good.ID || rv.Best[0].Account != "Account good" || rv.Best[0].Sender != "Ae One" {
 		t.Errorf("got best %+v, want the by-the-book handoff first, with its account and sender", rv.Best)
 	}
+	for _, b := range rv.Best {
+		if b.ID == thin.ID {
+			t.Errorf("got best %+v, want no handoff needing remediation among the examples to share", rv.Best)
+		}
+	}
 	if len(rv.Remediation) != 1 || rv.Remediation[0].ID != thin.ID || !strings.Contains(strings.Join(rv.Remediation[0].Lost, ";"), "Stakeholder map detailed") {
 		t.Errorf("got remediation %+v, want the cancelled thin handoff with what it lost (the open one is still provisional)", rv.Remediation)
 	}

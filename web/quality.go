@@ -113,13 +113,8 @@ type qualityPage struct {
 	Problem string
 }
 
-// Pct writes n of total as a whole percentage.
-func (qualityPage) Pct(n, total int) int {
-	if total == 0 {
-		return 0
-	}
-	return n * 100 / total
-}
+// Pct writes n of total as a whole percentage, rounded to the nearest.
+func (qualityPage) Pct(n, total int) int { return quality.Percent(n, total) }
 
 // Signed writes a change with its sign: +2.5, -1, 0.
 func (qualityPage) Signed(f float64) string {
