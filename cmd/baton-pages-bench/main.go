@@ -277,6 +277,8 @@ func apiPages(cfg seedConfig) []page {
 			page{who: who, name: "api success metrics 90d", path: "/api/v1/metrics/success?" + window(90), api: true},
 			page{who: who, name: "api summary 30d", path: "/api/v1/metrics/summary?" + window(30), api: true},
 			page{who: who, name: "api sla report 7d", path: "/api/v1/reports/sla?" + window(7), api: true},
+			page{who: who, name: "api sla report 90d", path: "/api/v1/reports/sla?" + window(90), api: true},
+			page{who: who, name: "api sla report 365d", path: "/api/v1/reports/sla?" + window(365), api: true},
 		)
 	}
 	return out
