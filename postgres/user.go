@@ -82,7 +82,9 @@ func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 	if err != nil {
 		return fmt.Errorf("postgres: put user %s: %w", u.Email, err)
 	}
-	if before.Valid && before.String != u.Team {
+	// A person new to the roster may own handoffs already (their figures
+	// are under no team): before is then empty.
+	if before.String != u.Team {
 		query := func(ctx context.Context, q string, args ...any) (*sql.Rows, error) { return tx.query(ctx, q, args...) }
 		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) { return tx.exec(ctx, q, args...) }
 		if err := moveTeam(ctx, query, exec, u.ID, before.String, u.Team); err != nil {

@@ -34,7 +34,9 @@ func testTeamBlocks(t *testing.T, open Opener) {
 		put(id)
 	}
 	start := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
-	owners := []string{"ann", "bob", "cat", "dan", ""} // "" leaves one in five unassigned
+	// eve owns handoffs before she is on the roster; "" leaves some
+	// unassigned.
+	owners := []string{"ann", "bob", "cat", "dan", "", "eve"}
 	const n = 45
 	for i := range n {
 		id := fmt.Sprintf("t%02d", i)
@@ -97,6 +99,8 @@ func testTeamBlocks(t *testing.T, open Opener) {
 	}
 	check("as kept")
 
+	teams["eve"] = "south" // joins the roster with a team
+	put("eve")
 	teams["ann"] = "west" // moves with her handoffs
 	put("ann")
 	teams["cat"] = "north" // joins a team
