@@ -82,6 +82,7 @@ func (s *BlockSet) Sum() (map[string]*Acc, error) {
 // SLAKinds are the kinds of events SLAAggregator folds; it reads the
 // payloads of SLAPayloadKinds only. A store may leave out the others.
 var (
-	SLAKinds        = []string{baton.EventCreated, baton.EventAssigned, baton.EventBreached, baton.EventAccepted, baton.EventTouched, baton.EventCancelled, baton.EventCompleted}
+	SLAKinds = []string{baton.EventCreated, baton.EventAssigned, baton.EventReassigned, baton.EventResubmitted, baton.EventBreached,
+		baton.EventAccepted, baton.EventTouched, baton.EventCancelled, baton.EventCompleted}
 	SLAPayloadKinds = []string{baton.EventCreated, baton.EventBreached}
 )

@@ -71,6 +71,9 @@ const (
 	MState                  // by state: bucket is the index in baton.States
 	MJoins                  // signals joined (a count)
 	MRetained               // closed, neither lost nor cancelled
+	// The SLA review's blocks (SLACells) hold MHandoffs, MBreached and:
+	MBreachMargin // a breach's margin, settled: bucket is DurationBucket in milliseconds
+	MBreachOpen   // a breach whose margin still runs: bucket is its deadline in Unix milliseconds
 	maxMetric
 )
 
@@ -101,7 +104,25 @@ var Dims = []string{DimAll, DimSource, DimType, DimTier, DimOwner, DimSender, Di
 // have blocks too, but no handoff names its owner's team: a store derives
 // them from the owner blocks with the roster (TeamBlocks), so a team's
 // blocks are its current members' summed.
-var StoredDims = []string{DimSource, DimType, DimTier, DimOwner, DimSender, DimSegment}
+var StoredDims = []string{DimSource, DimType, DimTier, DimOwner, DimSender, DimSegment,
+	DimSLAType, DimSLATier, DimSLASource, DimSLAOwner, DimSLATeam, DimSLASegment}
+
+// The SLA review's dimensions: blocks of SLACells only (a few bytes each),
+// so a year's review by owner reads little. The owner is the one the first
+// breach was on (the current owner when none), the team the receiving team
+// the handoff was created for.
+const (
+	DimSLAType    = "sla.type"
+	DimSLATier    = "sla.tier"
+	DimSLASource  = "sla.source"
+	DimSLAOwner   = "sla.owner"
+	DimSLATeam    = "sla.team"
+	DimSLASegment = "sla.segment"
+)
+
+// SLADims are the SLA review's dimensions in the order of its splits
+// (SLAReport.Dimensions).
+var SLADims = [6]string{DimSLAType, DimSLATier, DimSLASource, DimSLAOwner, DimSLATeam, DimSLASegment}
 
 // Key returns h's value of a stored dimension (NoneKey when it has none).
 func (h *RollupHandoff) Key(dim string) string {
@@ -117,10 +138,46 @@ func (h *RollupHandoff) Key(dim string) string {
 		k = h.Owner
 	case DimSender:
 		k = h.Sender
-	case DimSegment:
+	case DimSegment, DimSLASegment:
 		k = h.Segment
+	case DimSLAType:
+		k = h.Type
+	case DimSLATier:
+		k = h.Tier
+	case DimSLASource:
+		k = h.Source
+	case DimSLAOwner:
+		k = h.Owner
+		if h.Breached {
+			k = h.BreachOwner
+		}
+	case DimSLATeam:
+		k = h.Team
 	}
 	return cmp.Or(k, NoneKey)
+}
+
+// isSLA reports whether dim is one of SLADims.
+func isSLA(dim string) bool { return len(dim) > 4 && dim[:4] == "sla." }
+
+// SLACells returns the figures h contributes to the SLA review's blocks,
+// sorted: a handoff, and for a breached one the breach with its margin
+// (how late the owner met the breached step, or the handoff closed
+// without meeting it) or, while that runs, its deadline; nil before its
+// created event.
+func (h *RollupHandoff) SLACells() []Cell {
+	if !h.Created {
+		return nil
+	}
+	out := []Cell{{MHandoffs, 0, 1}}
+	if !h.Breached {
+		return out
+	}
+	out = append(out, Cell{MBreached, 0, 1})
+	if end := cmp.Or(h.BreachActedMS, h.BreachClosedMS); end != 0 {
+		return append(out, Cell{MBreachMargin, DurationBucket(time.Duration(end-h.BreachDueMS) * time.Millisecond), 1})
+	}
+	return append(out, Cell{MBreachOpen, h.BreachDueMS, 1})
 }
 
 // Cells returns the figures h contributes, sorted by metric and bucket;
@@ -204,7 +261,7 @@ var Levels = [3]int64{1, 8, 64}
 // handful of values) keep single days only: a two-year window reads a few
 // thousand blocks, and each event rewrites no large block of many days.
 func LevelsOf(dim string) int {
-	if dim == DimOwner || dim == DimSender || dim == DimTeam {
+	if dim == DimOwner || dim == DimSender || dim == DimTeam || dim == DimSLAOwner {
 		return len(Levels)
 	}
 	return 1
@@ -226,13 +283,27 @@ type BlockDelta struct {
 	Cells []Cell
 }
 
-// Blocks returns the blocks h's cells are summed into: one per stored
-// dimension and level.
-func (h *RollupHandoff) Blocks() []Block {
-	out := make([]Block, 0, len(StoredDims)*len(Levels))
+// CellsOf returns the cells h adds to the blocks of a stored dimension:
+// SLACells for the SLA review's (SLADims), Cells for the others.
+func (h *RollupHandoff) CellsOf(dim string) []Cell {
+	if isSLA(dim) {
+		return h.SLACells()
+	}
+	return h.Cells()
+}
+
+// BlockCells returns the blocks h's cells are summed into, one per stored
+// dimension and level, each with the cells h adds to it.
+func (h *RollupHandoff) BlockCells() []BlockDelta {
+	cells, sla := h.Cells(), h.SLACells()
+	out := make([]BlockDelta, 0, len(StoredDims)*len(Levels))
 	for _, dim := range StoredDims {
+		cs := cells
+		if isSLA(dim) {
+			cs = sla
+		}
 		for lvl, size := range Levels[:LevelsOf(dim)] {
-			out = append(out, Block{dim, lvl, floorDiv(h.Day, size), h.Key(dim)})
+			out = append(out, BlockDelta{Block{dim, lvl, floorDiv(h.Day, size), h.Key(dim)}, cs})
 		}
 	}
 	return out
@@ -256,10 +327,19 @@ func floorDiv(a, b int64) int64 {
 // reassignment moves the owner), before's cells taken from the old key and
 // after's added to the new one. Empty deltas are left out.
 func Changes(before, after *RollupHandoff) []BlockDelta {
-	cb, ca := before.Cells(), after.Cells()
+	all := [2]struct{ cb, ca, diff []Cell }{}
+	all[0].cb, all[0].ca = before.Cells(), after.Cells()
+	all[1].cb, all[1].ca = before.SLACells(), after.SLACells()
+	for i := range all {
+		all[i].diff = diffCells(all[i].cb, all[i].ca)
+	}
 	var out []BlockDelta
-	diff := diffCells(cb, ca)
 	for _, dim := range StoredDims {
+		c := all[0]
+		if isSLA(dim) {
+			c = all[1]
+		}
+		cb, ca, diff := c.cb, c.ca, c.diff
 		kb, ka := before.Key(dim), after.Key(dim)
 		same := before.Created && before.Day == after.Day && kb == ka
 		for lvl, size := range Levels[:LevelsOf(dim)] {
@@ -820,5 +900,5 @@ var metricNames = [maxMetric]string{
 	MWon: "won", MLost: "lost", MClosed: "closed", MCancelled: "cancelled", MCompletenessN: "completeness_n",
 	MCompletenessSum: "completeness_sum", MRatingN: "rating_n", MRatingSum: "rating_sum", MRatingMissing: "rating_missing",
 	MSurveyN: "survey_n", MSurveySum: "survey_sum", MOpen: "open", MAtRisk: "at_risk", MAtRiskValue: "at_risk_value",
-	MState: "state", MJoins: "joins", MRetained: "retained",
+	MState: "state", MJoins: "joins", MRetained: "retained", MBreachMargin: "breach_margin", MBreachOpen: "breach_open",
 }

@@ -99,7 +99,7 @@ func TestAddReportsAPayloadThatDoesNotDecode(t *testing.T) {
 		bad  []*baton.Event
 	}{
 		{"Summary", metrics.NewAggregator(t0, t0.Add(time.Hour)).Add, []*baton.Event{badCreated}},
-		{"SLAReport", metrics.NewSLAAggregator(t0, t0.Add(time.Hour), nil).Add, []*baton.Event{badCreated, badBreach}},
+		{"SLAReport", metrics.NewSLAAggregator(t0, t0.Add(time.Hour)).Add, []*baton.Event{badCreated, badBreach}},
 	} {
 		if err := tc.add(created); err != nil {
 			t.Fatalf("%s: created: %v", tc.name, err)

@@ -345,8 +345,8 @@ func TestChangesKeepBlocksEqualToTheFold(t *testing.T) {
 		}
 		want := map[metrics.Block][]metrics.Cell{}
 		for _, h := range states {
-			for _, b := range h.Blocks() {
-				want[b] = metrics.AddCells(want[b], h.Cells())
+			for _, b := range h.BlockCells() {
+				want[b.Block] = metrics.AddCells(want[b.Block], b.Cells)
 			}
 		}
 		got := map[metrics.Block][]metrics.Cell{}

@@ -126,6 +126,16 @@ type RollupHandoff struct {
 	SurveyN       int `json:"sn,omitempty"`
 	SurveySum     int `json:"ssu,omitempty"`
 
+	// The first SLA breach, for the missed-handoff review (SLACells): the
+	// owner it was on, its step ("accept" or "first touch") and deadline,
+	// and when, after it, the owner met that step (BreachActedMS) and the
+	// handoff was cancelled or completed (BreachClosedMS); 0 until then.
+	BreachOwner    string `json:"bo,omitempty"`
+	BreachStep     string `json:"bs,omitempty"`
+	BreachDueMS    int64  `json:"bd,omitempty"`
+	BreachActedMS  int64  `json:"bac,omitempty"`
+	BreachClosedMS int64  `json:"bcl,omitempty"`
+
 	// Facts of the handoff itself (SetFacts).
 	Sender string `json:"snd,omitempty"`
 	// Meeting is whether the handoff has a meeting.
@@ -238,6 +248,9 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 			h.Owner = e.OwnerID
 		}
 	case baton.EventAccepted:
+		if h.Breached && h.BreachStep == stepAccept && h.BreachActedMS == 0 {
+			h.BreachActedMS = at
+		}
 		if !h.Accepted {
 			h.Accepted = true
 			if h.AssignedMS != 0 {
@@ -246,6 +259,9 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 			}
 		}
 	case baton.EventTouched:
+		if h.Breached && h.BreachStep == stepTouch && h.BreachActedMS == 0 {
+			h.BreachActedMS = at
+		}
 		if !h.Touched {
 			h.Touched = true
 			if h.AssignedMS != 0 {
@@ -262,7 +278,21 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 		}
 	case baton.EventBreached:
 		if !h.Breached {
+			d, err := baton.DecodeEventData[baton.BreachedData](e) // older events lack data: filled in below
+			if err != nil {
+				return nil, fmt.Errorf("metrics: handoff %s: %w", e.HandoffID, err)
+			}
 			h.Breached = true
+			h.BreachOwner, h.BreachStep, h.BreachDueMS = cmp.Or(e.OwnerID, h.Owner), d.Step, d.Deadline.UnixMilli()
+			if h.BreachStep == "" { // logged before breaches named their step
+				h.BreachStep = stepAccept
+				if h.Accepted {
+					h.BreachStep = stepTouch
+				}
+			}
+			if d.Deadline.IsZero() { // ... or their deadline: the breach is no earlier
+				h.BreachDueMS = at
+			}
 			out = append(out, RollupDelta{h.Day, RollupTypeBreached, h.Type, 0, 1}, RollupDelta{h.Day, RollupTierBreached, h.Tier, 0, 1})
 		}
 	case baton.EventRejected:
@@ -293,8 +323,10 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 		h.closeAt(at)
 	case baton.EventCompleted:
 		h.closeAt(at)
+		h.breachClosedAt(at)
 	case baton.EventCancelled:
 		h.Cancelled = true
+		h.breachClosedAt(at)
 	case baton.EventRecycled:
 		h.Recycled = true
 	case baton.EventSignalJoined:
@@ -345,6 +377,14 @@ func (h *RollupHandoff) Apply(e *baton.Event) ([]RollupDelta, error) {
 func (h *RollupHandoff) closeAt(at int64) {
 	if h.CloseMS == nil && h.AssignedMS != 0 {
 		h.CloseMS = ptr(at - h.AssignedMS)
+	}
+}
+
+// breachClosedAt records the first cancellation or completion after the
+// first breach.
+func (h *RollupHandoff) breachClosedAt(at int64) {
+	if h.Breached && h.BreachClosedMS == 0 {
+		h.BreachClosedMS = at
 	}
 }
 

@@ -143,7 +143,7 @@ func TestSLAAggregatorMargins(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			a := metrics.NewSLAAggregator(from, to, nil)
+			a := metrics.NewSLAAggregator(from, to)
 			for _, e := range tc.events {
 				if err := a.Add(e); err != nil {
 					t.Fatal(err)
@@ -158,8 +158,7 @@ func TestSLAAggregatorMargins(t *testing.T) {
 
 func TestSLAAggregatorGroups(t *testing.T) {
 	t.Parallel()
-	teams := map[string]string{"u1": "sdr_east", "u2": "sdr_west"} // u3 left the roster
-	a := metrics.NewSLAAggregator(slaT0, at(60), func(id string) string { return teams[id] })
+	a := metrics.NewSLAAggregator(slaT0, at(60))
 	for _, e := range []*baton.Event{
 		// a: u1 breaches, the backup u2 accepts: the breach is u1's.
 		created("a", 0, "hot_lead", "hot", "sdr", "website", "mid_market"),
@@ -172,8 +171,7 @@ func TestSLAAggregatorGroups(t *testing.T) {
 		created("b", 1, "hot_lead", "hot", "sdr", "website", "enterprise"),
 		slaEv("b", baton.EventAssigned, 1, "u2", nil),
 		slaEv("b", baton.EventAccepted, 2, "u2", nil),
-		// c: no source or segment, owner u3 unknown to the roster: the
-		// created event's team counts; never accepted.
+		// c: no source or segment; never accepted.
 		created("c", 2, "mql", "warm", "sdr_emea", "", ""),
 		slaEv("c", baton.EventAssigned, 2, "u3", nil),
 		breach("c", 30, "u3", "accept", 30),
@@ -190,12 +188,13 @@ func TestSLAAggregatorGroups(t *testing.T) {
 	}
 	want := metrics.SLAReport{
 		From: slaT0, To: at(60),
-		Total:     metrics.Group{Key: "all", Handoffs: 4, Breached: 2, BreachRate: 0.5, MedianMarginSeconds: 7 * 60, P90MarginSeconds: 30 * 60},
-		ByType:    []metrics.Group{g("hot_lead", 2, 1, 7*60), g("mql", 2, 1, 30*60)},
-		ByTier:    []metrics.Group{g("hot", 2, 1, 7*60), g("warm", 2, 1, 30*60)},
-		BySource:  []metrics.Group{g("(none)", 1, 1, 30*60), g("website", 2, 1, 7*60), g("import", 1, 0, 0)},
-		ByOwner:   []metrics.Group{g("u1", 1, 1, 7*60), g("u3", 1, 1, 30*60), g("(none)", 1, 0, 0), g("u2", 1, 0, 0)},
-		ByTeam:    []metrics.Group{g("sdr_east", 1, 1, 7*60), g("sdr_emea", 1, 1, 30*60), g("ops", 1, 0, 0), g("sdr_west", 1, 0, 0)},
+		Total:    metrics.Group{Key: "all", Handoffs: 4, Breached: 2, BreachRate: 0.5, MedianMarginSeconds: 7 * 60, P90MarginSeconds: 30 * 60},
+		ByType:   []metrics.Group{g("hot_lead", 2, 1, 7*60), g("mql", 2, 1, 30*60)},
+		ByTier:   []metrics.Group{g("hot", 2, 1, 7*60), g("warm", 2, 1, 30*60)},
+		BySource: []metrics.Group{g("(none)", 1, 1, 30*60), g("website", 2, 1, 7*60), g("import", 1, 0, 0)},
+		ByOwner:  []metrics.Group{g("u1", 1, 1, 7*60), g("u3", 1, 1, 30*60), g("(none)", 1, 0, 0), g("u2", 1, 0, 0)},
+		// The team each was created for.
+		ByTeam:    []metrics.Group{g("sdr", 2, 1, 7*60), g("sdr_emea", 1, 1, 30*60), g("ops", 1, 0, 0)},
 		BySegment: []metrics.Group{g("(none)", 2, 1, 30*60), g("mid_market", 1, 1, 7*60), g("enterprise", 1, 0, 0)},
 	}
 	got := a.Report()
@@ -215,7 +214,7 @@ func TestSLAAggregatorGroups(t *testing.T) {
 
 func TestSLAReportEmptyWindow(t *testing.T) {
 	t.Parallel()
-	r := metrics.NewSLAAggregator(slaT0, at(60), nil).Report()
+	r := metrics.NewSLAAggregator(slaT0, at(60)).Report()
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,7 @@ func TestVisible(t *testing.T) {
 			t.Parallel()
 			sum := metrics.NewAggregator(at(0), at(120))
 			sum.Visible = tc.visible
-			rep := metrics.NewSLAAggregator(at(0), at(120), nil)
+			rep := metrics.NewSLAAggregator(at(0), at(120))
 			rep.Visible = tc.visible
 			for _, e := range visibleEvents() {
 				if err := sum.Add(e); err != nil {

@@ -723,9 +723,8 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 			return nil
 		}
 		setFacts(h, f.sender, f.meeting, f.context)
-		cells := h.Cells()
-		for _, b := range h.Blocks() {
-			blocks[b] = metrics.AddCells(blocks[b], cells)
+		for _, b := range h.BlockCells() {
+			blocks[b.Block] = metrics.AddCells(blocks[b.Block], b.Cells)
 		}
 		if len(blocks) >= rebuildBlocks {
 			if err := appendBlocks(ctx, query, exec, blocks); err != nil {

@@ -12,12 +12,20 @@ import (
 // SLAReport computes the missed-handoff review of handoffs created in
 // [from, to): breaches, breach rate and breach margins by handoff type,
 // tier, source, owner, team and segment, counting the handoffs whose
-// events name an owner p sees. Owners are keyed by email and grouped into
-// their team on the current roster.
+// events name an owner p sees. Owners are keyed by email; a breached
+// handoff counts for the owner its first breach was on, and for the team it
+// was created for (metrics.SLAReport).
 //
 // A window ending in the future ends now: nothing later has happened, and a
 // breach nobody has acted on yet is late by the time until now, not until
 // to. The report's To says which end was used.
+//
+// An admin's review of whole UTC days (from at midnight, to at midnight or
+// not yet come: the API's dates) comes from the rollups' SLA blocks
+// (metrics.SLADims), a few blocks per key whatever the window's length,
+// with the handoffs' figures as they stand now and a breach still open
+// measured to To. Any other review folds the window's events of the
+// handoffs its reader sees, as of to.
 //
 // It returns EINVALID naming "to" when to is not after from and "from" when
 // the window is longer than MaxMetricsWindow.
@@ -34,18 +42,26 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		if err != nil {
 			return err
 		}
-		agg := metrics.NewSLAAggregator(from, to, func(id string) string {
+		email := func(id string) string {
 			if u := r.User(id); u != nil {
-				return u.Team
+				return u.Email
 			}
 			return ""
-		})
-		if agg.Visible, err = s.ownerFilter(ctx, tx, p); err != nil {
-			return err
 		}
 		sc, err := s.visible(ctx, tx, p)
 		if err != nil {
 			return err
+		}
+		if fr, ok := tx.(figuresReader); ok && sc == nil && onUTCDays(from, to, s.clock.Now()) {
+			if report, err = slaFromRollups(ctx, fr, from, to, s.clock.Now()); err != nil {
+				return err
+			}
+			report.RenameOwners(email)
+			return nil
+		}
+		agg := metrics.NewSLAAggregator(from, to)
+		if sc != nil {
+			agg.Visible = sc.has
 		}
 		events := eventsSeen
 		if se, ok := tx.(slaEventsReader); ok && sc == nil {
@@ -57,18 +73,41 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 			return err
 		}
 		report = agg.Report()
-		report.RenameOwners(func(id string) string {
-			if u := r.User(id); u != nil {
-				return u.Email
-			}
-			return ""
-		})
+		report.RenameOwners(email)
 		return nil
 	})
 	if err != nil {
 		return metrics.SLAReport{}, fmt.Errorf("service: sla report: %w", err)
 	}
 	return report, nil
+}
+
+// onUTCDays reports whether the window [from, to) holds the handoffs
+// created on whole UTC days: from is a midnight, and to is one or has not
+// come yet (nothing was created after now).
+func onUTCDays(from, to, now time.Time) bool {
+	midnight := func(t time.Time) bool { return metrics.DayStart(metrics.UTCDay(t)).Equal(t) }
+	return midnight(from) && (midnight(to) || !to.Before(now))
+}
+
+// slaFromRollups is the SLA review of the handoffs created on the UTC days
+// the window [from, to) touches, from the SLA blocks; a breach still open
+// is measured to to, or to now when that is earlier.
+func slaFromRollups(ctx context.Context, fr figuresReader, from, to, now time.Time) (metrics.SLAReport, error) {
+	fromDay, toDay := metrics.UTCDay(from), metrics.UTCDay(to.Add(-time.Millisecond))+1
+	end := to
+	if now.Before(end) {
+		end = now
+	}
+	var groups [6]map[string]*metrics.Acc
+	for i, dim := range metrics.SLADims {
+		g, err := fr.RollupGroups(ctx, dim, fromDay, toDay, nil)
+		if err != nil {
+			return metrics.SLAReport{}, err
+		}
+		groups[i] = g
+	}
+	return metrics.SLAFromGroups(from, to, end, groups), nil
 }
 
 // slaEventsReader is a store transaction that streams only the events an

@@ -96,6 +96,30 @@ func TestSLAReport(t *testing.T) {
 			t.Errorf("p90 margin: got %v, want %v", got, want)
 		}
 	})
+	t.Run("WholeDaysFromTheRollupsAsFolded", func(t *testing.T) {
+		t.Parallel()
+		// The day of t0, which has not ended: the rollups' SLA blocks
+		// answer. From t0 on: the same handoffs, folded from the events.
+		day := t0.Truncate(24 * time.Hour)
+		rolled, err := e.svc.SLAReport(e.ctx, e.admin, day, day.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		folded, err := e.svc.SLAReport(e.ctx, e.admin, t0, day.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rolled.From.Equal(day) || !rolled.To.Equal(e.clock.Now()) {
+			t.Errorf("got window %s..%s, want %s..now", rolled.From, rolled.To, day)
+		}
+		rolled.From = folded.From
+		if diff := cmp.Diff(folded, rolled); diff != "" {
+			t.Errorf("review from the rollups differs from the fold (-folded +rollups):\n%s", diff)
+		}
+		if rolled.Total.Handoffs != 4 || rolled.Total.Breached != 2 {
+			t.Errorf("got total %+v, want 2 of 4 breached", rolled.Total)
+		}
+	})
 	t.Run("LaterWindowIsEmpty", func(t *testing.T) {
 		t.Parallel()
 		r, err := e.svc.SLAReport(e.ctx, e.admin, t0.Add(time.Minute), t0.Add(time.Hour))

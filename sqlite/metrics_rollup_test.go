@@ -172,7 +172,7 @@ func TestFigureRollupsEqualTheFold(t *testing.T) {
 						if !h.Created || h.Day < fromDay || h.Day >= toDay {
 							continue
 						}
-						want[dim][h.Key(dim)] = metrics.AddCells(want[dim][h.Key(dim)], h.Cells())
+						want[dim][h.Key(dim)] = metrics.AddCells(want[dim][h.Key(dim)], h.CellsOf(dim))
 					}
 					for k, cs := range want[dim] {
 						if len(cs) == 0 {

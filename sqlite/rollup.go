@@ -706,9 +706,8 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("sqlite: rebuild rollups: %w", err)
 		}
 		setFacts(&h, sender, meeting, context)
-		cells := h.Cells()
-		for _, b := range h.Blocks() {
-			blocks[b] = metrics.AddCells(blocks[b], cells)
+		for _, b := range h.BlockCells() {
+			blocks[b.Block] = metrics.AddCells(blocks[b.Block], b.Cells)
 		}
 		if len(blocks) >= rebuildBlocks {
 			if err := appendBlocks(ctx, query, exec, blocks); err != nil {

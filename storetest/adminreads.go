@@ -105,7 +105,7 @@ func testAdminReads(t *testing.T, open Opener) {
 			for range 6 {
 				from := metricstest.T0.Add(time.Duration(rng.IntN(200*24*60)) * time.Minute)
 				to := from.Add(time.Duration(1+rng.IntN(30*24*60)) * time.Minute)
-				all, lean := metrics.NewSLAAggregator(from, to, nil), metrics.NewSLAAggregator(from, to, nil)
+				all, lean := metrics.NewSLAAggregator(from, to), metrics.NewSLAAggregator(from, to)
 				mustView(t, db, func(tx baton.Tx) error {
 					if err := tx.EventsBetween(ctx, from, to, all.Add); err != nil {
 						return err
