@@ -49,6 +49,7 @@ func TestThreeNodesOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
+	t.Parallel()
 	url := pgtest.Schema(t)
 	token := createToken(t, url)
 	rcv := &receiver{keys: map[string]int{}}

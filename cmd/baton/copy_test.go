@@ -90,6 +90,7 @@ func takeSnapshot(t *testing.T, db baton.Store, from, to time.Time) snapshot {
 // finds the same handoffs, events, outbox, timers and metrics on both; a
 // second copy into the now non-empty database is refused.
 func TestCopyDemoToPostgres(t *testing.T) {
+	startServedDemo()
 	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.Schema(t)

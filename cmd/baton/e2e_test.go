@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/sqlite"
 )
 
@@ -30,6 +31,9 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	code := m.Run()
+	if servedDemo.ready != nil {
+		<-servedDemo.ready
+	}
 	if servedDemo.dir != "" {
 		os.RemoveAll(servedDemo.dir)
 	}
@@ -79,9 +83,15 @@ func start(t *testing.T, db string, env ...string) *server {
 }
 
 // createToken creates the database at db (as serve would) and an admin
-// token in it, and returns the token's secret.
+// token in it, and returns the token's secret. A SQLite file starts as a
+// copy of a migrated one (batontest.FreshFile), so `baton migrate` finds
+// nothing to do: migrating a new file has tests of its own (TestCLI), and
+// under the race detector it cost each process test seconds.
 func createToken(t *testing.T, db string) string {
 	t.Helper()
+	if !strings.HasPrefix(db, "postgres") {
+		batontest.FreshFile(t, db)
+	}
 	if out, err := batonCmd(t, nil, "migrate", "--db", db).CombinedOutput(); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
@@ -117,6 +127,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "baton.db")
 	token := createToken(t, db)

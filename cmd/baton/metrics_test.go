@@ -23,25 +23,39 @@ import (
 // metrics token, and stops it with SIGTERM. TestMetricsAfterTheDemo checks
 // the responses; TestCopyDemoToPostgres copies the demo database the
 // server left behind. Loading the demo's week is most of either test's
-// time under the race detector, so it is loaded once, not once per test.
+// time under the race detector, so it is loaded once, not once per test;
+// both tests start it before they pause for t.Parallel, so it loads while
+// the package's other tests run rather than taking a parallel slot.
 var servedDemo struct {
 	once         sync.Once
-	dir          string // removed by TestMain
-	db           string // the demo database, after the server stopped
-	unauthorized int    // status of GET /metrics without the token
-	code         int    // status of GET /metrics with the token
-	body         string // its body
-	handoffs     int    // handoffs the demo created, as serve reported them
+	ready        chan struct{} // closed when the run below is over
+	dir          string        // removed by TestMain
+	db           string        // the demo database, after the server stopped
+	unauthorized int           // status of GET /metrics without the token
+	code         int           // status of GET /metrics with the token
+	body         string        // its body
+	handoffs     int           // handoffs the demo created, as serve reported them
 	err          error
 }
 
-// serveDemo runs `baton serve --demo` once (see servedDemo) and fails t if
-// that went wrong.
+// startServedDemo starts the run of `baton serve --demo` (see servedDemo)
+// unless it has started already, and returns at once.
+func startServedDemo() {
+	servedDemo.once.Do(func() {
+		servedDemo.ready = make(chan struct{})
+		go func() {
+			defer close(servedDemo.ready)
+			servedDemo.err = runServedDemo()
+		}()
+	})
+}
+
+// serveDemo waits for the run of `baton serve --demo` (starting it if need
+// be) and fails t if that went wrong.
 func serveDemo(t *testing.T) {
 	t.Helper()
-	servedDemo.once.Do(func() {
-		servedDemo.err = runServedDemo()
-	})
+	startServedDemo()
+	<-servedDemo.ready
 	if servedDemo.err != nil {
 		t.Fatalf("baton serve --demo: %v", servedDemo.err)
 	}
@@ -130,6 +144,7 @@ func TestMetricsAfterTheDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
+	startServedDemo()
 	t.Parallel()
 	serveDemo(t)
 	if code := servedDemo.unauthorized; code != http.StatusUnauthorized {
