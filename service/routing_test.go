@@ -79,8 +79,8 @@ func TestCoalesceByAccount(t *testing.T) {
 // TestRoundRobinAcrossRestartAndConcurrency posts signals from 16 concurrent
 // clients, restarts the store and service, posts more, and checks that every
 // SDR's share stays within one of every other's. Each round posts 103
-// signals to five SDRs, so the shares cannot all be equal (it posted 333: a
-// race-instrumented minute for the same check).
+// signals to five SDRs, so the shares cannot all be equal (it posted 333:
+// three times the race-instrumented work for the same check).
 func TestRoundRobinAcrossRestartAndConcurrency(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -82,8 +82,8 @@ func TestThreeNodesOnPostgres(t *testing.T) {
 	// the killed node is back: every node takes load before, during and
 	// after the kill, and 150 first-generation ladders race across three
 	// nodes at the restart. (It was 100, 300 and 50: three times the work
-	// for the race-instrumented servers, and no path the smaller load
-	// misses.)
+	// for the race-instrumented servers, for the same kill, restart and
+	// checks.)
 	const killAt, total, afterRestart = 50, 150, 25
 	urls := []string{nodes[0].url, nodes[1].url, nodes[2].url}
 	nodeURL := func(i int) string {
