@@ -232,8 +232,10 @@ func created(t *testing.T, v vendor, r reply) string {
 
 // TestConnectors runs each connector through what every one must do.
 func TestConnectors(t *testing.T) {
+	t.Parallel()
 	for _, v := range vendors {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
 			t.Run("AcceptsAValidSignature", func(t *testing.T) {
 				s := connectorStack(t)
 				r := s.post(t, v, fixture(t, v.name, v.booking))
@@ -400,6 +402,7 @@ func results(t *testing.T, r reply) []string {
 }
 
 func TestHubSpotConnector(t *testing.T) {
+	t.Parallel()
 	v := vendors[0]
 	t.Run("ContactCreatedIsOneMQLAtTheHotTier", func(t *testing.T) {
 		s := connectorStack(t)
@@ -462,6 +465,7 @@ func TestHubSpotConnector(t *testing.T) {
 }
 
 func TestSalesforceConnector(t *testing.T) {
+	t.Parallel()
 	v := vendors[1]
 	t.Run("LeadIsContactSalesAndAnswersTheAck", func(t *testing.T) {
 		s := connectorStack(t)
@@ -531,6 +535,7 @@ func meetingOf(t *testing.T, s *stack) *baton.Meeting {
 }
 
 func TestCalcomConnectorMeetings(t *testing.T) {
+	t.Parallel()
 	v := vendors[2]
 	t.Run("RescheduleMovesTheMeetingAndCancelByTheNewUIDCancelsIt", func(t *testing.T) {
 		s := connectorStack(t)
@@ -603,6 +608,7 @@ func TestCalcomConnectorMeetings(t *testing.T) {
 }
 
 func TestCalendlyConnectorMeetings(t *testing.T) {
+	t.Parallel()
 	v := vendors[3]
 	t.Run("RescheduleThenCancel", func(t *testing.T) {
 		s := connectorStack(t)
@@ -656,8 +662,10 @@ var _ web.ConnectorMetrics = (*prom.Metrics)(nil)
 // TestConnectorMetrics: every delivery is counted with its result, and a
 // tampered one moves the signature-failure counter too.
 func TestConnectorMetrics(t *testing.T) {
+	t.Parallel()
 	for _, v := range vendors {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
 			s := connectorStack(t)
 			m := prom.New()
 			s.web.Connectors.Metrics = m

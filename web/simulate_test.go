@@ -110,6 +110,9 @@ func problemFields(r reply) []string {
 func TestSimulateCountsConditionErrors(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
+	// A playbook of its own: IngestCountsThem reads its error count, which
+	// other stacks' routing would move on the shared default.
+	s.svc.SetPlaybook(playbook.Default())
 	// A lead score sent as text passes the declared number type at load
 	// but not at run time: the mql condition fails on this signal.
 	sig := exampleSignal("score-as-text")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +48,14 @@ type stack struct {
 	users map[string]*baton.User
 }
 
+// defaultPlaybook is playbook.Default parsed once for every stack: parsing
+// it costs about a tenth of a second under the race detector, and nothing
+// changes a playbook once parsed (tests that want another playbook parse
+// their own and SetPlaybook it). Its count of conditions that failed in
+// live routing is shared by the stacks; the one test that reads it
+// (TestSimulateCountsConditionErrors) sets a playbook of its own.
+var defaultPlaybook = sync.OnceValue(playbook.Default)
+
 func newStack(t testing.TB) *stack {
 	t.Helper()
 	return newStackWith(t, sqlite.Options{Synchronous: "NORMAL"})
@@ -59,7 +68,7 @@ func newStackWith(t testing.TB, opts sqlite.Options) *stack {
 	path := filepath.Join(t.TempDir(), "baton.db")
 	db := batontest.OpenStore(t, path, opts)
 	clock := batontest.NewClock(t0)
-	svc := service.New(db, clock, playbook.Default(), nil)
+	svc := service.New(db, clock, defaultPlaybook(), nil)
 	svc.SetPasswordCost(batontest.PasswordCost)
 	ws, err := web.New(svc, nil)
 	if err != nil {

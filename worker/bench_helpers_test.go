@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -118,11 +119,7 @@ type timerRig struct {
 func newTimerRig(tb testing.TB, clock baton.Clock, opts sqlite.Options, handoffs int) *timerRig {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "timers.db")
-	db, err := sqlite.Open(context.Background(), path, opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := batontest.OpenStore(tb, path, opts) // a copy of a migrated store
 	r := newTimerRigOn(tb, clock, db, handoffs)
 	r.path = path
 	return r

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -35,11 +36,7 @@ func setupAged(t *testing.T) *agedHandoff {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "r.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := batontest.OpenStore(t, path, sqlite.Options{Synchronous: "NORMAL"})
 	c := &clock{now: time.Date(2026, 6, 1, 14, 0, 0, 0, time.UTC)}
 	svc := service.New(db, c, playbook.Default(), nil)
 	if _, err := svc.PutUser(ctx, &baton.User{Email: "sdr@t.example", Name: "Sdr", Role: baton.RoleSDR, Team: "sdr", TimeZone: "UTC", Active: true, WorkingHours: "24x7"}); err != nil {

@@ -7,13 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -81,11 +81,7 @@ func setup(t *testing.T, rc *receiver) (*service.Service, *clock, *worker.Outbox
 func setupDB(t *testing.T, rc *receiver) (*service.Service, *clock, *worker.Outbox, *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"), sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := batontest.Store(t)
 	c := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	svc := service.New(db, c, playbook.Default(), nil)
 	if _, err := svc.PutUser(ctx, &baton.User{Email: "sdr@t.example", Name: "Sdr", Role: baton.RoleSDR, Team: "sdr", TimeZone: "UTC", Active: true}); err != nil {
@@ -96,7 +92,7 @@ func setupDB(t *testing.T, rc *receiver) (*service.Service, *clock, *worker.Outb
 	t.Cleanup(srv.Close)
 	ob := &worker.Outbox{Service: svc, Rand: func() float64 { return 1 }, MaxAttempts: 5,
 		Channels: map[string]worker.Deliverer{baton.ChannelWebhook: &worker.Webhook{URL: srv.URL, Sender: &webhook.Sender{Client: srv.Client(), Secret: rc.secret}}}}
-	_, err = svc.Ingest(ctx, &baton.Signal{ExternalID: "w1", Type: baton.SignalDemoRequest, Contact: baton.SignalContact{Email: "a@acme.com"}})
+	_, err := svc.Ingest(ctx, &baton.Signal{ExternalID: "w1", Type: baton.SignalDemoRequest, Contact: baton.SignalContact{Email: "a@acme.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}

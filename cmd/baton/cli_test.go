@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -52,10 +53,7 @@ func TestRouteSimulate(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "baton.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := batontest.OpenStore(t, path, sqlite.Options{})
 	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
 	for _, u := range []baton.User{
 		{Email: "sdr@t.example", Name: "S", Role: baton.RoleSDR, Team: "sdr", TimeZone: "UTC", WorkingHours: "24x7", Active: true},
@@ -81,7 +79,7 @@ func TestRouteSimulate(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	err = run(ctx, []string{"route", "simulate", "--db", path, "--playbook", filepath.Join(dir, "candidate.yaml"), "--signals", filepath.Join(dir, "signals.csv")}, &out, &out)
+	err := run(ctx, []string{"route", "simulate", "--db", path, "--playbook", filepath.Join(dir, "candidate.yaml"), "--signals", filepath.Join(dir, "signals.csv")}, &out, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}

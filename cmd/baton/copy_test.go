@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton"
-	"github.com/batonhq/baton/demo"
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/postgres"
@@ -83,26 +85,29 @@ func takeSnapshot(t *testing.T, db baton.Store, from, to time.Time) snapshot {
 	return s
 }
 
-// TestCopyDemoToPostgres copies a demo SQLite database to PostgreSQL with
-// baton copy and finds the same handoffs, events, outbox, timers and
-// metrics on both; a second copy into the now non-empty database is
-// refused.
+// TestCopyDemoToPostgres copies a demo SQLite database (the one `baton
+// serve --demo` loaded, see servedDemo) to PostgreSQL with baton copy and
+// finds the same handoffs, events, outbox, timers and metrics on both; a
+// second copy into the now non-empty database is refused.
 func TestCopyDemoToPostgres(t *testing.T) {
+	startServedDemo()
 	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.Schema(t)
+	serveDemo(t)
+	// A copy of its own: the source is only read, but opening it may leave
+	// a write-ahead log beside it.
 	path := filepath.Join(t.TempDir(), "demo.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := demo.NewClock()
-	res, err := demo.Load(ctx, service.New(db, clock, playbook.Default(), nil), clock)
-	if err != nil || !res.Loaded || res.Handoffs == 0 {
-		t.Fatalf("demo: got %+v, %v; want handoffs loaded", res, err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(servedDemo.db + suffix)
+		if suffix != "" && errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	code, stdout, stderr := runCLI("copy", "--from", "sqlite://"+path, "--to", url)
@@ -126,8 +131,8 @@ func TestCopyDemoToPostgres(t *testing.T) {
 	}
 	defer dst.Close()
 	want, got := takeSnapshot(t, src, from, to), takeSnapshot(t, dst, from, to)
-	if len(want.Handoffs) < res.Handoffs || len(want.Events) == 0 {
-		t.Fatalf("source: got %d handoffs and %d events, want at least the demo's %d handoffs and some events", len(want.Handoffs), len(want.Events), res.Handoffs)
+	if len(want.Handoffs) < servedDemo.handoffs || len(want.Events) == 0 {
+		t.Fatalf("source: got %d handoffs and %d events, want at least the demo's %d handoffs and some events", len(want.Handoffs), len(want.Events), servedDemo.handoffs)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PostgreSQL after copy (-sqlite +postgres):\n%s", diff)

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/batonhq/baton/sqlite"
+	"github.com/batonhq/baton/batontest"
 )
 
 // runCLI runs the command line in-process: its exit code, stdout, stderr.
@@ -22,17 +22,13 @@ func runCLI(args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// newDBFile creates a migrated, empty database and returns its path.
+// newDBFile creates a migrated, empty database and returns its path: a
+// copy of one migrated once per test binary (batontest.FreshFile); TestCLI's
+// "migrate" case still migrates a new file.
 func newDBFile(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "baton.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	batontest.FreshFile(t, path)
 	return path
 }
 
@@ -169,6 +165,7 @@ func TestSecondServeIsRefused(t *testing.T) {
 	}
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "baton.db")
+	batontest.FreshFile(t, db) // migrated already: what is checked is the lock
 	s := start(t, db)
 	if resp, err := http.Get(s.url + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("readyz: got %v %v, want 200", resp, err)

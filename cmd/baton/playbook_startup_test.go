@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/batontest"
 	"github.com/batonhq/baton/playbook"
 	"github.com/batonhq/baton/service"
 	"github.com/batonhq/baton/sqlite"
@@ -16,11 +17,7 @@ import (
 func TestStartupPlaybook(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := batontest.OpenStore(t, filepath.Join(t.TempDir(), "baton.db"), sqlite.Options{})
 	svc := service.New(db, baton.SystemClock{}, playbook.Default(), nil)
 	log := slog.New(slog.DiscardHandler)
 	admin := baton.Principal{UserID: "u1", Access: baton.AccessAdmin}
