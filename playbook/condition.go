@@ -10,7 +10,6 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
@@ -140,14 +139,7 @@ func compileCondition(src string, declared map[string]string) (*vm.Program, []co
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	opts = directOptions
-	if declaresVariables(tree) {
-		// expr refuses a variable named like a part of the environment,
-		// but the accessors need not rely on that: a condition with
-		// variables reads the environment by reflection, as before.
-		opts = runOptions
-	}
-	prog, err := expr.Compile(src, opts...)
+	prog, err := expr.Compile(src, runOptions...)
 	if err != nil {
 		return nil, []condProblem{problemOf(err)}
 	}
@@ -164,25 +156,6 @@ var runOptions = func() []expr.Option {
 	}
 	return opts
 }()
-
-// directOptions are runOptions with the environment's fields read by
-// accessors rather than by reflection (see direct).
-var directOptions = append(slices.Clip(runOptions), accessorOptions()...)
-
-// declaresVariables reports whether a condition declares a variable (let).
-func declaresVariables(tree *parser.Tree) bool {
-	v := &variableFinder{}
-	ast.Walk(&tree.Node, v)
-	return v.found
-}
-
-type variableFinder struct{ found bool }
-
-func (v *variableFinder) Visit(node *ast.Node) {
-	if _, ok := (*node).(*ast.VariableDeclaratorNode); ok {
-		v.found = true
-	}
-}
 
 // checkEnv is what the type checker sees: Env, with the declared free
 // fields typed and the others unknown.
