@@ -24,8 +24,8 @@ const (
 	atMonthlyCap
 )
 
-// ineligibility is why a user cannot take a handoff now; its text is built only
-// when a trace lists it.
+// ineligibility is why a user cannot take a handoff now; its text is
+// built only when a trace lists it.
 type ineligibility struct {
 	kind uint8
 	u    *baton.User
