@@ -313,14 +313,7 @@ func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, boo
 	slices.SortFunc(s.lists, func(a, b []posting) int { return cmp.Compare(len(a), len(b)) })
 	split := max(len(s.lists)-need+1, 0)
 	for _, posts := range s.lists[:split] {
-		for i := range posts {
-			p := &posts[i]
-			if !f.admits(&p.sig) {
-				continue
-			}
-			s.counts[p.name]++
-			s.touched[p.name>>6] |= 1 << (p.name & 63)
-		}
+		s.count(f, posts)
 	}
 	long := s.lists[split:]
 
@@ -370,6 +363,62 @@ func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, boo
 		return 0, 0, false
 	}
 	return best, bestScore, true
+}
+
+// count adds one to the count of each name on the posting list posts that
+// f admits, and marks it touched. It is f.admits written out, with the
+// query's prefix runes and tables at hand: it runs for every posting
+// walked (about 10,000 per query at 100,000 accounts), where three calls
+// per posting cost about a third more. TestCountAdmitsAsWordFilter holds
+// it to f.admits.
+func (s *queryScratch) count(f *wordFilter, posts []posting) {
+	first, two := &f.first, &f.two
+	fPre0, fPre1, tPre0, tPre1 := uint8(first.pre[0]), uint8(first.pre[1]), uint8(two.pre[0]), uint8(two.pre[1])
+	hasTwo := two.n > 0
+	for i := range posts {
+		p := &posts[i]
+		w := &p.sig
+		class := 2
+		if w.pre[0] != fPre0 {
+			class = 0
+		} else if w.pre[1] != fPre1 {
+			class = 1
+		}
+		// The query's first word against the name's.
+		least := first.least[w.nFirst][class]
+		if least == 0 {
+			least = first.fill(int(w.nFirst), class, f.floor)
+		}
+		if least == noMatch || first.matches(w.first) < int(least)-1 {
+			// Its first two written together against the name's first.
+			ok := false
+			if hasTwo {
+				tClass := 2
+				if w.pre[0] != tPre0 {
+					tClass = 0
+				} else if w.pre[1] != tPre1 {
+					tClass = 1
+				}
+				least = two.least[w.nFirst][tClass]
+				if least == 0 {
+					least = two.fill(int(w.nFirst), tClass, f.floor)
+				}
+				ok = least != noMatch && two.matches(w.first) >= int(least)-1
+			}
+			if !ok {
+				// Its first against the name's first two written together.
+				least = first.least[w.nTwo][class]
+				if least == 0 {
+					least = first.fill(int(w.nTwo), class, f.floor)
+				}
+				if least == noMatch || first.matches(w.two) < int(least)-1 {
+					continue
+				}
+			}
+		}
+		s.counts[p.name]++
+		s.touched[p.name>>6] |= 1 << (p.name & 63)
+	}
 }
 
 // firstWordNeed is how many trigrams of a query's first word, of n runes,

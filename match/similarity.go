@@ -267,50 +267,62 @@ func newWordQuery(w []rune) wordQuery {
 	return q
 }
 
-// reaches reports whether the Jaro-Winkler similarity of the query word q
-// and a word of n runes whose runes fall in the buckets present, and whose
-// first two runes have the low bytes pre, may reach floor. Jaro matches at
-// most the query's runes that fall in buckets the word has, and at most the
-// shorter length; reaches assumes that many matches, no transpositions, and
-// the longest common prefix the low bytes allow (equal low bytes may hide
-// different runes), and the true score grows with each, so a false answer
-// means the score is below floor.
-func (q *wordQuery) reaches(present uint32, n uint8, pre [2]uint8, floor float64) bool {
-	if n == 0 || q.n == 0 {
-		return false
-	}
-	class := 2
+// classOf is the prefix class of a word whose first two runes have the
+// low bytes pre against the query word q (see wordQuery.least).
+func (q *wordQuery) classOf(pre [2]uint8) int {
 	switch {
 	case uint8(q.pre[0]) != pre[0]:
-		class = 0
+		return 0
 	case uint8(q.pre[1]) != pre[1]:
-		class = 1
+		return 1
 	}
+	return 2
+}
+
+// matches is the most runes Jaro can match between the query word q and a
+// word whose runes fall in the buckets present: the query's runes in
+// those buckets.
+func (q *wordQuery) matches(present uint32) int {
+	m := bits.OnesCount32(q.planes[0] & present)
+	if q.nplanes > 1 {
+		m += bits.OnesCount32(q.planes[1]&present) << 1
+		for k := 2; k < q.nplanes; k++ {
+			m += bits.OnesCount32(q.planes[k]&present) << k
+		}
+	}
+	return m
+}
+
+// reaches reports whether the Jaro-Winkler similarity of the query word q
+// and a word of n runes whose runes fall in the buckets present, and whose
+// first two runes put it in prefix class class (see classOf), may reach
+// floor. Jaro matches at most the query's runes that fall in buckets the
+// word has, and at most the shorter length; reaches assumes that many
+// matches, no transpositions, and the longest common prefix the low bytes
+// allow (equal low bytes may hide different runes), and the true score
+// grows with each, so a false answer means the score is below floor.
+func (q *wordQuery) reaches(present uint32, n uint8, class int, floor float64) bool {
 	least := q.least[n][class]
 	if least == 0 {
 		least = q.fill(int(n), class, floor)
 	}
-	if least == noMatch {
-		return false
-	}
-	m := 0
-	for k := range q.nplanes {
-		m += bits.OnesCount32(q.planes[k]&present) << k
-	}
-	return min(m, q.n, int(n)) >= int(least)-1
+	// least−1 is at most the shorter length, so the matches alone decide.
+	return least != noMatch && q.matches(present) >= int(least)-1
 }
 
 // fill computes q.least[n][class] for floor and returns it.
 func (q *wordQuery) fill(n, class int, floor float64) uint8 {
-	prefix := min(class, 1)
-	if class == 2 {
-		prefix = min(4, q.n, n)
-	}
 	least := uint8(noMatch)
-	for m := 0; m <= min(q.n, n); m++ {
-		if jaroWinklerBound(m, q.n, n, prefix) >= floor {
-			least = uint8(m + 1)
-			break
+	if n > 0 && q.n > 0 {
+		prefix := min(class, 1)
+		if class == 2 {
+			prefix = min(4, q.n, n)
+		}
+		for m := 0; m <= min(q.n, n); m++ {
+			if jaroWinklerBound(m, q.n, n, prefix) >= floor {
+				least = uint8(m + 1)
+				break
+			}
 		}
 	}
 	q.least[n][class] = least
@@ -342,7 +354,8 @@ type wordFilter struct {
 // first, or its first like the name's first two written together. False
 // means it cannot.
 func (f *wordFilter) admits(w *wordSig) bool {
-	return f.first.reaches(w.first, w.nFirst, w.pre, f.floor) ||
-		f.two.reaches(w.first, w.nFirst, w.pre, f.floor) ||
-		f.first.reaches(w.two, w.nTwo, w.pre, f.floor)
+	class := f.first.classOf(w.pre)
+	return f.first.reaches(w.first, w.nFirst, class, f.floor) ||
+		f.two.reaches(w.first, w.nFirst, f.two.classOf(w.pre), f.floor) ||
+		f.first.reaches(w.two, w.nTwo, class, f.floor)
 }

@@ -147,3 +147,71 @@ func TestWordFilterAdmits(t *testing.T) {
 		t.Fatalf("only %d alike pairs checked, want many", checked)
 	}
 }
+
+// TestCountAdmitsAsWordFilter checks that the posting walk
+// (queryScratch.count), which writes the first-word filter out for speed,
+// counts exactly the postings wordFilter.admits admits: random queries and
+// names as in TestWordFilterAdmits (one, two and three words, typos of one
+// another, words written together), each query against a list of 200
+// names, at three thresholds.
+func TestCountAdmitsAsWordFilter(t *testing.T) {
+	t.Parallel()
+	g := newAccountGen(17)
+	alphabet := []rune("abcdeAš")
+	word := func() string {
+		r := make([]rune, 1+g.rng.IntN(12))
+		for i := range r {
+			r[i] = alphabet[g.rng.IntN(len(alphabet))]
+		}
+		return string(r)
+	}
+	phrase := func() []rune {
+		words := make([]string, 1+g.rng.IntN(3))
+		for i := range words {
+			words[i] = word()
+		}
+		return []rune(strings.Join(words, " "))
+	}
+	const names = 200
+	admitted := 0
+	for range 500 {
+		q := phrase()
+		posts := make([]posting, 0, names)
+		for n := range int32(names) {
+			name := phrase()
+			switch g.rng.IntN(3) {
+			case 0:
+				name = []rune(g.typo(string(q)))
+			case 1:
+				name = []rune(strings.Replace(string(q), " ", "", 1))
+			}
+			if s := string(name); s == "" || s != strings.Join(strings.Fields(s), " ") {
+				name = q
+			}
+			posts = append(posts, posting{name: n, sig: newWordSig(name)})
+		}
+		for _, threshold := range []float64{0.8, DefaultNameThreshold, 0.97} {
+			qFirst := firstWord(q)
+			f := wordFilter{first: newWordQuery(qFirst), floor: threshold - 1e-9}
+			if len(qFirst) < len(q) {
+				second := firstWord(q[len(qFirst)+1:])
+				f.two = newWordQuery(q[:len(qFirst)+1+len(second)])
+			}
+			want := wordFilter{first: newWordQuery(qFirst), two: f.two, floor: f.floor} // fresh tables
+			s := &queryScratch{counts: make([]uint8, names), touched: make([]uint64, (names+63)/64)}
+			s.count(&f, posts)
+			for _, p := range posts {
+				got := s.counts[p.name] == 1 && s.touched[p.name>>6]&(1<<(p.name&63)) != 0
+				if got != want.admits(&p.sig) {
+					t.Fatalf("threshold %v, query %q, name %d: counted %v, admits says %v", threshold, string(q), p.name, got, !got)
+				}
+				if got {
+					admitted++
+				}
+			}
+		}
+	}
+	if admitted < 10_000 || admitted > 250_000 {
+		t.Fatalf("%d postings admitted of 300,000, want both answers well represented", admitted)
+	}
+}

@@ -12,32 +12,88 @@ import (
 	"github.com/batonhq/baton/playbook"
 )
 
-// ineligible says why u cannot take a handoff now, or "". Loads are
-// consulted only for users with caps.
-func (r *router) ineligible(u *baton.User) string {
-	switch {
-	case !u.Active:
+// Kinds of ineligibility, in the order ineligible checks them.
+const (
+	eligible = iota
+	inactive
+	paused
+	away
+	excluded
+	atCapacity
+	atDailyCap
+	atMonthlyCap
+)
+
+// ineligibility is why a user cannot take a handoff now; its text is
+// built only when a trace lists it.
+type ineligibility struct {
+	kind uint8
+	u    *baton.User
+	l    baton.Load
+}
+
+// String returns the reason as the trace gives it, "" when eligible.
+func (w ineligibility) String() string {
+	switch w.kind {
+	case inactive:
 		return "is inactive"
-	case u.Paused:
+	case paused:
 		return "is paused"
-	case u.Away(r.req.Now):
-		return "is out of office until " + u.AwayUntil.UTC().Format(time.RFC3339)
-	case slices.Contains(r.req.Exclude, u.ID):
+	case away:
+		return "is out of office until " + w.u.AwayUntil.UTC().Format(time.RFC3339)
+	case excluded:
 		return "is the owner being replaced"
-	}
-	if !capped(u) {
-		return ""
-	}
-	l := r.load(u.ID)
-	switch {
-	case u.Capacity > 0 && l.Open >= u.Capacity:
-		return "is at capacity (" + strconv.Itoa(l.Open) + " of " + strconv.Itoa(u.Capacity) + " open)"
-	case u.DailyCap > 0 && l.Today >= u.DailyCap:
-		return "reached the daily cap (" + strconv.Itoa(l.Today) + " today)"
-	case u.MonthlyCap > 0 && l.Month >= u.MonthlyCap:
-		return "reached the 30-day cap (" + strconv.Itoa(l.Month) + ")"
+	case atCapacity:
+		return "is at capacity (" + strconv.Itoa(w.l.Open) + " of " + strconv.Itoa(w.u.Capacity) + " open)"
+	case atDailyCap:
+		return "reached the daily cap (" + strconv.Itoa(w.l.Today) + " today)"
+	case atMonthlyCap:
+		return "reached the 30-day cap (" + strconv.Itoa(w.l.Month) + ")"
 	}
 	return ""
+}
+
+// category groups ineligibility reasons for a trace summary.
+func (w ineligibility) category() string {
+	switch w.kind {
+	case inactive:
+		return "inactive"
+	case paused:
+		return "paused"
+	case away:
+		return "out of office"
+	case excluded:
+		return "being replaced"
+	}
+	return "at a cap"
+}
+
+// ineligible says why u, at position i of the roster, cannot take a
+// handoff now. Loads are consulted only for users with caps.
+func (r *router) ineligible(u *baton.User, i int32) ineligibility {
+	switch {
+	case !u.Active:
+		return ineligibility{kind: inactive}
+	case u.Paused:
+		return ineligibility{kind: paused}
+	case u.Away(r.req.Now):
+		return ineligibility{kind: away, u: u}
+	case len(r.req.Exclude) > 0 && slices.Contains(r.req.Exclude, u.ID):
+		return ineligibility{kind: excluded}
+	}
+	if !capped(u) {
+		return ineligibility{}
+	}
+	l := r.load(u.ID, i)
+	switch {
+	case u.Capacity > 0 && l.Open >= u.Capacity:
+		return ineligibility{kind: atCapacity, u: u, l: l}
+	case u.DailyCap > 0 && l.Today >= u.DailyCap:
+		return ineligibility{kind: atDailyCap, l: l}
+	case u.MonthlyCap > 0 && l.Month >= u.MonthlyCap:
+		return ineligibility{kind: atMonthlyCap, l: l}
+	}
+	return ineligibility{}
 }
 
 // capped reports whether u has a cap on open, daily or 30-day handoffs.
@@ -45,10 +101,12 @@ func capped(u *baton.User) bool {
 	return u.Capacity > 0 || u.DailyCap > 0 || u.MonthlyCap > 0
 }
 
-// load returns one user's load, fetching it on first need.
-func (r *router) load(id string) baton.Load {
-	if l, ok := r.loads[id]; ok {
-		return l
+// load returns the load of user id, at position i of the roster, fetching
+// it on first need.
+func (r *router) load(id string, i int32) baton.Load {
+	s := r.s
+	if s.seen[i] == s.gen {
+		return s.loads[i]
 	}
 	if r.req.Loads == nil {
 		return baton.Load{}
@@ -58,31 +116,27 @@ func (r *router) load(id string) baton.Load {
 		r.err = err
 		return baton.Load{}
 	}
-	if r.loads == nil {
-		r.loads = map[string]baton.Load{}
-	}
-	r.loads[id] = got[id]
+	s.seen[i], s.loads[i] = s.gen, got[id]
 	return got[id]
 }
 
-// preload fetches the loads of many users in one call: of all members, or
+// preload fetches the loads of many pool members in one call: of all, or
 // only of those with caps.
-func (r *router) preload(members []*baton.User, cappedOnly bool) {
+func (r *router) preload(p *pool, cappedOnly bool) {
 	if r.req.Loads == nil {
 		return
 	}
-	var ids []string
-	for _, u := range members {
+	s := r.s
+	ids := s.ids[:0]
+	for j, u := range p.members {
 		if cappedOnly && !capped(u) {
 			continue
 		}
-		if _, ok := r.loads[u.ID]; !ok {
-			if ids == nil {
-				ids = make([]string, 0, len(members))
-			}
+		if s.seen[p.index[j]] != s.gen {
 			ids = append(ids, u.ID)
 		}
 	}
+	s.ids = ids
 	if len(ids) == 0 {
 		return
 	}
@@ -91,22 +145,49 @@ func (r *router) preload(members []*baton.User, cappedOnly bool) {
 		r.err = err
 		return
 	}
-	if r.loads == nil {
-		r.loads = make(map[string]baton.Load, len(ids))
-	}
-	for _, id := range ids {
-		r.loads[id] = got[id]
+	for j, u := range p.members {
+		if cappedOnly && !capped(u) {
+			continue
+		}
+		if i := p.index[j]; s.seen[i] != s.gen {
+			s.seen[i], s.loads[i] = s.gen, got[u.ID]
+		}
 	}
 }
 
 type pool struct {
 	key, what string
 	members   []*baton.User
+	// index holds the members' positions in the roster (Roster.index).
+	index []int32
 	// cals, when set, are the members' calendars in the same order (see
 	// Roster.teamHours); otherwise they are looked up by user.
 	cals   []*calendar
 	method string
 	hours  bool
+}
+
+// teamPool returns a team's members, calendars and positions as a pool.
+func (r *Roster) teamPool(team string) pool {
+	return pool{members: r.byTeam[team], cals: r.teamHours[team], index: r.teamIndex[team]}
+}
+
+// user returns a user by id with their position in the roster, or nil.
+func (r *Roster) user(id string) (*baton.User, int32) {
+	i, ok := r.index[id]
+	if !ok {
+		return nil, -1
+	}
+	return r.users[i], i
+}
+
+// cand is an eligible pool member with their effective pass.
+type cand struct {
+	u      *baton.User
+	cal    *calendar
+	pass   int64
+	open   int
+	inside bool // in working hours
 }
 
 // pick chooses from a pool, filling d's owner, backup and fairness state.
@@ -124,13 +205,13 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 	}
 	if p.method == playbook.MethodLeastLoaded {
-		r.preload(p.members, false)
+		r.preload(&p, false)
 	} else {
 		n := 0
 		for _, u := range p.members {
 			if capped(u) {
 				if n++; n > 1 {
-					r.preload(p.members, true)
+					r.preload(&p, true)
 					break
 				}
 			}
@@ -145,13 +226,6 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 	// first member in that order who is in working hours (when the pool
 	// prefers them), the backup the next, found in one pass rather than by
 	// sorting the pool.
-	type cand struct {
-		u      *baton.User
-		cal    *calendar
-		pass   int64
-		open   int
-		inside bool // in working hours
-	}
 	better := func(a, b *cand) bool {
 		if p.method == playbook.MethodLeastLoaded && a.open != b.open {
 			return a.open < b.open
@@ -161,19 +235,15 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 		return a.u.Email < b.u.Email
 	}
-	var buf [64]cand
-	cands := buf[:0]
+	cands := r.s.cands[:0]
 	skipped := 0
-	var reasons map[string]int
+	var reasons [atMonthlyCap + 1]int // by kind, beyond the members listed
 	for i, u := range p.members {
-		if why := r.ineligible(u); why != "" {
+		if why := r.ineligible(u, p.index[i]); why.kind != eligible {
 			if skipped < MaxTraceMembers {
-				r.add(step, u.Email, "skipped", why)
+				r.add(step, u.Email, "skipped", why.String())
 			} else {
-				if reasons == nil {
-					reasons = map[string]int{}
-				}
-				reasons[category(why)]++
+				reasons[why.kind]++
 			}
 			skipped++
 			continue
@@ -184,7 +254,9 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 		c := cand{u: u, pass: pass}
 		if p.method == playbook.MethodLeastLoaded {
-			c.open = r.loads[u.ID].Open
+			if j := p.index[i]; r.s.seen[j] == r.s.gen {
+				c.open = r.s.loads[j].Open
+			}
 		}
 		if p.hours {
 			if p.cals != nil {
@@ -195,6 +267,7 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		}
 		cands = append(cands, c)
 	}
+	r.s.cands = cands
 	// The first two in turn order, among all and among those in hours.
 	var first, next, firstIn, nextIn *cand
 	for i := range cands {
@@ -260,9 +333,15 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 		return false
 	}
 	if skipped > MaxTraceMembers {
-		parts := make([]string, 0, len(reasons))
+		var byCategory [atMonthlyCap + 1]int
 		for k, n := range reasons {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			byCategory[min(k, atCapacity)] += n
+		}
+		var parts []string
+		for k, n := range byCategory {
+			if n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, ineligibility{kind: uint8(k)}.category()))
+			}
 		}
 		sort.Strings(parts)
 		r.add(step, p.what, "skipped", fmt.Sprintf("and %d more members not eligible (%s)", skipped-MaxTraceMembers, strings.Join(parts, ", ")))
@@ -307,12 +386,12 @@ func (r *router) pick(step string, p pool, d *Decision) bool {
 
 // configuredBackup returns u's configured backup when eligible.
 func (r *router) configuredBackup(u *baton.User) string {
-	b := r.req.Roster.User(u.BackupID)
+	b, i := r.req.Roster.user(u.BackupID)
 	if b == nil || b.ID == u.ID {
 		return ""
 	}
-	if why := r.ineligible(b); why != "" {
-		r.add("backup", b.Email, "skipped", "configured backup "+why)
+	if why := r.ineligible(b, i); why.kind != eligible {
+		r.add("backup", b.Email, "skipped", "configured backup "+why.String())
 		return ""
 	}
 	r.add("backup", b.Email, "backup", "owner's configured backup")
@@ -332,8 +411,9 @@ func (r *router) backup(owner string) string {
 	// The first eligible member in working hours, else the first eligible
 	// member: the scan stops at the first in hours.
 	var best *baton.User
-	for _, m := range r.req.Roster.Team(u.Team) {
-		if m.ID == owner || r.ineligible(m) != "" {
+	index := r.req.Roster.teamIndex[u.Team]
+	for j, m := range r.req.Roster.Team(u.Team) {
+		if m.ID == owner || r.ineligible(m, index[j]).kind != eligible {
 			continue
 		}
 		in := r.inHours(m)
@@ -350,17 +430,4 @@ func (r *router) backup(owner string) string {
 	}
 	r.add("backup", best.Email, "backup", "next eligible member of team "+u.Team)
 	return best.ID
-}
-
-// category groups ineligibility reasons for a trace summary.
-func category(why string) string {
-	switch {
-	case strings.HasPrefix(why, "is out of office"):
-		return "out of office"
-	case strings.HasPrefix(why, "is at capacity"), strings.HasPrefix(why, "reached"):
-		return "at a cap"
-	case strings.HasPrefix(why, "is the owner"):
-		return "being replaced"
-	}
-	return strings.TrimPrefix(why, "is ")
 }

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +21,13 @@ type Roster struct {
 	// teamHours is parallel to byTeam: each member's calendar, nil for
 	// one always in hours.
 	teamHours map[string][]*calendar
+	// index numbers users by id: a user's position in users (the last
+	// with that id), under which routing keeps the loads it read in a
+	// dense array rather than a map; teamIndex is parallel to byTeam.
+	index     map[string]int32
+	teamIndex map[string][]int32
+	// scratch holds a decision's working arrays, reused across decisions.
+	scratch sync.Pool
 }
 
 // calendar is a working-hours calendar shared by the users with the same
@@ -77,10 +85,12 @@ func (c *calendar) isWorking(t time.Time) bool {
 // saved).
 func NewRoster(users []*baton.User) *Roster {
 	r := &Roster{users: users, byID: make(map[string]*baton.User, len(users)), byEmail: make(map[string]*baton.User, len(users)),
-		byTeam: map[string][]*baton.User{}, hours: make(map[string]*calendar, len(users)), teamHours: map[string][]*calendar{}}
+		byTeam: map[string][]*baton.User{}, hours: make(map[string]*calendar, len(users)), teamHours: map[string][]*calendar{},
+		index: make(map[string]int32, len(users)), teamIndex: map[string][]int32{}}
 	cals := map[string]*calendar{}
-	for _, u := range users {
+	for i, u := range users {
 		r.byID[u.ID] = u
+		r.index[u.ID] = int32(i)
 		r.byEmail[u.Email] = u
 		r.byTeam[u.Team] = append(r.byTeam[u.Team], u)
 		spec := u.WorkingHours
@@ -102,12 +112,45 @@ func NewRoster(users []*baton.User) *Roster {
 	for team, members := range r.byTeam {
 		sort.Slice(members, func(i, j int) bool { return members[i].Email < members[j].Email })
 		hours := make([]*calendar, len(members))
+		index := make([]int32, len(members))
 		for i, u := range members {
 			hours[i] = r.hours[u.ID]
+			index[i] = r.index[u.ID]
 		}
 		r.teamHours[team] = hours
+		r.teamIndex[team] = index
 	}
 	return r
+}
+
+// scratch is one decision's working memory, indexed by Roster.index: the
+// loads read so far (valid where seen equals gen, so a new decision starts
+// with none without clearing them), and buffers for a pick.
+type scratch struct {
+	gen   uint32
+	seen  []uint32
+	loads []baton.Load
+	ids   []string
+	cands []cand
+}
+
+// getScratch returns working memory for one decision, holding no loads.
+func (r *Roster) getScratch() *scratch {
+	s, _ := r.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{seen: make([]uint32, len(r.users)), loads: make([]baton.Load, len(r.users))}
+	}
+	if s.gen++; s.gen == 0 {
+		clear(s.seen)
+		s.gen = 1
+	}
+	return s
+}
+
+// putScratch gives back what getScratch returned.
+func (r *Roster) putScratch(s *scratch) {
+	s.cands = s.cands[:0] // its users are the roster's
+	r.scratch.Put(s)
 }
 
 // Users returns every user.

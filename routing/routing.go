@@ -68,7 +68,8 @@ type Request struct {
 	Account *baton.Account
 	Roster  *Roster
 	// State returns a pool's fairness state; Loads the loads of users. Both
-	// read the transaction the decision will be recorded in.
+	// read the transaction the decision will be recorded in. Loads must not
+	// keep userIDs after it returns (the slice is reused).
 	State func(pool string) (baton.PoolState, error)
 	Loads func(userIDs []string) (map[string]baton.Load, error)
 	// Exclude lists users who must not be picked (the owner being replaced).
@@ -103,7 +104,7 @@ type router struct {
 	req   *Request
 	trace []baton.Step
 	err   error
-	loads map[string]baton.Load
+	s     *scratch
 }
 
 // inHours reports whether u is in working hours now.
@@ -122,7 +123,8 @@ func inHours(cal *calendar, t time.Time) bool {
 func Route(req *Request) (Decision, error) {
 	// Most traces that reach the rules or pool step run to 17–32 steps (20
 	// skipped rules or members are listed by name): one allocation.
-	r := &router{req: req, trace: make([]baton.Step, 0, 32)}
+	r := &router{req: req, trace: make([]baton.Step, 0, 32), s: req.Roster.getScratch()}
+	defer req.Roster.putScratch(r.s)
 	var d Decision
 	for _, step := range req.Steps {
 		if r.step(step, &d) {
@@ -133,8 +135,8 @@ func Route(req *Request) (Decision, error) {
 		}
 	}
 	if d.OwnerID == "" && req.FallbackTeam != "" {
-		p := pool{key: PoolKey(req.FallbackTeam), what: "fallback team " + req.FallbackTeam, members: req.Roster.Team(req.FallbackTeam),
-			cals: req.Roster.teamHours[req.FallbackTeam], method: playbook.MethodRoundRobin, hours: req.Hours}
+		p := req.Roster.teamPool(req.FallbackTeam)
+		p.key, p.what, p.method, p.hours = PoolKey(req.FallbackTeam), "fallback team "+req.FallbackTeam, playbook.MethodRoundRobin, req.Hours
 		if r.pick("fallback", p, &d) {
 			d.Step, d.FellBack = "fallback", true
 		}
@@ -192,8 +194,8 @@ func (r *router) step(step string, d *Decision) bool {
 	case playbook.StepRules:
 		return r.rules(d)
 	case playbook.StepPool:
-		p := pool{key: PoolKey(r.req.Team), what: "team " + r.req.Team, members: r.req.Roster.Team(r.req.Team),
-			cals: r.req.Roster.teamHours[r.req.Team], method: r.req.Method, hours: r.req.Hours}
+		p := r.req.Roster.teamPool(r.req.Team)
+		p.key, p.what, p.method, p.hours = PoolKey(r.req.Team), "team "+r.req.Team, r.req.Method, r.req.Hours
 		if r.pick(step, p, d) {
 			d.Step = step
 			return true
@@ -204,13 +206,13 @@ func (r *router) step(step string, d *Decision) bool {
 
 // direct checks one named person for a precedence step.
 func (r *router) direct(step, id, what string, d *Decision) bool {
-	u := r.req.Roster.User(id)
+	u, i := r.req.Roster.user(id)
 	if u == nil {
 		r.add(step, id, "skipped", what+" is not a known user")
 		return false
 	}
-	if why := r.ineligible(u); why != "" {
-		r.add(step, u.Email, "skipped", what+" "+why)
+	if why := r.ineligible(u, i); why.kind != eligible {
+		r.add(step, u.Email, "skipped", what+" "+why.String())
 		return false
 	}
 	r.add(step, u.Email, "picked", what)
@@ -270,11 +272,13 @@ func (r *router) rules(d *Decision) bool {
 			p.hours = *rule.To.WorkingHours
 		}
 		if rule.To.Team != "" {
-			p.members, p.cals = r.req.Roster.Team(rule.To.Team), r.req.Roster.teamHours[rule.To.Team]
+			tp := r.req.Roster.teamPool(rule.To.Team)
+			p.members, p.cals, p.index = tp.members, tp.cals, tp.index
 		} else {
 			for _, email := range rule.To.Users {
 				if u := r.req.Roster.ByEmail(strings.ToLower(email)); u != nil {
 					p.members = append(p.members, u)
+					p.index = append(p.index, r.req.Roster.index[u.ID])
 				} else {
 					r.add(playbook.StepRules, email, "skipped", "not a known user")
 				}
