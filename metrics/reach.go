@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/binary"
+	"slices"
 )
 
 // Reach: a person's figures (a rep's own, a manager's team's) are those of
@@ -15,33 +16,46 @@ import (
 // (ReachReport), counting a handoff once: from its owner's row when the
 // owner is in reach, else from its sender's.
 
-// ReachRow encodes what a person's figures need of h: its type, tier,
-// source, segment, owner and sender, then its Cells (EncodeCells); nil
-// before its created event.
+// ReachRow encodes what a person's figures and SLA review need of h: its
+// type, tier, source, segment, owner, sender, receiving team and SLA
+// owner (SLACells' owner: the one its first breach was on), then its Cells
+// (EncodeCells, after their length) and its SLACells; nil before its
+// created event.
 func (h *RollupHandoff) ReachRow() []byte {
 	if !h.Created {
 		return nil
 	}
-	b := make([]byte, 0, 64+len(h.Type)+len(h.Source)+len(h.Owner)+len(h.Sender))
-	for _, s := range [...]string{h.Type, h.Tier, h.Source, h.Segment, h.Owner, h.Sender} {
+	b := make([]byte, 0, 80+len(h.Type)+len(h.Source)+len(h.Owner)+len(h.Sender)+len(h.Team))
+	for _, s := range [...]string{h.Type, h.Tier, h.Source, h.Segment, h.Owner, h.Sender, h.Team, h.slaOwner()} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	return append(b, EncodeCells(h.Cells())...)
+	cells := EncodeCells(h.Cells())
+	b = binary.AppendUvarint(b, uint64(len(cells)))
+	b = append(b, cells...)
+	return append(b, EncodeCells(h.SLACells())...)
 }
 
-// People returns whose rows h has: its owner and its sender, each once,
-// leaving out an empty one.
+// slaOwner is the owner the SLA review counts h for: the one its first
+// breach was on, else its owner.
+func (h *RollupHandoff) slaOwner() string {
+	if h.Breached {
+		return h.BreachOwner
+	}
+	return h.Owner
+}
+
+// People returns whose rows h has: its owner, its sender and its SLA
+// owner, each once, leaving out an empty one.
 func (h *RollupHandoff) People() []string {
 	var out []string
 	if !h.Created {
 		return nil
 	}
-	if h.Owner != "" {
-		out = append(out, h.Owner)
-	}
-	if h.Sender != "" && h.Sender != h.Owner {
-		out = append(out, h.Sender)
+	for _, p := range [...]string{h.Owner, h.Sender, h.slaOwner()} {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
 	}
 	return out
 }
@@ -54,8 +68,28 @@ const (
 	rowSegment
 	rowOwner
 	rowSender
+	rowTeam
+	rowSLAOwner
 	rowFields
 )
+
+// decodeReachRow splits a ReachRow into its fields, its encoded Cells and
+// its encoded SLACells.
+func decodeReachRow(row []byte) (fields [rowFields][]byte, cells, sla []byte, err error) {
+	b := row
+	for i := range fields {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return fields, nil, nil, errCells
+		}
+		fields[i], b = b[k:k+int(n)], b[k+int(n):]
+	}
+	n, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < n {
+		return fields, nil, nil, errCells
+	}
+	return fields, b[k : k+int(n)], b[k+int(n):], nil
+}
 
 // ReachReport sums the rows of the people in a reach into the groups of a
 // report split by one of Dims. The zero value is not usable: see
@@ -99,17 +133,13 @@ func NewReachReport(by string, in map[string]bool, team func(owner string) strin
 // owner is someone else in reach (whose row counts it). It returns an
 // error when the row does not decode.
 func (r *ReachReport) Add(person string, row []byte) error {
-	var fields [rowFields][]byte
-	b := row
-	for i := range fields {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
-			return errCells
-		}
-		fields[i], b = b[k:k+int(n)], b[k+int(n):]
+	fields, b, _, err := decodeReachRow(row)
+	if err != nil {
+		return err
 	}
-	if owner := fields[rowOwner]; string(owner) != person && r.in[string(owner)] {
-		return nil
+	owner := fields[rowOwner]
+	if string(owner) != person && (r.in[string(owner)] || string(fields[rowSender]) != person) {
+		return nil // the owner's row counts it, or person is only its SLA owner
 	}
 	var raw []byte
 	if r.field >= 0 {
@@ -141,3 +171,59 @@ func (r *ReachReport) Add(person string, row []byte) error {
 
 // Groups returns the summed cells by group.
 func (r *ReachReport) Groups() map[string]*Acc { return r.groups }
+
+// SLAReachReport sums the SLA review of the handoffs in a reach from the
+// rows of its people: those owned or sent by someone in it, or whose first
+// breach was on someone in it, each counted once. The zero value is not
+// usable: see NewSLAReachReport.
+type SLAReachReport struct {
+	in     map[string]bool
+	groups [6]map[string]*Acc
+}
+
+// NewSLAReachReport starts an SLA review of the handoffs of the people of
+// in (see SLAReachReport).
+func NewSLAReachReport(in map[string]bool) *SLAReachReport {
+	r := &SLAReachReport{in: in}
+	for i := range r.groups {
+		r.groups[i] = map[string]*Acc{}
+	}
+	return r
+}
+
+// Add folds one stored row of person: it counts when person is the first
+// of the handoff's owner, SLA owner and sender in reach. It returns an
+// error when the row does not decode.
+func (r *SLAReachReport) Add(person string, row []byte) error {
+	fields, _, sla, err := decodeReachRow(row)
+	if err != nil {
+		return err
+	}
+	for _, f := range [...]int{rowOwner, rowSLAOwner, rowSender} {
+		if p := string(fields[f]); p != "" && r.in[p] {
+			if p != person {
+				return nil // that one's row counts it
+			}
+			break
+		}
+	}
+	for i, f := range [...]int{rowType, rowTier, rowSource, rowSLAOwner, rowTeam, rowSegment} {
+		key := string(fields[f])
+		if key == "" {
+			key = NoneKey
+		}
+		a := r.groups[i][key]
+		if a == nil {
+			a = &Acc{}
+			r.groups[i][key] = a
+		}
+		if err := a.AddEncoded(sla); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Groups returns the summed SLA cells by key, one map per SLADims in
+// order (SLAFromGroups).
+func (r *SLAReachReport) Groups() [6]map[string]*Acc { return r.groups }

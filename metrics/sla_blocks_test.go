@@ -88,3 +88,78 @@ func TestSLAFromGroupsAsFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestSLAReachReportCountsEachHandoffOnce: summed from the reach rows of
+// the people in a reach (as a store hands them over, every row of every
+// person in it), the SLA review equals the one from the SLA cells of the
+// handoffs owned, sent or breached by someone in it, each once.
+func TestSLAReachReportCountsEachHandoffOnce(t *testing.T) {
+	t.Parallel()
+	pick := func(r *rand.Rand, xs ...string) string { return xs[r.IntN(len(xs))] }
+	for seed := range 40 {
+		r := rand.New(rand.NewPCG(uint64(seed), 11))
+		var states []*metrics.RollupHandoff
+		for n := range 1 + r.IntN(60) {
+			id := fmt.Sprintf("h%d", n)
+			c := r.IntN(600)
+			events := []*baton.Event{created(id, c, pick(r, "hot_lead", "mql"), pick(r, "hot", ""), pick(r, "sdr", ""), pick(r, "web", ""), pick(r, "smb", ""))}
+			if owner := pick(r, "u1", "u2", "u3", ""); owner != "" {
+				events = append(events, slaEv(id, baton.EventAssigned, c, owner, nil))
+			}
+			if r.IntN(2) == 0 {
+				events = append(events, breach(id, c+10, pick(r, "u1", "u4", ""), "accept", c+5))
+			}
+			if r.IntN(2) == 0 {
+				events = append(events, slaEv(id, baton.EventReassigned, c+12, pick(r, "u2", "u5"), nil))
+			}
+			if r.IntN(3) == 0 {
+				events = append(events, slaEv(id, baton.EventAccepted, c+20, "", nil))
+			}
+			h := &metrics.RollupHandoff{}
+			for _, e := range events {
+				if _, err := h.Apply(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.SetFacts(metrics.RollupFacts{Sender: pick(r, "u1", "s1", "u4", "")})
+			states = append(states, h)
+		}
+		in := map[string]bool{}
+		for _, p := range []string{"u1", "u2", "u3", "u4", "u5", "s1"} {
+			if r.IntN(2) == 0 {
+				in[p] = true
+			}
+		}
+		rep := metrics.NewSLAReachReport(in)
+		var want [6]map[string]*metrics.Acc
+		for i := range want {
+			want[i] = map[string]*metrics.Acc{}
+		}
+		for _, h := range states {
+			row := h.ReachRow()
+			seen := false
+			for _, p := range h.People() {
+				if in[p] {
+					seen = true
+					if err := rep.Add(p, row); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if !seen {
+				continue
+			}
+			for i, dim := range metrics.SLADims {
+				k := h.Key(dim)
+				if want[i][k] == nil {
+					want[i][k] = &metrics.Acc{}
+				}
+				want[i][k].Add(h.SLACells())
+			}
+		}
+		from, to := metrics.DayStart(metrics.UTCDay(slaT0)), metrics.DayStart(metrics.UTCDay(slaT0)+1)
+		if diff := cmp.Diff(metrics.SLAFromGroups(from, to, to, want), metrics.SLAFromGroups(from, to, to, rep.Groups())); diff != "" {
+			t.Fatalf("seed %d, reach %v: review from the reach rows differs (-cells +rows):\n%s", seed, in, diff)
+		}
+	}
+}

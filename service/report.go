@@ -20,12 +20,14 @@ import (
 // breach nobody has acted on yet is late by the time until now, not until
 // to. The report's To says which end was used.
 //
-// An admin's review of whole UTC days (from at midnight, to at midnight or
-// not yet come: the API's dates) comes from the rollups' SLA blocks
-// (metrics.SLADims), a few blocks per key whatever the window's length,
-// with the handoffs' figures as they stand now and a breach still open
-// measured to To. Any other review folds the window's events of the
-// handoffs its reader sees, as of to.
+// A review of whole UTC days (from at midnight, to at midnight or not yet
+// come: the API's dates) comes from the rollups, with the handoffs'
+// figures as they stand now and a breach still open measured to To: an
+// admin's from the SLA blocks (metrics.SLADims), a few blocks per key
+// whatever the window's length; anyone else's from the reach rows of the
+// handoffs they, or their reports and team, own, sent or breached
+// (metrics.SLAReachReport). Any other window folds its events of the
+// handoffs whose events name an owner the reader sees, as of to.
 //
 // It returns EINVALID naming "to" when to is not after from and "from" when
 // the window is longer than MaxMetricsWindow.
@@ -52,8 +54,8 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		if err != nil {
 			return err
 		}
-		if fr, ok := tx.(figuresReader); ok && sc == nil && onUTCDays(from, to, s.clock.Now()) {
-			if report, err = slaFromRollups(ctx, fr, from, to, s.clock.Now()); err != nil {
+		if fr, ok := tx.(figuresReader); ok && onUTCDays(from, to, s.clock.Now()) {
+			if report, err = slaFromRollups(ctx, fr, sc, from, to, s.clock.Now()); err != nil {
 				return err
 			}
 			report.RenameOwners(email)
@@ -93,11 +95,18 @@ func onUTCDays(from, to, now time.Time) bool {
 // slaFromRollups is the SLA review of the handoffs created on the UTC days
 // the window [from, to) touches, from the SLA blocks; a breach still open
 // is measured to to, or to now when that is earlier.
-func slaFromRollups(ctx context.Context, fr figuresReader, from, to, now time.Time) (metrics.SLAReport, error) {
+func slaFromRollups(ctx context.Context, fr figuresReader, sc scope, from, to, now time.Time) (metrics.SLAReport, error) {
 	fromDay, toDay := metrics.UTCDay(from), metrics.UTCDay(to.Add(-time.Millisecond))+1
 	end := to
 	if now.Before(end) {
 		end = now
+	}
+	if sc != nil {
+		agg := metrics.NewSLAReachReport(sc)
+		if err := fr.RollupReach(ctx, sc.list(), fromDay, toDay, agg.Add); err != nil {
+			return metrics.SLAReport{}, err
+		}
+		return metrics.SLAFromGroups(from, to, end, agg.Groups()), nil
 	}
 	var groups [6]map[string]*metrics.Acc
 	for i, dim := range metrics.SLADims {

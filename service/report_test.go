@@ -120,6 +120,28 @@ func TestSLAReport(t *testing.T) {
 			t.Errorf("got total %+v, want 2 of 4 breached", rolled.Total)
 		}
 	})
+	t.Run("ManagersWholeDaysFromTheReachRowsAsFolded", func(t *testing.T) {
+		t.Parallel()
+		mgr, rep := principal(e.users["mgr"]), principal(e.users["sdr1"])
+		day := t0.Truncate(24 * time.Hour)
+		for _, p := range []baton.Principal{mgr, rep} {
+			rolled, err := e.svc.SLAReport(e.ctx, p, day, day.Add(24*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			folded, err := e.svc.SLAReport(e.ctx, p, t0, day.Add(24*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rolled.From = folded.From
+			if diff := cmp.Diff(folded, rolled); diff != "" {
+				t.Errorf("%s: review from the reach rows differs from the fold (-folded +rows):\n%s", p.Email, diff)
+			}
+			if p.Email == mgr.Email && rolled.Total.Handoffs != 4 {
+				t.Errorf("manager: got %d handoffs, want the team's 4", rolled.Total.Handoffs)
+			}
+		}
+	})
 	t.Run("LaterWindowIsEmpty", func(t *testing.T) {
 		t.Parallel()
 		r, err := e.svc.SLAReport(e.ctx, e.admin, t0.Add(time.Minute), t0.Add(time.Hour))
