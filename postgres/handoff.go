@@ -289,6 +289,7 @@ func (tx *Tx) appendEvents(ctx context.Context, es []*baton.Event) error {
 	slices.Sort(seqs)
 	for i, e := range es {
 		e.Seq = seqs[i]
+		tx.stale = append(tx.stale, e.HandoffID)
 		if err := tx.rollupEvent(ctx, e); err != nil {
 			return err
 		}

@@ -262,6 +262,7 @@ func (tx *Tx) appendEvents(ctx context.Context, es []*baton.Event) error {
 	}
 	for i, e := range es {
 		e.Seq = last - int64(len(es)-1-i)
+		tx.stale = append(tx.stale, e.HandoffID)
 		if err := tx.rollupEvent(ctx, e); err != nil {
 			return err
 		}
