@@ -235,6 +235,10 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	// The rollups of every command that succeeded, in one order whatever
 	// the commands' (rollup.go).
 	tx.own = ctx
+	if err := tx.writeStale(ctx); err != nil {
+		sqltx.Rollback()
+		return nil, err
+	}
 	if err := tx.writeRollups(ctx); err != nil {
 		sqltx.Rollback()
 		return nil, err

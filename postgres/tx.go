@@ -31,6 +31,12 @@ type Tx struct {
 	pending []*baton.Event
 	cmd     *rollupSet
 	batch   *rollupSet
+	// stale are the handoffs the running command appended events to, and
+	// staleBatch those of the transaction's commands that succeeded:
+	// their quality scores are marked stale just before it commits
+	// (quality.go).
+	stale      []string
+	staleBatch map[string]bool
 	// queued reports that the running command queued a message (commit.go
 	// wakes the outbox after it commits).
 	queued bool

@@ -206,6 +206,13 @@ func (db *DB) commit(batch []*writeReq) {
 	// The rollups of every command that succeeded, once for the
 	// transaction (rollup.go).
 	tx.own = ctx
+	if err := tx.writeStale(ctx); err != nil {
+		sqltx.Rollback()
+		for _, r := range batch {
+			r.done <- err
+		}
+		return
+	}
 	if err := tx.writeRollups(ctx); err != nil {
 		sqltx.Rollback()
 		for _, r := range batch {

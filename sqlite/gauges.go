@@ -22,6 +22,10 @@ type Gauges struct {
 	OldestPendingTimer time.Time
 }
 
+// openByStateQuery counts the open handoffs by state.
+const openByStateQuery = `SELECT state, count(*) FROM handoffs
+	WHERE state IN ('assigned', 'accepted', 'actioned', 'returned') GROUP BY state`
+
 // Gauges reads the open handoffs by state, the pending messages by channel
 // and the earliest pending message and timer, on the read pool. Each query
 // reads an index range of open or pending rows only (handoffs_state,
@@ -56,8 +60,7 @@ func (db *DB) Gauges(ctx context.Context) (Gauges, error) {
 	}
 	for _, step := range []func() error{
 		func() error {
-			return count(g.OpenHandoffs, `SELECT state, count(*) FROM handoffs
-				WHERE state IN ('assigned', 'accepted', 'actioned', 'returned') GROUP BY state`)
+			return count(g.OpenHandoffs, openByStateQuery)
 		},
 		func() error {
 			return count(g.PendingMessages, `SELECT channel, count(*) FROM messages WHERE status = 'pending' GROUP BY channel`)

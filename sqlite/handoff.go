@@ -29,8 +29,9 @@ func scanHandoff(row scanner) (*baton.Handoff, error) {
 	if err := json.Unmarshal([]byte(gaps), &h.Gaps); err != nil {
 		return nil, fmt.Errorf("decode gaps: %w", err)
 	}
-	if err := json.Unmarshal([]byte(trace), &h.Trace); err != nil {
-		return nil, fmt.Errorf("decode trace: %w", err)
+	var err error
+	if h.Trace, err = decodeTrace(trace); err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal([]byte(context), &h.Context); err != nil {
 		return nil, fmt.Errorf("decode context: %w", err)
@@ -47,17 +48,13 @@ func handoffArgs(h *baton.Handoff) []any {
 	if gaps == nil {
 		gaps = []string{}
 	}
-	trace := h.Trace
-	if trace == nil {
-		trace = []baton.Step{}
-	}
 	ctx := h.Context
 	if ctx == nil {
 		ctx = map[string]any{}
 	}
 	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
 		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
-		h.Signals, h.Outcome, jsonText(gaps), jsonText(trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
+		h.Signals, h.Outcome, jsonText(gaps), encodeTrace(h.Trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
 		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority, jsonText(ctx)}
 }
 
@@ -262,6 +259,7 @@ func (tx *Tx) appendEvents(ctx context.Context, es []*baton.Event) error {
 	}
 	for i, e := range es {
 		e.Seq = last - int64(len(es)-1-i)
+		tx.stale = append(tx.stale, e.HandoffID)
 		if err := tx.rollupEvent(ctx, e); err != nil {
 			return err
 		}

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,8 +12,13 @@ import (
 )
 
 // Quality scores: one row per handoff in quality_scores, and the handoffs
-// whose log grew since they were scored in quality_stale (a trigger on
-// handoff_events fills it in the event's transaction).
+// whose log grew since they were scored in quality_stale. Every event
+// appended (AppendEvents, by any command) marks its handoff stale in the
+// event's own transaction: the store collects the handoffs of each
+// command that succeeded and writes their marks once, with multi-row
+// statements, just before the transaction commits (keepStale,
+// writeStale), as it writes the rollups. A trigger on handoff_events did
+// this per event until migration 00026.
 
 // StaleQuality lists up to limit handoffs to rescore, oldest mark first.
 func (tx *Tx) StaleQuality(ctx context.Context, limit int) ([]string, error) {
@@ -36,12 +43,46 @@ func (tx *Tx) StaleQuality(ctx context.Context, limit int) ([]string, error) {
 
 // MarkQualityStale marks handoffs to rescore (a rubric changed).
 func (tx *Tx) MarkQualityStale(ctx context.Context, ids ...string) error {
-	for _, id := range ids {
-		if _, err := tx.exec(ctx, `INSERT OR IGNORE INTO quality_stale (handoff_id) VALUES (?)`, id); err != nil {
-			return fmt.Errorf("sqlite: mark quality of %s stale: %w", id, err)
+	return tx.markStale(ctx, ids)
+}
+
+// markStale marks ids stale with one statement per maxRows of them.
+func (tx *Tx) markStale(ctx context.Context, ids []string) error {
+	for len(ids) > 0 {
+		n := min(len(ids), maxRows)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
 		}
+		if _, err := tx.exec(ctx, `INSERT OR IGNORE INTO quality_stale (handoff_id) VALUES `+valueRows("(?)", n)+``, args...); err != nil {
+			return fmt.Errorf("sqlite: mark quality of %s stale: %w", ids[0], err)
+		}
+		ids = ids[n:]
 	}
 	return nil
+}
+
+// keepStale merges the handoffs the running command appended events to
+// into the transaction's, once its savepoint is released.
+func (tx *Tx) keepStale() {
+	if len(tx.stale) == 0 {
+		return
+	}
+	if tx.staleBatch == nil {
+		tx.staleBatch = map[string]bool{}
+	}
+	for _, id := range tx.stale {
+		tx.staleBatch[id] = true
+	}
+	tx.stale = nil
+}
+
+// writeStale marks the quality of the transaction's handoffs with new
+// events stale, in id order, and forgets them.
+func (tx *Tx) writeStale(ctx context.Context) error {
+	ids := slices.Sorted(maps.Keys(tx.staleBatch))
+	tx.staleBatch = nil
+	return tx.markStale(ctx, ids)
 }
 
 // ClearQualityStale forgets a handoff's stale mark (a handoff that no

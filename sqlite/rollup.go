@@ -140,6 +140,7 @@ func (tx *Tx) foldRollups(ctx context.Context) error {
 // keepRollups merges the running command's rollupSet into the
 // transaction's, once its savepoint is released.
 func (tx *Tx) keepRollups() {
+	tx.keepStale()
 	c := tx.cmd
 	tx.cmd = nil
 	if c == nil {
@@ -156,10 +157,10 @@ func (tx *Tx) keepRollups() {
 	}
 }
 
-// dropRollups forgets the running command's rollupSet (its savepoint
-// rolled back).
+// dropRollups forgets the running command's rollupSet and the handoffs
+// it would mark stale (its savepoint rolled back).
 func (tx *Tx) dropRollups() {
-	tx.pending, tx.cmd = nil, nil
+	tx.pending, tx.cmd, tx.stale = nil, nil, nil
 }
 
 // writeRollups writes the transaction's rollup changes and forgets them.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Update", testUpdate},
 		{"CSHandoffs", testCSHandoffs},
 		{"Quality", testQuality},
+		{"QualityStale", testQualityStale},
 		{"Gauges", testGauges},
 		{"CRM", testCRM},
 		{"Reach", testReach},

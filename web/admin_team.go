@@ -147,7 +147,7 @@ func (s *Server) createInvitee(r *http.Request, u *baton.User) error {
 	} else if err != nil && baton.ErrorCode(err) != baton.ENOTFOUND {
 		return err
 	}
-	_, err := s.svc.PutUser(r.Context(), u)
+	_, err := s.putUser(r.Context(), u)
 	return err
 }
 
@@ -266,7 +266,7 @@ func (s *Server) saveUser(w http.ResponseWriter, r *http.Request, p baton.Princi
 		err = u.Validate()
 	}
 	if err == nil {
-		_, err = s.svc.PutUser(r.Context(), &u)
+		_, err = s.putUser(r.Context(), &u)
 	}
 	if errs := fieldErrors(err); errs != nil {
 		v, verr := s.userView(r, p, &u)
@@ -299,7 +299,7 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, p baton.Princ
 		return baton.Errorf(baton.ECONFLICT, "You cannot deactivate yourself: ask another admin.")
 	}
 	u.Active = active
-	if _, err := s.svc.PutUser(r.Context(), u); err != nil {
+	if _, err := s.putUser(r.Context(), u); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/team/"+u.ID, http.StatusSeeOther)
@@ -329,7 +329,7 @@ func (s *Server) issueReset(w http.ResponseWriter, r *http.Request, p baton.Prin
 // importTeam imports a users CSV file posted with the form, or only checks
 // it (dry run: every check, nothing written).
 func (s *Server) importTeam(w http.ResponseWriter, r *http.Request, p baton.Principal) error {
-	return s.importTeamCSV(w, r, p, s.svc.ImportUsers, s.svc.ImportUsersDryRun)
+	return s.importTeamCSV(w, r, p, s.importUsersCSV, s.svc.ImportUsersDryRun)
 }
 
 // importTeamCSV runs an import of the CSV file posted with a Team page form

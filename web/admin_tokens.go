@@ -136,7 +136,9 @@ func (s *Server) revokeToken(admin bool) adminHandler {
 				return baton.Errorf(baton.ENOTFOUND, "You have no token %s.", id)
 			}
 		}
-		if _, err := s.svc.RevokeToken(r.Context(), id); err != nil {
+		_, err := s.svc.RevokeToken(r.Context(), id)
+		s.tokens.forget()
+		if err != nil {
 			return err
 		}
 		base := "/account/tokens"

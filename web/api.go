@@ -301,7 +301,7 @@ func (s *Server) postUser(w http.ResponseWriter, r *http.Request, p baton.Princi
 		return err
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = "", time.Time{}, time.Time{}
-	out, err := s.svc.PutUser(r.Context(), &u)
+	out, err := s.putUser(r.Context(), &u)
 	if err != nil {
 		return err
 	}

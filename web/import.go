@@ -18,7 +18,7 @@ import (
 // likely mistake, such as a team nothing routes to), 422 with every row
 // error (nothing written), 400 for a body that is not a CSV table.
 func (s *Server) importUsers(w http.ResponseWriter, r *http.Request, _ baton.Principal) error {
-	return s.importCSV(w, r, s.svc.ImportUsers)
+	return s.importCSV(w, r, s.importUsersCSV)
 }
 
 // importAccounts imports an accounts CSV file whole, answering as

@@ -49,6 +49,8 @@ type Server struct {
 	openapi []byte
 	// imports are the signals imports started from the workspace.
 	imports importJobs
+	// tokens are the API tokens authenticated in the last TokenCacheTTL.
+	tokens tokenCache
 }
 
 // New returns a Server for svc. It parses the templates once; a broken
@@ -238,7 +240,7 @@ func (s *Server) principal(r *http.Request, page bool) (baton.Principal, error) 
 	if page {
 		return s.sessionPrincipal(r)
 	}
-	return s.svc.Authenticate(r.Context(), bearer(r))
+	return s.authenticate(r.Context(), bearer(r))
 }
 
 // healthz is liveness: the process answers and can read its database.
