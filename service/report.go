@@ -35,7 +35,8 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 	if err := checkWindow(from, to); err != nil {
 		return metrics.SLAReport{}, err
 	}
-	if now := s.clock.Now(); now.Before(to) && now.After(from) {
+	now := s.clock.Now()
+	if now.Before(to) && now.After(from) {
 		to = now
 	}
 	var report metrics.SLAReport
@@ -54,8 +55,8 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 		if err != nil {
 			return err
 		}
-		if fr, ok := tx.(figuresReader); ok && onUTCDays(from, to, s.clock.Now()) {
-			if report, err = slaFromRollups(ctx, fr, sc, from, to, s.clock.Now()); err != nil {
+		if fr, ok := tx.(figuresReader); ok && onUTCDays(from, to, now) {
+			if report, err = slaFromRollups(ctx, fr, sc, from, to, now); err != nil {
 				return err
 			}
 			report.RenameOwners(email)
@@ -85,12 +86,16 @@ func (s *Service) SLAReport(ctx context.Context, p baton.Principal, from, to tim
 }
 
 // onUTCDays reports whether the window [from, to) holds the handoffs
-// created on whole UTC days: from is a midnight, and to is one or has not
-// come yet (nothing was created after now).
+// created on whole UTC days: from is a midnight, and to is one or is now
+// (nothing was created after now). A caller's now may be a moment behind
+// the service's: an end within nowSkew of now ends now.
 func onUTCDays(from, to, now time.Time) bool {
 	midnight := func(t time.Time) bool { return metrics.DayStart(metrics.UTCDay(t)).Equal(t) }
-	return midnight(from) && (midnight(to) || !to.Before(now))
+	return midnight(from) && (midnight(to) || !to.Before(now.Add(-nowSkew)))
 }
+
+// nowSkew is how far before now a window's end still means "now".
+const nowSkew = time.Second
 
 // slaFromRollups is the SLA review of the handoffs created on the UTC days
 // the window [from, to) touches, from the SLA blocks; a breach still open
