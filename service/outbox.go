@@ -28,13 +28,33 @@ func (s *Service) ClaimMessages(ctx context.Context, lease time.Duration, limit 
 // SettleMessage records the outcome of a delivery attempt, and tells the
 // observer, if any.
 func (s *Service) SettleMessage(ctx context.Context, m *baton.Message) error {
-	err := s.store.Update(ctx, func(tx baton.Tx) error { return tx.SettleMessage(ctx, m) })
-	if o := s.observer(); o != nil && err == nil {
-		result := m.Status
-		if result == baton.MessagePending {
-			result = "retry"
+	return s.SettleMessages(ctx, []*baton.Message{m})
+}
+
+// SettleMessages records the outcomes of delivery attempts in one write
+// transaction (the outbox settles a round's at once: under load a write
+// per message would queue behind the signals), and tells the observer,
+// if any.
+func (s *Service) SettleMessages(ctx context.Context, ms []*baton.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	err := s.store.Update(ctx, func(tx baton.Tx) error {
+		for _, m := range ms {
+			if err := tx.SettleMessage(ctx, m); err != nil {
+				return err
+			}
 		}
-		o.MessageSettled(m.Channel, result)
+		return nil
+	})
+	if o := s.observer(); o != nil && err == nil {
+		for _, m := range ms {
+			result := m.Status
+			if result == baton.MessagePending {
+				result = "retry"
+			}
+			o.MessageSettled(m.Channel, result)
+		}
 	}
 	return err
 }

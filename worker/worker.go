@@ -277,7 +277,8 @@ type Outbox struct {
 	// MaxAttempts before a message is marked failed (default
 	// webhook.SuggestedMaxAttempts).
 	MaxAttempts int
-	// Parallel deliveries (default 8).
+	// Parallel deliveries (default 32: a remote endpoint's round trip,
+	// not the CPU, bounds a delivery).
 	Parallel int
 	// Rand supplies jitter in [0,1) for backoff; nil uses math/rand.
 	Rand func() float64
@@ -323,7 +324,7 @@ func (w *Outbox) defaults() {
 		w.MaxAttempts = webhook.SuggestedMaxAttempts
 	}
 	if w.Parallel <= 0 {
-		w.Parallel = 8
+		w.Parallel = 32
 	}
 	if w.Log == nil {
 		w.Log = slog.New(slog.DiscardHandler)
@@ -348,25 +349,36 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var unsent []string
+	var settle []*baton.Message
 	for _, m := range msgs {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(m *baton.Message) {
 			defer func() { <-sem; wg.Done() }()
-			if !w.deliver(ctx, m) {
-				mu.Lock()
+			attempted := w.deliver(ctx, m)
+			mu.Lock()
+			defer mu.Unlock()
+			if attempted {
+				settle = append(settle, m)
+			} else {
 				unsent = append(unsent, m.ID)
-				mu.Unlock()
 			}
 		}(m)
 	}
 	wg.Wait()
+	// The round's attempts are recorded in one transaction, even when the
+	// node is stopping. If that fails, their leases expire and they are
+	// sent again: at-least-once.
+	if err := w.Service.SettleMessages(context.WithoutCancel(ctx), settle); err != nil {
+		w.Log.Error("settle messages", "messages", len(settle), "err", err)
+	}
 	release(ctx, w.Release, unsent, w.Log, "messages")
 	return len(msgs), nil
 }
 
-// deliver attempts m and settles the attempt; it reports false, settling
-// nothing, when ctx ended before the attempt or cut it short.
+// deliver attempts m and records the result on m, for RunOnce to settle;
+// it reports false, changing nothing, when ctx ended before the attempt or
+// cut it short.
 func (w *Outbox) deliver(ctx context.Context, m *baton.Message) bool {
 	if ctx.Err() != nil {
 		return false
@@ -381,8 +393,6 @@ func (w *Outbox) deliver(ctx context.Context, m *baton.Message) bool {
 	if res.Err != nil && ctx.Err() != nil {
 		return false
 	}
-	// An attempt made is recorded even when the node is stopping.
-	ctx = context.WithoutCancel(ctx)
 	now := clock.Now()
 	m.Attempts++
 	switch {
@@ -395,10 +405,6 @@ func (w *Outbox) deliver(ctx context.Context, m *baton.Message) bool {
 		// up to the backoff's cap: a peer cannot park a message for days.
 		wait := max(webhook.Backoff(m.Attempts, w.Rand), min(res.RetryAfter, webhook.BackoffCap))
 		m.NextAt, m.LastError = now.Add(wait), res.Err.Error()
-	}
-	if err := w.Service.SettleMessage(ctx, m); err != nil {
-		// The lease expires and the message is retried: at-least-once.
-		w.Log.Error("settle message", "message", m.ID, "err", err)
 	}
 	switch {
 	case res.Broken:
