@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/blocksql"
 )
 
 const userCols = `id, email, name, role, team, territory, timezone, manager_id, backup_id, capacity, weight, away_from, away_until, active,
@@ -63,7 +64,7 @@ func (tx *Tx) Users(ctx context.Context) ([]*baton.User, error) {
 // PutUser inserts or replaces a user.
 //
 // When it changes a person's team, their figures move to the new team's
-// (moveTeam), in the same transaction.
+// (blocksql.MoveTeam), in the same transaction.
 func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 	var before sql.NullString
 	if err := tx.queryRow(ctx, `SELECT team FROM users WHERE id = ?`, u.ID).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -85,9 +86,7 @@ func (tx *Tx) PutUser(ctx context.Context, u *baton.User) error {
 	// A person new to the roster may own handoffs already (their figures
 	// are under no team): before is then empty.
 	if before.String != u.Team {
-		query := func(ctx context.Context, q string, args ...any) (*sql.Rows, error) { return tx.query(ctx, q, args...) }
-		exec := func(ctx context.Context, q string, args ...any) (sql.Result, error) { return tx.exec(ctx, q, args...) }
-		if err := moveTeam(ctx, query, exec, u.ID, before.String, u.Team); err != nil {
+		if err := blocksql.MoveTeam(ctx, tx.query, tx.exec, u.ID, before.String, u.Team); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/blocksql"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -211,10 +212,10 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 	if err := people.write(ctx, exec); err != nil {
 		return err
 	}
-	if err := withTeamBlocks(ctx, query, blocks); err != nil {
+	if err := blocksql.WithTeams(ctx, query, blocks); err != nil {
 		return err
 	}
-	return appendBlocks(ctx, query, exec, blocks)
+	return blocksql.Append(ctx, query, exec, blocks)
 }
 
 // statesChunk is how many handoff states one statement writes.
@@ -317,7 +318,7 @@ type dailyKey struct {
 	bucket      int64
 }
 
-type execFunc func(ctx context.Context, query string, args ...any) (sql.Result, error)
+type execFunc = blocksql.Exec
 
 // writeDaily adds sums to rollup_daily, 500 rows a statement, in key
 // order.
@@ -361,100 +362,6 @@ func writeDaily(ctx context.Context, exec execFunc, sums map[dailyKey]int64) err
 func values(cols, rows int) string {
 	one := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	return one + strings.Repeat(", "+one, rows-1)
-}
-
-// blockChunk is how many blocks one statement writes.
-const blockChunk = 64
-
-// compactAfter is how many deltas a block collects before they are merged.
-const compactAfter = 32
-
-type queryFunc func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-
-// appendBlocks adds deltas to their blocks without reading them: each
-// delta's encoded cells are appended to its block's (readers sum cells
-// that repeat), in one statement per blockChunk blocks, so a command
-// rewrites no block it does not need to read. A block that has collected
-// compactAfter deltas is merged back into sorted, distinct cells
-// (compactBlock), so blocks stay small.
-func appendBlocks(ctx context.Context, query queryFunc, exec execFunc, deltas map[metrics.Block][]metrics.Cell) error {
-	keys := make([]metrics.Block, 0, len(deltas))
-	for b, cs := range deltas {
-		if len(cs) > 0 {
-			keys = append(keys, b)
-		}
-	}
-	// A stable order keeps the statements' texts few and their locks in
-	// one order.
-	slices.SortFunc(keys, func(a, b metrics.Block) int {
-		return cmp.Or(cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Level, b.Level), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Key, b.Key))
-	})
-	var full []metrics.Block
-	for len(keys) > 0 {
-		chunk := keys[:min(len(keys), blockChunk)]
-		keys = keys[len(chunk):]
-		args := make([]any, 0, 5*len(chunk))
-		for _, b := range chunk {
-			args = append(args, b.Dim, b.Level, b.Period, b.Key, metrics.EncodeCells(deltas[b]))
-		}
-		rows, err := query(ctx, `INSERT INTO rollup_blocks (dim, lvl, period, key, cells) VALUES `+values(5, len(chunk))+`
-			ON CONFLICT (dim, lvl, period, key) DO UPDATE SET cells = cells || excluded.cells, appends = appends + 1
-			RETURNING dim, lvl, period, key, appends`, args...)
-		if err != nil {
-			return fmt.Errorf("sqlite: rollup blocks: %w", err)
-		}
-		for rows.Next() {
-			var b metrics.Block
-			var n int
-			if err := rows.Scan(&b.Dim, &b.Level, &b.Period, &b.Key, &n); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlite: rollup blocks: %w", err)
-			}
-			if n >= compactAfter {
-				full = append(full, b)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlite: rollup blocks: %w", err)
-		}
-	}
-	for _, b := range full {
-		if err := compactBlock(ctx, query, exec, b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// compactBlock merges a block's appended deltas into sorted, distinct,
-// non-zero cells.
-func compactBlock(ctx context.Context, query queryFunc, exec execFunc, b metrics.Block) error {
-	rows, err := query(ctx, `SELECT cells FROM rollup_blocks WHERE dim = ? AND lvl = ? AND period = ? AND key = ?`, b.Dim, b.Level, b.Period, b.Key)
-	if err != nil {
-		return fmt.Errorf("sqlite: compact rollup block: %w", err)
-	}
-	var cells []metrics.Cell
-	for rows.Next() {
-		var raw sql.RawBytes
-		if err := rows.Scan(&raw); err != nil {
-			rows.Close()
-			return fmt.Errorf("sqlite: compact rollup block: %w", err)
-		}
-		if cells, err = metrics.DecodeCells(cells, raw); err != nil {
-			rows.Close()
-			return fmt.Errorf("sqlite: compact rollup block %v: %w", b, err)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: compact rollup block: %w", err)
-	}
-	if _, err := exec(ctx, `UPDATE rollup_blocks SET cells = ?, appends = 0 WHERE dim = ? AND lvl = ? AND period = ? AND key = ?`,
-		metrics.EncodeCells(metrics.SumCells(cells)), b.Dim, b.Level, b.Period, b.Key); err != nil {
-		return fmt.Errorf("sqlite: compact rollup block: %w", err)
-	}
-	return nil
 }
 
 // RollupReach streams the rollup_people rows (metrics.ReachRow) of
@@ -711,7 +618,7 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 			blocks[b.Block] = metrics.AddCells(blocks[b.Block], b.Cells)
 		}
 		if len(blocks) >= rebuildBlocks {
-			if err := appendBlocks(ctx, query, exec, blocks); err != nil {
+			if err := blocksql.Append(ctx, query, exec, blocks); err != nil {
 				return err
 			}
 			clear(blocks)
@@ -755,7 +662,7 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 	if err := flushStates(); err != nil {
 		return err
 	}
-	if err := appendBlocks(ctx, query, exec, blocks); err != nil {
+	if err := blocksql.Append(ctx, query, exec, blocks); err != nil {
 		return err
 	}
 	if err := fillTeams(ctx, tx); err != nil {
@@ -793,7 +700,7 @@ func compactAll(ctx context.Context, tx *sql.Tx) error {
 		return tx.QueryContext(ctx, q, args...)
 	}
 	for _, b := range list {
-		if err := compactBlock(ctx, query, exec, b); err != nil {
+		if err := blocksql.Compact(ctx, query, exec, b); err != nil {
 			return err
 		}
 	}
