@@ -18,8 +18,8 @@ func TestBenchSmall(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
-		if len(got) != 40 {
-			t.Errorf("run %d: got %d pages, want 40", run, len(got))
+		if len(got) != 46 {
+			t.Errorf("run %d: got %d pages, want 46", run, len(got))
 		}
 		if n, err := countHandoffs(ctx, path); err != nil || n != cfg.Handoffs {
 			t.Errorf("run %d: got %d handoffs (%v), want %d", run, n, err, cfg.Handoffs)
