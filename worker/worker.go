@@ -345,36 +345,64 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	// Attempts are recorded as they finish, by one goroutine that settles
+	// what has finished since its last write in one transaction: under load
+	// a write serves many messages instead of queueing one each behind the
+	// signals, and a quick delivery is recorded without waiting for a slow
+	// one of the same round (whose lease it would otherwise have to share).
+	// A recorded attempt is kept even when the node is stopping; if a write
+	// fails, its messages' leases expire and they are sent again:
+	// at-least-once.
+	done := make(chan *baton.Message, len(msgs))
+	settled := make(chan struct{})
+	go func() {
+		defer close(settled)
+		for m := range done {
+			batch := []*baton.Message{m}
+		more:
+			for len(batch) < settleBatch {
+				select {
+				case m, ok := <-done:
+					if !ok {
+						break more
+					}
+					batch = append(batch, m)
+				default:
+					break more
+				}
+			}
+			if err := w.Service.SettleMessages(context.WithoutCancel(ctx), batch); err != nil {
+				w.Log.Error("settle messages", "messages", len(batch), "err", err)
+			}
+		}
+	}()
 	sem := make(chan struct{}, w.Parallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var unsent []string
-	var settle []*baton.Message
 	for _, m := range msgs {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(m *baton.Message) {
 			defer func() { <-sem; wg.Done() }()
-			attempted := w.deliver(ctx, m)
-			mu.Lock()
-			defer mu.Unlock()
-			if attempted {
-				settle = append(settle, m)
-			} else {
-				unsent = append(unsent, m.ID)
+			if w.deliver(ctx, m) {
+				done <- m
+				return
 			}
+			mu.Lock()
+			unsent = append(unsent, m.ID)
+			mu.Unlock()
 		}(m)
 	}
 	wg.Wait()
-	// The round's attempts are recorded in one transaction, even when the
-	// node is stopping. If that fails, their leases expire and they are
-	// sent again: at-least-once.
-	if err := w.Service.SettleMessages(context.WithoutCancel(ctx), settle); err != nil {
-		w.Log.Error("settle messages", "messages", len(settle), "err", err)
-	}
+	close(done)
+	<-settled
 	release(ctx, w.Release, unsent, w.Log, "messages")
 	return len(msgs), nil
 }
+
+// settleBatch caps the attempts one settling write records.
+const settleBatch = 100
 
 // deliver attempts m and records the result on m, for RunOnce to settle;
 // it reports false, changing nothing, when ctx ended before the attempt or
