@@ -173,8 +173,9 @@ func (r *ReachReport) Add(person string, row []byte) error {
 func (r *ReachReport) Groups() map[string]*Acc { return r.groups }
 
 // SLAReachReport sums the SLA review of the handoffs in a reach from the
-// rows of its people: those owned or sent by someone in it, or whose first
-// breach was on someone in it, each counted once. The zero value is not
+// rows of its people: those owned by someone in it, or whose first breach
+// was on someone in it, each counted once (as SLAAggregator.Visible
+// keeps them). A sender's row counts nothing here. The zero value is not
 // usable: see NewSLAReachReport.
 type SLAReachReport struct {
 	in     map[string]bool
@@ -192,20 +193,22 @@ func NewSLAReachReport(in map[string]bool) *SLAReachReport {
 }
 
 // Add folds one stored row of person: it counts when person is the first
-// of the handoff's owner, SLA owner and sender in reach. It returns an
-// error when the row does not decode.
+// of the handoff's owner and SLA owner in reach. It returns an error when
+// the row does not decode.
 func (r *SLAReachReport) Add(person string, row []byte) error {
 	fields, _, sla, err := decodeReachRow(row)
 	if err != nil {
 		return err
 	}
-	for _, f := range [...]int{rowOwner, rowSLAOwner, rowSender} {
+	counts := false
+	for _, f := range [...]int{rowOwner, rowSLAOwner} {
 		if p := string(fields[f]); p != "" && r.in[p] {
-			if p != person {
-				return nil // that one's row counts it
-			}
+			counts = p == person // else that one's row counts it
 			break
 		}
+	}
+	if !counts {
+		return nil
 	}
 	for i, f := range [...]int{rowType, rowTier, rowSource, rowSLAOwner, rowTeam, rowSegment} {
 		key := string(fields[f])

@@ -96,8 +96,6 @@ type slaHandoff struct {
 	// acted is when the owner met the breached step; closed is when the
 	// handoff was cancelled or completed without meeting it.
 	acted, closed time.Time
-	// visible is whether an event named an owner the reader sees.
-	visible bool
 }
 
 // SLAAggregator folds events into an SLAReport. Feed it events in log
@@ -111,8 +109,9 @@ type slaHandoff struct {
 // acting runs the margin to the handoff's cancellation or, while it stays
 // open, to the window's end.
 type SLAAggregator struct {
-	// Visible, when set, keeps only the handoffs one of whose events names
-	// an owner it reports true for (see the package doc); nil keeps all.
+	// Visible, when set, keeps only the handoffs whose current owner, or
+	// the owner their first breach was on, it reports true for (as
+	// SLAReachReport counts); nil keeps all.
 	Visible func(ownerID string) bool
 
 	from, to time.Time
@@ -147,7 +146,6 @@ func (a *SLAAggregator) Add(e *baton.Event) error {
 	if h == nil {
 		return nil // created before the window
 	}
-	h.visible = h.visible || seen(a.Visible, e.OwnerID)
 	switch e.Kind {
 	case baton.EventAssigned, baton.EventReassigned, baton.EventResubmitted:
 		if e.OwnerID != "" {
@@ -216,7 +214,7 @@ func (a *SLAAggregator) Report() SLAReport {
 	total := &slaGroup{}
 	for _, id := range a.order {
 		h := a.byID[id]
-		if a.Visible != nil && !h.visible {
+		if a.Visible != nil && !seen(a.Visible, h.owner) && !(h.breached && seen(a.Visible, h.breachOwner)) {
 			continue
 		}
 		owner := h.owner

@@ -11,8 +11,7 @@ import (
 
 // SLAReport computes the missed-handoff review of handoffs created in
 // [from, to): breaches, breach rate and breach margins by handoff type,
-// tier, source, owner, team and segment, counting the handoffs whose
-// events name an owner p sees. Owners are keyed by email; a breached
+// tier, source, owner, team and segment. Owners are keyed by email; a breached
 // handoff counts for the owner its first breach was on, and for the team it
 // was created for (metrics.SLAReport).
 //
@@ -20,14 +19,16 @@ import (
 // breach nobody has acted on yet is late by the time until now, not until
 // to. The report's To says which end was used.
 //
-// A review of whole UTC days (from at midnight, to at midnight or not yet
-// come: the API's dates) comes from the rollups, with the handoffs'
-// figures as they stand now and a breach still open measured to To: an
-// admin's from the SLA blocks (metrics.SLADims), a few blocks per key
-// whatever the window's length; anyone else's from the reach rows of the
-// handoffs they, or their reports and team, own, sent or breached
-// (metrics.SLAReachReport). Any other window folds its events of the
-// handoffs whose events name an owner the reader sees, as of to.
+// Anyone but an admin sees the handoffs whose current owner, or the owner
+// their first breach was on, is someone in their reach (themselves, or a
+// manager's reports and team).
+//
+// A review of whole UTC days (from at midnight, to at midnight or now: the
+// API's dates) comes from the rollups, with the handoffs' figures as they
+// stand now and a breach still open measured to now: an admin's from the
+// SLA blocks (metrics.SLADims), a few blocks per key whatever the window's
+// length; anyone else's from the reach rows (metrics.SLAReachReport). Any
+// other window folds its events, as of to.
 //
 // It returns EINVALID naming "to" when to is not after from and "from" when
 // the window is longer than MaxMetricsWindow.
@@ -98,14 +99,12 @@ func onUTCDays(from, to, now time.Time) bool {
 const nowSkew = time.Second
 
 // slaFromRollups is the SLA review of the handoffs created on the UTC days
-// the window [from, to) touches, from the SLA blocks; a breach still open
-// is measured to to, or to now when that is earlier.
+// the window [from, to) touches, from the SLA blocks, as they stand now: a
+// breach still open is measured to now (for a past window, to would count
+// a breach that came after it as early).
 func slaFromRollups(ctx context.Context, fr figuresReader, sc scope, from, to, now time.Time) (metrics.SLAReport, error) {
 	fromDay, toDay := metrics.UTCDay(from), metrics.UTCDay(to.Add(-time.Millisecond))+1
-	end := to
-	if now.Before(end) {
-		end = now
-	}
+	end := now
 	if sc != nil {
 		agg := metrics.NewSLAReachReport(sc)
 		if err := fr.RollupReach(ctx, sc.list(), fromDay, toDay, agg.Add); err != nil {

@@ -170,3 +170,54 @@ func TestSLAReport(t *testing.T) {
 		}
 	})
 }
+
+// TestSLAReviewPopulationIsTheSameOnEitherPath: a rep's whole-day review
+// (from the reach rows) and a review of the same handoffs over a window of
+// hours (folded from the events) count the same handoffs: those the rep
+// owns now or whose first breach was theirs: one reassigned away and
+// taken in time by its new owner is no longer the first owner's (though
+// its events name them), one breached on the rep and then moved to a
+// backup stays the rep's.
+func TestSLAReviewPopulationIsTheSameOnEitherPath(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	moved, breached := e.ingest(t, demoRequest("moved")), e.ingest(t, demoRequest("breached"))
+	byID := map[string]*baton.User{}
+	for _, u := range e.users {
+		byID[u.ID] = u
+	}
+	other := func(h *baton.Handoff) string {
+		for _, u := range e.users {
+			if u.Team == "sdr" && u.ID != h.OwnerID {
+				return u.Email
+			}
+		}
+		t.Fatal("no other SDR")
+		return ""
+	}
+	first := byID[moved.OwnerID]
+	if _, err := e.svc.Act(e.ctx, e.admin, moved.ID, baton.CmdReassign, service.CommandInput{To: other(moved), Reason: "cover"}); err != nil {
+		t.Fatal(err)
+	}
+	e.act(t, moved.ID, baton.CmdAccept, service.CommandInput{}) // taken in time by its new owner
+	// breached breaches on its owner and moves to the backup. A minute
+	// on, so the fold (which ends at now) sees the last events.
+	e.advance(t, 10*time.Minute)
+	e.advance(t, time.Minute)
+	day := t0.Truncate(24 * time.Hour)
+	for _, u := range []*baton.User{first, byID[breached.OwnerID]} {
+		p := principal(u)
+		rolled, err := e.svc.SLAReport(e.ctx, p, day, day.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		folded, err := e.svc.SLAReport(e.ctx, p, t0, day.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rolled.From = folded.From
+		if diff := cmp.Diff(folded, rolled); diff != "" {
+			t.Errorf("%s: whole-day review differs from the fold (-folded +rollups):\n%s", u.Email, diff)
+		}
+	}
+}
