@@ -1,6 +1,6 @@
 // Package blocksql is the SQL both stores (sqlite, postgres) run on the
 // figure blocks (rollup_blocks, metrics.Block): appending deltas,
-// compacting and reading blocks, and keeping the team blocks. Its
+// compacting blocks, and keeping the team blocks. Its
 // statements use ? placeholders, which the PostgreSQL store rewrites, and
 // run through the Query and Exec of the store's transaction.
 package blocksql
@@ -186,7 +186,7 @@ func scanTeams(rows *sql.Rows, teams map[string]string) error {
 
 // MoveTeam moves person's owner blocks from team from's blocks to team
 // to's. Their blocks are found by the days of the handoffs they own or
-// sent (rollup_people), a point read per block.
+// sent (rollup_people), read a few statements a level.
 func MoveTeam(ctx context.Context, query Query, exec Exec, person, from, to string) error {
 	if metrics.TeamKey(from) == metrics.TeamKey(to) {
 		return nil
@@ -210,47 +210,48 @@ func MoveTeam(ctx context.Context, query Query, exec Exec, person, from, to stri
 	}
 	owned := map[metrics.Block][]metrics.Cell{}
 	for lvl, size := range metrics.Levels[:metrics.LevelsOf(metrics.DimOwner)] {
+		var periods []any
 		seen := map[int64]bool{}
 		for _, d := range days {
-			p := metrics.PeriodOf(d, size)
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			b := metrics.Block{Dim: metrics.DimOwner, Level: lvl, Period: p, Key: person}
-			cells, err := Read(ctx, query, b)
-			if err != nil {
-				return err
-			}
-			if len(cells) > 0 {
-				owned[b] = cells
+			if p := metrics.PeriodOf(d, size); !seen[p] {
+				seen[p] = true
+				periods = append(periods, p)
 			}
 		}
+		// A few statements a level, each probing the key's blocks of up to
+		// teamsChunk periods by the primary key.
+		for len(periods) > 0 {
+			chunk := periods[:min(len(periods), teamsChunk)]
+			periods = periods[len(chunk):]
+			args := append([]any{metrics.DimOwner, lvl, person}, chunk...)
+			rows, err := query(ctx, `SELECT period, cells FROM rollup_blocks WHERE dim = ? AND lvl = ? AND key = ? AND period IN (?`+
+				strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("move %s's figures: %w", person, err)
+			}
+			for rows.Next() {
+				var p int64
+				var raw sql.RawBytes
+				if err := rows.Scan(&p, &raw); err != nil {
+					rows.Close()
+					return fmt.Errorf("move %s's figures: %w", person, err)
+				}
+				b := metrics.Block{Dim: metrics.DimOwner, Level: lvl, Period: p, Key: person}
+				if owned[b], err = metrics.DecodeCells(owned[b], raw); err != nil {
+					rows.Close()
+					return fmt.Errorf("move %s's figures: block %v: %w", person, b, err)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("move %s's figures: %w", person, err)
+			}
+		}
+	}
+	for b, cs := range owned {
+		owned[b] = metrics.SumCells(cs)
 	}
 	return Append(ctx, query, exec, metrics.MovedBlocks(owned, from, to))
-}
-
-// Read returns a block's cells summed (none when it has no row).
-func Read(ctx context.Context, query Query, b metrics.Block) ([]metrics.Cell, error) {
-	rows, err := query(ctx, `SELECT cells FROM rollup_blocks WHERE dim = ? AND lvl = ? AND period = ? AND key = ?`, b.Dim, b.Level, b.Period, b.Key)
-	if err != nil {
-		return nil, fmt.Errorf("rollup block: %w", err)
-	}
-	defer rows.Close()
-	var cells []metrics.Cell
-	for rows.Next() {
-		var raw sql.RawBytes
-		if err := rows.Scan(&raw); err != nil {
-			return nil, fmt.Errorf("rollup block: %w", err)
-		}
-		if cells, err = metrics.DecodeCells(cells, raw); err != nil {
-			return nil, fmt.Errorf("rollup block %v: %w", b, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("rollup block: %w", err)
-	}
-	return metrics.SumCells(cells), nil
 }
 
 // FillTeams writes the team blocks afresh from the owner blocks and the
