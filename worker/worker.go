@@ -346,19 +346,20 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	// Attempts are recorded as they finish, by one goroutine that settles
-	// what has finished since its last write in one transaction: under load
-	// a write serves many messages instead of queueing one each behind the
-	// signals, and a quick delivery is recorded without waiting for a slow
-	// one of the same round (whose lease it would otherwise have to share).
-	// A recorded attempt is kept even when the node is stopping; if a write
-	// fails, its messages' leases expire and they are sent again:
-	// at-least-once.
+	// in one transaction what finishes within settleWait of the first of a
+	// batch: under load a write serves a round's messages instead of
+	// queueing one each behind the signals, and a quick delivery is
+	// recorded without waiting for a slow one of the same round (whose
+	// lease it would otherwise have to share). A recorded attempt is kept
+	// even when the node is stopping; if a write fails, its messages'
+	// leases expire and they are sent again: at-least-once.
 	done := make(chan *baton.Message, len(msgs))
 	settled := make(chan struct{})
 	go func() {
 		defer close(settled)
 		for m := range done {
 			batch := []*baton.Message{m}
+			wait := time.NewTimer(settleWait)
 		more:
 			for len(batch) < settleBatch {
 				select {
@@ -367,10 +368,11 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 						break more
 					}
 					batch = append(batch, m)
-				default:
+				case <-wait.C:
 					break more
 				}
 			}
+			wait.Stop()
 			if err := w.Service.SettleMessages(context.WithoutCancel(ctx), batch); err != nil {
 				w.Log.Error("settle messages", "messages", len(batch), "err", err)
 			}
@@ -401,8 +403,13 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	return len(msgs), nil
 }
 
-// settleBatch caps the attempts one settling write records.
-const settleBatch = 100
+// settleBatch caps the attempts one settling write records; settleWait is
+// how long after the first attempt of a batch finishes the batch is
+// written, the later ones that finished by then with it.
+const (
+	settleBatch = 100
+	settleWait  = 250 * time.Millisecond
+)
 
 // deliver attempts m and records the result on m, for RunOnce to settle;
 // it reports false, changing nothing, when ctx ended before the attempt or
