@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton"
@@ -213,8 +214,11 @@ func (s *Service) SetPassword(ctx context.Context, userRef, password string) err
 }
 
 // defaultDummyHash is verified against when no user or no password exists,
-// so a wrong email takes as long as a wrong password.
-var defaultDummyHash = baton.HashPassword(dummyPassword)
+// so a wrong email takes as long as a wrong password. It is made at the
+// first sign-in that needs it, not at start: hashing costs tens of
+// milliseconds and leaves argon2's 19 MiB of memory to a server that may
+// never need it.
+var defaultDummyHash = sync.OnceValue(func() string { return baton.HashPassword(dummyPassword) })
 
 const dummyPassword = "baton-dummy-password"
 
@@ -247,7 +251,7 @@ func (s *Service) dummyHash() string {
 	if c := s.pwCost.Load(); c != nil {
 		return c.dummy
 	}
-	return defaultDummyHash
+	return defaultDummyHash()
 }
 
 func accountKey(email string) string { return "account:" + strings.ToLower(strings.TrimSpace(email)) }
