@@ -221,3 +221,23 @@ func TestSLAReviewPopulationIsTheSameOnEitherPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSLAReviewOfAPastDayMeasuresOpenBreachesToNow: a whole-day review of
+// a day gone by reads the handoffs as they stand now, so a breach still
+// open is measured to now, never to the day's end (which would count a
+// breach that came after the day as early, or negative).
+func TestSLAReviewOfAPastDayMeasuresOpenBreachesToNow(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.ingest(t, demoRequest("never")) // nobody accepts it: its accept deadline is t0 + 5m
+	day := t0.Truncate(24 * time.Hour)
+	e.advance(t, 24*time.Hour) // the next day
+	r, err := e.svc.SLAReport(e.ctx, e.admin, day, day.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := e.clock.Now().Sub(t0.Add(5 * time.Minute)).Seconds()
+	if r.Total.Breached != 1 || r.Total.MedianMarginSeconds != want {
+		t.Errorf("got %d breached, margin %vs, want 1 breached %vs late (to now)", r.Total.Breached, r.Total.MedianMarginSeconds, want)
+	}
+}
