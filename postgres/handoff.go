@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/tracecodec"
 )
 
 const handoffCols = `id, type, state, tier, from_team, to_team, account_id, contact_id, signal_id, meeting_id, owner_id, backup_id,
@@ -30,7 +31,7 @@ func scanHandoff(row scanner) (*baton.Handoff, error) {
 		return nil, fmt.Errorf("decode gaps: %w", err)
 	}
 	var err error
-	if h.Trace, err = decodeTrace(trace); err != nil {
+	if h.Trace, err = tracecodec.Decode(trace); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(context), &h.Context); err != nil {
@@ -54,7 +55,7 @@ func handoffArgs(h *baton.Handoff) []any {
 	}
 	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
 		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
-		h.Signals, h.Outcome, jsonText(gaps), encodeTrace(h.Trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
+		h.Signals, h.Outcome, jsonText(gaps), tracecodec.Encode(h.Trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
 		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority, jsonText(ctx)}
 }
 

@@ -23,45 +23,6 @@ var oldTraceSteps = []baton.Step{
 	{Step: "pick", Subject: "ana@acme.example", Result: "picked", Reason: "least recently assigned"},
 }
 
-func TestDecodeTrace(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name, stored string
-		want         []baton.Step
-	}{
-		{"Version1", oldTrace, oldTraceSteps},
-		{"Version2", encodeTrace(oldTraceSteps), oldTraceSteps},
-		{"Version2Spaced", ` [ ["pick", "", "picked", "only one"] ]`, []baton.Step{{Step: "pick", Result: "picked", Reason: "only one"}}},
-		{"Empty", `[]`, []baton.Step{}},
-		{"EmptyEncoded", encodeTrace(nil), []baton.Step{}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := decodeTrace(tc.stored)
-			if err != nil {
-				t.Fatalf("decode %s: %v", tc.stored, err)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("decode %s (-want +got):\n%s", tc.stored, diff)
-			}
-			if got == nil {
-				t.Error("got a nil trace, want an empty one (the API answers [] for it)")
-			}
-		})
-	}
-	t.Run("Version2IsShorter", func(t *testing.T) {
-		if got := encodeTrace(oldTraceSteps); len(got) >= len(oldTrace)-80 {
-			t.Errorf("got %d bytes (%s), want at least 80 fewer than version 1's %d", len(got), got, len(oldTrace))
-		}
-	})
-	t.Run("RejectsGarbage", func(t *testing.T) {
-		for _, s := range []string{`[{`, `[[1, 2]]`, `{"step":"x"}`} {
-			if _, err := decodeTrace(s); err == nil {
-				t.Errorf("decode %s: got no error, want one", s)
-			}
-		}
-	})
-}
-
 // TestOldTraceRowsStillRead writes a handoff's row with a version 1 trace,
 // as a file from before holds it, and reads it through the store; the next
 // write stores version 2, which reads back the same.

@@ -1,4 +1,6 @@
-package sqlite
+// Package tracecodec is how both stores keep a handoff's routing trace in
+// its row.
+package tracecodec
 
 import (
 	"bytes"
@@ -16,9 +18,9 @@ import (
 // every step repeated, about 35 bytes a step and a third of a typical
 // trace. Both read back as the same steps, so the API answers the same.
 
-// encodeTrace returns the stored form (version 2) of a trace. Marshalling
+// Encode returns the stored form (version 2) of a trace. Marshalling
 // strings cannot fail (invalid UTF-8 is replaced, as in version 1).
-func encodeTrace(steps []baton.Step) string {
+func Encode(steps []baton.Step) string {
 	rows := make([][4]string, len(steps))
 	for i, s := range steps {
 		rows[i] = [4]string{s.Step, s.Subject, s.Result, s.Reason}
@@ -27,8 +29,8 @@ func encodeTrace(steps []baton.Step) string {
 	return string(b)
 }
 
-// decodeTrace reads a stored trace of either version.
-func decodeTrace(stored string) ([]baton.Step, error) {
+// Decode reads a stored trace of either version.
+func Decode(stored string) ([]baton.Step, error) {
 	b := bytes.TrimLeft([]byte(stored), " \t\r\n")
 	if !bytes.HasPrefix(b, []byte("[")) || !bytes.HasPrefix(bytes.TrimLeft(b[1:], " \t\r\n"), []byte("[")) {
 		var steps []baton.Step // version 1, or empty

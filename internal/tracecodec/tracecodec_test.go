@@ -1,4 +1,4 @@
-package postgres
+package tracecodec
 
 import (
 	"testing"
@@ -19,20 +19,20 @@ var oldTraceSteps = []baton.Step{
 	{Step: "pick", Subject: "ana@acme.example", Result: "picked", Reason: "least recently assigned"},
 }
 
-func TestDecodeTrace(t *testing.T) {
+func TestDecode(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, stored string
 		want         []baton.Step
 	}{
 		{"Version1", oldTrace, oldTraceSteps},
-		{"Version2", encodeTrace(oldTraceSteps), oldTraceSteps},
+		{"Version2", Encode(oldTraceSteps), oldTraceSteps},
 		{"Version2Spaced", ` [ ["pick", "", "picked", "only one"] ]`, []baton.Step{{Step: "pick", Result: "picked", Reason: "only one"}}},
 		{"Empty", `[]`, []baton.Step{}},
-		{"EmptyEncoded", encodeTrace(nil), []baton.Step{}},
+		{"EmptyEncoded", Encode(nil), []baton.Step{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := decodeTrace(tc.stored)
+			got, err := Decode(tc.stored)
 			if err != nil {
 				t.Fatalf("decode %s: %v", tc.stored, err)
 			}
@@ -45,13 +45,13 @@ func TestDecodeTrace(t *testing.T) {
 		})
 	}
 	t.Run("Version2IsShorter", func(t *testing.T) {
-		if got := encodeTrace(oldTraceSteps); len(got) >= len(oldTrace)-80 {
+		if got := Encode(oldTraceSteps); len(got) >= len(oldTrace)-80 {
 			t.Errorf("got %d bytes (%s), want at least 80 fewer than version 1's %d", len(got), got, len(oldTrace))
 		}
 	})
 	t.Run("RejectsGarbage", func(t *testing.T) {
 		for _, s := range []string{`[{`, `[[1, 2]]`, `{"step":"x"}`} {
-			if _, err := decodeTrace(s); err == nil {
+			if _, err := Decode(s); err == nil {
 				t.Errorf("decode %s: got no error, want one", s)
 			}
 		}
