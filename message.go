@@ -58,6 +58,13 @@ type Message struct {
 	LastError   string          `json:"last_error,omitempty"`
 	CreatedAt   time.Time       `json:"created_at"`
 	SentAt      time.Time       `json:"sent_at,omitzero"`
+	// LeaseUntil, when set at enqueue, queues the message already leased
+	// to this node's outbox until then: the store hands it to the outbox
+	// when its transaction commits (sqlite.DB.OnMessagesLeased,
+	// postgres.DB.OnMessagesLeased), which delivers it without first
+	// claiming it. Should the node stop before delivering it, any node's
+	// outbox claims it once the lease has ended. Not read back.
+	LeaseUntil time.Time `json:"-"`
 }
 
 // Channels a message can go out on.

@@ -187,7 +187,8 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	}
 	tx := &Tx{tx: sqltx, write: true}
 	ok := 0
-	queued := false // a command that succeeded queued a message
+	queued := false             // a command that succeeded queued a message
+	var leased []*baton.Message // and those it queued leased to this node
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
@@ -223,6 +224,7 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 		if errs[i] == nil {
 			ok++
 			queued = queued || tx.queued
+			leased = append(leased, tx.leased...)
 			tx.keepRollups()
 		} else {
 			tx.dropRollups()
@@ -249,6 +251,9 @@ func (db *DB) try(batch []*writeReq) ([]error, error) {
 	if queued {
 		db.messagesCommitted()
 	}
+	if len(leased) > 0 {
+		db.messagesLeased(leased)
+	}
 	return errs, nil
 }
 
@@ -273,6 +278,28 @@ func (db *DB) messagesCommitted() {
 	}
 }
 
+// OnMessagesLeased sets f (nil for none) to be called after each
+// transaction of this node that queued messages leased to its outbox
+// (baton.Message.LeaseUntil) commits, before its callers learn it
+// committed, with copies of those messages: this node's outbox
+// (worker.Outbox.Hand) delivers them without claiming them first. f runs
+// on a writer, so it must not block. With no f, such messages wait for
+// their lease to end and are claimed like any other.
+func (db *DB) OnMessagesLeased(f func([]*baton.Message)) {
+	if f == nil {
+		db.onLeased.Store(nil)
+		return
+	}
+	db.onLeased.Store(&f)
+}
+
+// messagesLeased calls the OnMessagesLeased hook, if any.
+func (db *DB) messagesLeased(ms []*baton.Message) {
+	if f := db.onLeased.Load(); f != nil {
+		(*f)(ms)
+	}
+}
+
 // run calls fn, turning a panic into an error so one bad request cannot take
 // a writer (and every other caller's work) down. fn's statements run on
 // ctx without its cancellation: see Update.
@@ -284,7 +311,7 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 	}()
 	tx.own = context.WithoutCancel(ctx)
 	tx.dropRollups()
-	tx.queued = false
+	tx.queued, tx.leased = false, nil
 	if err := fn(tx); err != nil {
 		tx.dropRollups()
 		return err

@@ -83,9 +83,10 @@ type DB struct {
 	probe     *probe // the readiness probe in flight, if any
 	opts      Options
 	dsn       string
-	batch     func(n int)            // test hook: called with each batch's size
-	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
-	retries   atomic.Int64           // batches run again (Retries)
+	batch     func(n int)                            // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()]                 // OnMessagesCommitted
+	onLeased  atomic.Pointer[func([]*baton.Message)] // OnMessagesLeased
+	retries   atomic.Int64                           // batches run again (Retries)
 }
 
 var _ baton.Store = (*DB)(nil)

@@ -79,18 +79,25 @@ func (tx *Tx) EnqueueMessages(ctx context.Context, msgs ...*baton.Message) error
 }
 
 func (tx *Tx) enqueueMessages(ctx context.Context, msgs []*baton.Message) error {
-	tx.queued = true
-	args := make([]any, 0, 8*len(msgs))
+	args := make([]any, 0, 9*len(msgs))
+	leased := len(tx.leased)
 	for _, m := range msgs {
 		if m.NextAt.IsZero() {
 			m.NextAt = m.CreatedAt
 		}
 		m.Status = baton.MessagePending
-		args = append(args, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload), ms(m.NextAt), ms(m.CreatedAt))
+		if m.LeaseUntil.IsZero() {
+			tx.queued = true
+		} else {
+			c := *m
+			tx.leased = append(tx.leased, &c)
+		}
+		args = append(args, m.ID, m.HandoffID, m.Kind, m.Channel, m.RecipientID, string(m.Payload), ms(m.NextAt), ms(m.CreatedAt), ms(m.LeaseUntil))
 	}
-	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at) VALUES `+
-		valueRows("(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)", len(msgs)), args...)
+	_, err := tx.exec(ctx, `INSERT INTO messages (id, handoff_id, kind, channel, recipient_id, payload, status, attempts, next_at, created_at, lease_until) VALUES `+
+		valueRows("(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)", len(msgs)), args...)
 	if err != nil {
+		tx.leased = tx.leased[:leased]
 		if len(msgs) == 1 {
 			return fmt.Errorf("postgres: enqueue message %s: %w", msgs[0].Kind, err)
 		}

@@ -38,8 +38,10 @@ type Tx struct {
 	stale      []string
 	staleBatch map[string]bool
 	// queued reports that the running command queued a message (commit.go
-	// wakes the outbox after it commits).
+	// wakes the outbox after it commits), and leased holds copies of those
+	// it queued leased to this node's outbox (handed to it after commit).
 	queued bool
+	leased []*baton.Message
 	// sp numbers the savepoints of execUnique.
 	sp int
 	// conflicted reports that a statement of the running command met a

@@ -88,9 +88,14 @@ func (s *Service) enqueue(ctx context.Context, tx baton.Tx, pb *playbook.Playboo
 		c.ByKind = []string{baton.ChannelEmail, baton.ChannelSlack}
 	}
 	chans := notify.Choose(c)
+	var lease time.Time
+	if d := s.handLease.Load(); d > 0 {
+		lease = now.Add(time.Duration(d))
+	}
 	msgs := make([]*baton.Message, len(chans))
 	for i, ch := range chans {
-		msgs[i] = &baton.Message{ID: newID(), HandoffID: handoffID, Kind: kind, Channel: ch, RecipientID: recipient, Payload: payload, CreatedAt: now}
+		msgs[i] = &baton.Message{ID: newID(), HandoffID: handoffID, Kind: kind, Channel: ch, RecipientID: recipient, Payload: payload, CreatedAt: now,
+			LeaseUntil: lease}
 	}
 	return tx.EnqueueMessages(ctx, msgs...)
 }

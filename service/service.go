@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/playbook"
@@ -41,6 +42,9 @@ type Service struct {
 	// pwCost is the cost of new password hashes (SetPasswordCost); nil
 	// means the default.
 	pwCost atomic.Pointer[passwordCost]
+	// handLease, when positive, is the lease notifications are queued with
+	// (SetHandLease).
+	handLease atomic.Int64
 
 	roster     atomic.Pointer[roster]
 	names      nameIndex
@@ -71,6 +75,18 @@ func New(store baton.Store, clock baton.Clock, pb *playbook.Playbook, log *slog.
 	s.pb.Store(pb)
 	return s
 }
+
+// SetHandLease has notifications to people that are due when queued
+// written already leased for d (baton.Message.LeaseUntil), so that the
+// store hands them to this node's outbox when their transaction commits
+// and the outbox delivers them at once, without a claim: a write that
+// would wait its turn behind the signals. Zero, the default, queues them
+// unleased, for the outbox to claim. Set it only when this process runs
+// an outbox that takes what its store hands over (worker.Outbox.Hand):
+// otherwise each such message waits d before it is claimed. Messages to
+// prospects and CRM write-backs are never leased at enqueue: their
+// claim applies the daily caps, bounces and broken connectors.
+func (s *Service) SetHandLease(d time.Duration) { s.handLease.Store(int64(max(d, 0))) }
 
 // Playbook returns the playbook in force.
 func (s *Service) Playbook() *playbook.Playbook { return s.pb.Load() }

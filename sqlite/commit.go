@@ -154,7 +154,8 @@ func (db *DB) commit(batch []*writeReq) {
 	}
 	tx := &Tx{tx: sqltx, cache: &db.wst}
 	single := len(batch) == 1
-	queued := false // a command that succeeded queued a message
+	queued := false             // a command that succeeded queued a message
+	var leased []*baton.Message // and those it queued leased to this node
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
@@ -163,6 +164,7 @@ func (db *DB) commit(batch []*writeReq) {
 		if single {
 			errs[i] = run(r.ctx, tx, r.fn)
 			queued = errs[i] == nil && tx.queued
+			leased = tx.leased
 			tx.keepRollups()
 			continue
 		}
@@ -197,6 +199,9 @@ func (db *DB) commit(batch []*writeReq) {
 			tx.dropRollups()
 		}
 		queued = queued || errs[i] == nil && tx.queued
+		if errs[i] == nil {
+			leased = append(leased, tx.leased...)
+		}
 	}
 	if single && errs[0] != nil {
 		sqltx.Rollback()
@@ -229,6 +234,9 @@ func (db *DB) commit(batch []*writeReq) {
 	if queued {
 		db.messagesCommitted()
 	}
+	if len(leased) > 0 {
+		db.messagesLeased(leased)
+	}
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
@@ -254,6 +262,28 @@ func (db *DB) messagesCommitted() {
 	}
 }
 
+// OnMessagesLeased sets f (nil for none) to be called after each
+// transaction that queued messages leased to this node's outbox
+// (baton.Message.LeaseUntil) commits, before its callers learn it
+// committed, with copies of those messages: the outbox
+// (worker.Outbox.Hand) delivers them without claiming them first. f runs
+// on the writer, so it must not block. With no f, such messages wait for
+// their lease to end and are claimed like any other.
+func (db *DB) OnMessagesLeased(f func([]*baton.Message)) {
+	if f == nil {
+		db.onLeased.Store(nil)
+		return
+	}
+	db.onLeased.Store(&f)
+}
+
+// messagesLeased calls the OnMessagesLeased hook, if any.
+func (db *DB) messagesLeased(ms []*baton.Message) {
+	if f := db.onLeased.Load(); f != nil {
+		(*f)(ms)
+	}
+}
+
 // run calls fn, turning a panic into an error so one bad request cannot take
 // the writer (and every other caller's work) down. fn's statements run on
 // ctx without its cancellation: an interrupted write statement makes SQLite
@@ -267,7 +297,7 @@ func run(ctx context.Context, tx *Tx, fn func(baton.Tx) error) (err error) {
 	}()
 	tx.own = context.WithoutCancel(ctx)
 	tx.dropRollups()
-	tx.queued = false
+	tx.queued, tx.leased = false, nil
 	if err := fn(tx); err != nil {
 		tx.dropRollups()
 		return err

@@ -77,8 +77,9 @@ type DB struct {
 	opts      Options
 	wst       stmtCache
 	rst       stmtCache
-	batch     func(n int)            // test hook: called with each batch's size
-	onMsgs    atomic.Pointer[func()] // OnMessagesCommitted
+	batch     func(n int)                            // test hook: called with each batch's size
+	onMsgs    atomic.Pointer[func()]                 // OnMessagesCommitted
+	onLeased  atomic.Pointer[func([]*baton.Message)] // OnMessagesLeased
 }
 
 var _ baton.Store = (*DB)(nil)

@@ -32,8 +32,10 @@ type Tx struct {
 	stale      []string
 	staleBatch map[string]bool
 	// queued reports that the running command queued a message (commit.go
-	// wakes the outbox after it commits).
+	// wakes the outbox after it commits), and leased holds copies of those
+	// it queued leased to this node's outbox (handed to it after commit).
 	queued bool
+	leased []*baton.Message
 }
 
 var _ baton.Tx = (*Tx)(nil)

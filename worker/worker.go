@@ -290,6 +290,11 @@ type Outbox struct {
 
 	wakeOnce sync.Once
 	wake     chan struct{} // size 1: one pending wake stands for any number
+
+	handMu   sync.Mutex
+	handed   []*baton.Message // Hand's, not yet taken by runHanded
+	handOnce sync.Once
+	handSig  chan struct{} // size 1, like wake
 }
 
 // Wake tells a running Outbox that messages were queued, so it claims them
@@ -334,7 +339,13 @@ func (w *Outbox) defaults() {
 // Run delivers due messages until ctx is done.
 func (w *Outbox) Run(ctx context.Context) error {
 	w.defaults()
+	handed := make(chan struct{})
+	go func() {
+		defer close(handed)
+		w.runHanded(ctx)
+	}()
 	loop(ctx, w.Poll, w.wakeCh(), w.Batch, w.Log, "outbox", w.RunOnce)
+	<-handed
 	return nil
 }
 
@@ -354,6 +365,36 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	// even when the node is stopping; if a write fails, its messages'
 	// leases expire and they are sent again: at-least-once.
 	done := make(chan *baton.Message, len(msgs))
+	settled := w.settle(ctx, done)
+	sem := make(chan struct{}, w.Parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var unsent []string
+	for _, m := range msgs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(m *baton.Message) {
+			defer func() { <-sem; wg.Done() }()
+			if w.deliver(ctx, m) {
+				done <- m
+				return
+			}
+			mu.Lock()
+			unsent = append(unsent, m.ID)
+			mu.Unlock()
+		}(m)
+	}
+	wg.Wait()
+	close(done)
+	<-settled
+	release(ctx, w.Release, unsent, w.Log, "messages")
+	return len(msgs), nil
+}
+
+// settle records the attempts sent on done, in batches (see RunOnce),
+// until done is closed; the channel it returns is closed once all are
+// recorded.
+func (w *Outbox) settle(ctx context.Context, done <-chan *baton.Message) <-chan struct{} {
 	settled := make(chan struct{})
 	go func() {
 		defer close(settled)
@@ -378,29 +419,104 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 			}
 		}
 	}()
+	return settled
+}
+
+// Hand gives the outbox messages its store queued leased to it
+// (baton.Message.LeaseUntil) in a transaction that has just committed
+// (sqlite.DB.OnMessagesLeased, postgres.DB.OnMessagesLeased): Run
+// delivers them at once, without claiming them first, up to Parallel at
+// a time beside its rounds. Hand never blocks; beyond handCap messages
+// waiting, it ends the newcomers' leases (Release) so that a round claims
+// them instead. Messages handed to an outbox that is not running wait
+// for it to start, or for their lease to end, when any outbox claims them.
+func (w *Outbox) Hand(msgs []*baton.Message) {
+	w.handMu.Lock()
+	room := max(handCap-len(w.handed), 0)
+	over := msgs[min(room, len(msgs)):]
+	w.handed = append(w.handed, msgs[:min(room, len(msgs))]...)
+	w.handMu.Unlock()
+	select {
+	case w.handCh() <- struct{}{}:
+	default:
+	}
+	if len(over) > 0 && w.Release != nil {
+		ids := make([]string, len(over))
+		for i, m := range over {
+			ids[i] = m.ID
+		}
+		go release(context.Background(), w.Release, ids, w.logger(), "messages")
+	}
+}
+
+// handCap bounds the messages handed to the outbox and not yet attempted.
+const handCap = 10000
+
+func (w *Outbox) handCh() chan struct{} {
+	w.handOnce.Do(func() { w.handSig = make(chan struct{}, 1) })
+	return w.handSig
+}
+
+func (w *Outbox) logger() *slog.Logger {
+	if w.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return w.Log
+}
+
+// runHanded delivers handed messages until ctx is done, then ends the
+// leases of those it did not attempt.
+func (w *Outbox) runHanded(ctx context.Context) {
+	done := make(chan *baton.Message, settleBatch)
+	settled := w.settle(ctx, done)
 	sem := make(chan struct{}, w.Parallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var unsent []string
-	for _, m := range msgs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(m *baton.Message) {
-			defer func() { <-sem; wg.Done() }()
-			if w.deliver(ctx, m) {
-				done <- m
-				return
-			}
-			mu.Lock()
+	skip := func(ms []*baton.Message) {
+		mu.Lock()
+		for _, m := range ms {
 			unsent = append(unsent, m.ID)
-			mu.Unlock()
-		}(m)
+		}
+		mu.Unlock()
+	}
+run:
+	for {
+		select {
+		case <-ctx.Done():
+			break run
+		case <-w.handCh():
+		}
+		w.handMu.Lock()
+		msgs := w.handed
+		w.handed = nil
+		w.handMu.Unlock()
+		for i, m := range msgs {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				skip(msgs[i:])
+				break run
+			}
+			wg.Add(1)
+			go func(m *baton.Message) {
+				defer func() { <-sem; wg.Done() }()
+				if w.deliver(ctx, m) {
+					done <- m
+					return
+				}
+				skip([]*baton.Message{m})
+			}(m)
+		}
 	}
 	wg.Wait()
 	close(done)
 	<-settled
+	w.handMu.Lock()
+	skip(w.handed)
+	w.handed = nil
+	w.handMu.Unlock()
 	release(ctx, w.Release, unsent, w.Log, "messages")
-	return len(msgs), nil
 }
 
 // settleBatch caps the attempts one settling write records; settleWait is

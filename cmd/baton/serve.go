@@ -285,6 +285,15 @@ func Serve(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Logger) 
 		if n, ok := db.(interface{ OnMessagesCommitted(func()) }); ok {
 			n.OnMessagesCommitted(ob.Wake)
 		}
+		// A notification to a person is queued leased to this node's
+		// outbox, which the store hands it to on commit: no claim (a
+		// write behind the signals) between the commit and the delivery.
+		if n, ok := db.(interface {
+			OnMessagesLeased(func([]*baton.Message))
+		}); ok {
+			n.OnMessagesLeased(ob.Hand)
+			svc.SetHandLease(handLease)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -369,3 +378,10 @@ func loopback(addr net.Addr) bool {
 	tcp, ok := addr.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
 }
+
+// handLease is how long a notification queued by this node is leased to
+// its own outbox (service.Service.SetHandLease): should the node stop
+// before delivering it, another node's outbox, or this one's after a
+// restart, claims it once the lease ends. It matches the outbox's lease
+// for a claimed attempt (worker.Outbox.Lease's default).
+const handLease = 2 * time.Minute
