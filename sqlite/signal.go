@@ -29,11 +29,12 @@ func (tx *Tx) SignalByExternalID(ctx context.Context, externalID string) (*baton
 
 // signalCols are the columns scanSignal reads: the payload holds the rest
 // of the signal (signalBody).
-const signalCols = `id, external_id, type, account_id, contact_id, handoff_id, payload`
+const signalCols = `id, external_id, type, occurred_at, received_at, account_id, contact_id, handoff_id, payload`
 
 func scanSignal(row scanner) (*baton.Signal, error) {
 	var id, externalID, typ, accountID, contactID, handoffID, payload string
-	if err := row.Scan(&id, &externalID, &typ, &accountID, &contactID, &handoffID, &payload); err != nil {
+	var occurred, received int64
+	if err := row.Scan(&id, &externalID, &typ, &occurred, &received, &accountID, &contactID, &handoffID, &payload); err != nil {
 		return nil, err
 	}
 	var s baton.Signal
@@ -43,15 +44,22 @@ func scanSignal(row scanner) (*baton.Signal, error) {
 	// Bodies stored before the columns were left out of them hold these
 	// too, with the same values.
 	s.ID, s.ExternalID, s.Type, s.AccountID, s.ContactID, s.HandoffID = id, externalID, typ, accountID, contactID, handoffID
+	// A time the body leaves out is its column's (bodyTime).
+	if s.OccurredAt.IsZero() {
+		s.OccurredAt = fromMS(occurred)
+	}
+	if s.ReceivedAt.IsZero() {
+		s.ReceivedAt = fromMS(received)
+	}
 	return &s, nil
 }
 
 // signalPayload is what the payload column stores of a signal: all but
-// what its own columns hold (ids, type), which would be stored twice.
-// Times stay, to the nanosecond (the columns hold milliseconds).
+// what its own columns hold (ids, type, and the times when the columns
+// hold them exactly), which would be stored twice.
 type signalPayload struct {
-	OccurredAt time.Time            `json:"occurred_at"`
-	ReceivedAt time.Time            `json:"received_at"`
+	OccurredAt time.Time            `json:"occurred_at,omitzero"`
+	ReceivedAt time.Time            `json:"received_at,omitzero"`
 	Source     string               `json:"source,omitempty"`
 	Campaign   string               `json:"campaign,omitempty"`
 	Contact    baton.SignalContact  `json:"contact"`
@@ -64,8 +72,19 @@ type signalPayload struct {
 
 // signalBody is the payload column's text for s.
 func signalBody(s *baton.Signal) string {
-	return jsonText(signalPayload{OccurredAt: s.OccurredAt, ReceivedAt: s.ReceivedAt, Source: s.Source, Campaign: s.Campaign,
+	return jsonText(signalPayload{OccurredAt: bodyTime(s.OccurredAt), ReceivedAt: bodyTime(s.ReceivedAt), Source: s.Source, Campaign: s.Campaign,
 		Contact: s.Contact, Account: s.Account, Message: s.Message, Meeting: s.Meeting, Fields: s.Fields, Sender: s.Sender})
+}
+
+// bodyTime is the time a body stores for t: none (the zero time) when its
+// column, in UTC milliseconds, reads back as t exactly, as a time sent in
+// UTC to the second does; else t, to the nanosecond and in its zone. Bodies
+// stored before hold both times.
+func bodyTime(t time.Time) time.Time {
+	if t.Location() == time.UTC && t.Equal(fromMS(ms(t))) {
+		return time.Time{}
+	}
+	return t
 }
 
 // InsertSignal stores a signal; a repeated external id is an ECONFLICT.
