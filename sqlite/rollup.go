@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/internal/blocksql"
+	"github.com/batonhq/baton/internal/ctxcodec"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -301,7 +302,7 @@ func (p *peopleRows) write(ctx context.Context, exec execFunc) error {
 func setFacts(h *metrics.RollupHandoff, sender, meeting, context string) {
 	f := metrics.RollupFacts{Sender: sender, Meeting: meeting != "", Value: h.Value}
 	if sum := checksum(context); sum != h.ContextSum {
-		f.Value, h.ContextSum = metrics.DealValueJSON(context), sum
+		f.Value, h.ContextSum = metrics.DealValueJSON(ctxcodec.JSON(context)), sum
 	}
 	h.SetFacts(f)
 }
