@@ -2,11 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/signalbody"
 )
 
 // Signal finds a signal by id.
@@ -37,55 +37,18 @@ func scanSignal(row scanner) (*baton.Signal, error) {
 	if err := row.Scan(&id, &externalID, &typ, &occurred, &received, &accountID, &contactID, &handoffID, &payload); err != nil {
 		return nil, err
 	}
-	var s baton.Signal
-	if err := json.Unmarshal([]byte(payload), &s); err != nil {
-		return nil, fmt.Errorf("decode signal: %w", err)
+	s, err := signalbody.Decode(payload, fromMS(occurred), fromMS(received))
+	if err != nil {
+		return nil, err
 	}
 	// Bodies stored before the columns were left out of them hold these
 	// too, with the same values.
 	s.ID, s.ExternalID, s.Type, s.AccountID, s.ContactID, s.HandoffID = id, externalID, typ, accountID, contactID, handoffID
-	// A time the body leaves out is its column's (bodyTime).
-	if s.OccurredAt.IsZero() {
-		s.OccurredAt = fromMS(occurred)
-	}
-	if s.ReceivedAt.IsZero() {
-		s.ReceivedAt = fromMS(received)
-	}
 	return &s, nil
 }
 
-// signalPayload is what the payload column stores of a signal: all but
-// what its own columns hold (ids, type, and the times when the columns
-// hold them exactly), which would be stored twice.
-type signalPayload struct {
-	OccurredAt time.Time            `json:"occurred_at,omitzero"`
-	ReceivedAt time.Time            `json:"received_at,omitzero"`
-	Source     string               `json:"source,omitempty"`
-	Campaign   string               `json:"campaign,omitempty"`
-	Contact    baton.SignalContact  `json:"contact"`
-	Account    baton.SignalAccount  `json:"account"`
-	Message    string               `json:"message,omitempty"`
-	Meeting    *baton.SignalMeeting `json:"meeting,omitempty"`
-	Fields     map[string]any       `json:"fields,omitempty"`
-	Sender     string               `json:"sender,omitempty"`
-}
-
-// signalBody is the payload column's text for s.
-func signalBody(s *baton.Signal) string {
-	return jsonText(signalPayload{OccurredAt: bodyTime(s.OccurredAt), ReceivedAt: bodyTime(s.ReceivedAt), Source: s.Source, Campaign: s.Campaign,
-		Contact: s.Contact, Account: s.Account, Message: s.Message, Meeting: s.Meeting, Fields: s.Fields, Sender: s.Sender})
-}
-
-// bodyTime is the time a body stores for t: none (the zero time) when its
-// column, in UTC milliseconds, reads back as t exactly, as a time sent in
-// UTC to the second does; else t, to the nanosecond and in its zone. Bodies
-// stored before hold both times.
-func bodyTime(t time.Time) time.Time {
-	if t.Location() == time.UTC && t.Equal(fromMS(ms(t))) {
-		return time.Time{}
-	}
-	return t
-}
+// signalBody is the payload column's text for s (internal/signalbody).
+func signalBody(s *baton.Signal) string { return signalbody.Encode(s, ms, fromMS) }
 
 // InsertSignal stores a signal; a repeated external id is an ECONFLICT.
 func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {
