@@ -431,7 +431,7 @@ func (tx *Tx) OwnedEventsBetween(ctx context.Context, from, to time.Time, owners
 	}
 	args = append(args, ms(from), ms(to), ms(from), ms(to))
 	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE handoff_id IN (
-		SELECT handoff_id FROM handoff_events WHERE owner_id IN (`+in+`) AND at >= ? AND at < ?)
+		SELECT handoff_id FROM handoff_events WHERE owner_id IN (`+in+`) AND owner_id <> '' AND at >= ? AND at < ?)
 		AND at >= ? AND at < ? ORDER BY seq`, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: owned events: %w", err)
