@@ -117,3 +117,17 @@ func TestNewIDSortsAfterUUIDText(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkNewID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		newID()
+	}
+}
+
+func BenchmarkNewIDUUIDText(b *testing.B) { // the form written before, for comparison
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = uuid.Must(uuid.NewV7()).String()
+	}
+}
