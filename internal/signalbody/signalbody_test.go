@@ -160,3 +160,41 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// v2 is version 2's struct, for the benchmarks' comparison.
+type v2 struct {
+	OccurredAt time.Time            `json:"occurred_at,omitzero"`
+	ReceivedAt time.Time            `json:"received_at,omitzero"`
+	Source     string               `json:"source,omitempty"`
+	Campaign   string               `json:"campaign,omitempty"`
+	Contact    baton.SignalContact  `json:"contact"`
+	Account    baton.SignalAccount  `json:"account"`
+	Message    string               `json:"message,omitempty"`
+	Meeting    *baton.SignalMeeting `json:"meeting,omitempty"`
+	Fields     map[string]any       `json:"fields,omitempty"`
+	Sender     string               `json:"sender,omitempty"`
+}
+
+func BenchmarkEncodeVersion2(b *testing.B) {
+	s := full
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(v2{time.Time{}, s.ReceivedAt, s.Source, s.Campaign, s.Contact, s.Account, s.Message, nil, s.Fields, s.Sender}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeVersion2(b *testing.B) {
+	s := full
+	stored, err := json.Marshal(v2{time.Time{}, s.ReceivedAt, s.Source, s.Campaign, s.Contact, s.Account, s.Message, nil, s.Fields, s.Sender})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(string(stored), at, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
