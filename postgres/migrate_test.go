@@ -71,9 +71,10 @@ func TestMigrationsLandedOutOfOrderAreApplied(t *testing.T) {
 	}
 	defer raw.Close()
 
-	// The migrations as they were: without 00018 and 00024.
+	// The migrations as they were: without 00018 and 00024 (nor those
+	// after, such as 00031, which drops the columns written below).
 	before := fstest.MapFS{}
-	late := []string{"00018_rollup_people.sql", "00024_crm.sql"}
+	late := []string{"00018_rollup_people.sql", "00024_crm.sql", "00031_rollup_states_only.sql"}
 	err = fs.WalkDir(migrations, "migrations", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || slices.Contains(late, p[strings.LastIndex(p, "/")+1:]) {
 			return err

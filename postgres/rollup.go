@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/internal/blocksql"
+	"github.com/batonhq/baton/internal/ctxcodec"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -182,7 +183,7 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 	}
 	blocks := map[metrics.Block][]metrics.Cell{}
 	var people peopleRows
-	states := make([]any, 0, 5*len(ids))
+	states := make([]any, 0, 2*len(ids))
 	for _, id := range ids {
 		c := s.handoffs[id]
 		for _, d := range metrics.Changes(&c.before, &c.after) {
@@ -193,16 +194,16 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("postgres: rollup of %s: %w", id, err)
 		}
-		states = append(states, id, string(b), c.after.Day, c.after.Owner, c.after.Sender)
+		states = append(states, id, string(b))
 	}
 	for len(states) > 0 {
-		n := min(len(states)/5, statesChunk)
-		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, n) +
-			` ON CONFLICT (handoff_id) DO UPDATE SET state = excluded.state, day = excluded.day, owner_id = excluded.owner_id, sender_id = excluded.sender_id`
-		if _, err := tx.exec(ctx, q, states[:5*n]...); err != nil {
+		n := min(len(states)/2, statesChunk)
+		q := `INSERT INTO rollup_handoffs (handoff_id, state) VALUES ` + values(2, n) +
+			` ON CONFLICT (handoff_id) DO UPDATE SET state = excluded.state`
+		if _, err := tx.exec(ctx, q, states[:2*n]...); err != nil {
 			return fmt.Errorf("postgres: rollup states: %w", err)
 		}
-		states = states[5*n:]
+		states = states[2*n:]
 	}
 	if err := writeDaily(ctx, exec, s.daily); err != nil {
 		return err
@@ -301,7 +302,7 @@ func (p *peopleRows) write(ctx context.Context, exec execFunc) error {
 func setFacts(h *metrics.RollupHandoff, sender, meeting, context string) {
 	f := metrics.RollupFacts{Sender: sender, Meeting: meeting != "", Value: h.Value}
 	if sum := checksum(context); sum != h.ContextSum {
-		f.Value, h.ContextSum = metrics.DealValueJSON(context), sum
+		f.Value, h.ContextSum = metrics.DealValueJSON(ctxcodec.JSON(context)), sum
 	}
 	h.SetFacts(f)
 }
@@ -618,7 +619,7 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 		if len(states) == 0 {
 			return nil
 		}
-		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, len(states)/5)
+		q := `INSERT INTO rollup_handoffs (handoff_id, state) VALUES ` + values(2, len(states)/2)
 		if _, err := tx.exec(ctx, q, states...); err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
@@ -645,7 +646,7 @@ func rebuildRollups(ctx context.Context, tx *Tx) error {
 		if err != nil {
 			return fmt.Errorf("postgres: rebuild rollups: %w", err)
 		}
-		states = append(states, id, string(b), h.Day, h.Owner, h.Sender)
+		states = append(states, id, string(b))
 		if len(states) >= 1000 {
 			return flushStates()
 		}

@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/signalbody"
 )
 
 // Signal finds a signal by id.
@@ -29,16 +29,17 @@ func (tx *Tx) SignalByExternalID(ctx context.Context, externalID string) (*baton
 
 // signalCols are the columns scanSignal reads: the payload holds the rest
 // of the signal (signalBody).
-const signalCols = `id, external_id, type, account_id, contact_id, handoff_id, payload`
+const signalCols = `id, external_id, type, occurred_at, received_at, account_id, contact_id, handoff_id, payload`
 
 func scanSignal(row scanner) (*baton.Signal, error) {
 	var id, externalID, typ, accountID, contactID, handoffID, payload string
-	if err := row.Scan(&id, &externalID, &typ, &accountID, &contactID, &handoffID, &payload); err != nil {
+	var occurred, received int64
+	if err := row.Scan(&id, &externalID, &typ, &occurred, &received, &accountID, &contactID, &handoffID, &payload); err != nil {
 		return nil, err
 	}
-	var s baton.Signal
-	if err := json.Unmarshal([]byte(payload), &s); err != nil {
-		return nil, fmt.Errorf("decode signal: %w", err)
+	s, err := signalbody.Decode(payload, fromMS(occurred), fromMS(received))
+	if err != nil {
+		return nil, err
 	}
 	// Bodies stored before the columns were left out of them hold these
 	// too, with the same values.
@@ -46,27 +47,8 @@ func scanSignal(row scanner) (*baton.Signal, error) {
 	return &s, nil
 }
 
-// signalPayload is what the payload column stores of a signal: all but
-// what its own columns hold (ids, type), which would be stored twice.
-// Times stay, to the nanosecond (the columns hold milliseconds).
-type signalPayload struct {
-	OccurredAt time.Time            `json:"occurred_at"`
-	ReceivedAt time.Time            `json:"received_at"`
-	Source     string               `json:"source,omitempty"`
-	Campaign   string               `json:"campaign,omitempty"`
-	Contact    baton.SignalContact  `json:"contact"`
-	Account    baton.SignalAccount  `json:"account"`
-	Message    string               `json:"message,omitempty"`
-	Meeting    *baton.SignalMeeting `json:"meeting,omitempty"`
-	Fields     map[string]any       `json:"fields,omitempty"`
-	Sender     string               `json:"sender,omitempty"`
-}
-
-// signalBody is the payload column's text for s.
-func signalBody(s *baton.Signal) string {
-	return jsonText(signalPayload{OccurredAt: s.OccurredAt, ReceivedAt: s.ReceivedAt, Source: s.Source, Campaign: s.Campaign,
-		Contact: s.Contact, Account: s.Account, Message: s.Message, Meeting: s.Meeting, Fields: s.Fields, Sender: s.Sender})
-}
+// signalBody is the payload column's text for s (internal/signalbody).
+func signalBody(s *baton.Signal) string { return signalbody.Encode(s, ms, fromMS) }
 
 // InsertSignal stores a signal; a repeated external id is an ECONFLICT.
 func (tx *Tx) InsertSignal(ctx context.Context, s *baton.Signal) error {

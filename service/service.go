@@ -98,7 +98,43 @@ func (s *Service) SetPlaybook(pb *playbook.Playbook) { s.pb.Store(pb) }
 // Clock returns the service's clock.
 func (s *Service) Clock() baton.Clock { return s.clock }
 
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+// newID returns a new record id: 18 characters that sort by time. An id
+// is stored a dozen times per handoff (its row, events, rollups, indexes,
+// and the ids of what it names), so its length counts: this form took
+// about 1,200 bytes a handoff off the UUID text's 36 characters (the
+// disk benchmark).
+//
+// The id holds 108 bits of a UUIDv7, six a character from idAlphabet
+// (whose characters are in byte order, so ids sort as the bits do): its
+// 48-bit Unix millisecond, its 12-bit sequence (the time within the
+// millisecond, strictly increasing within the process) and 48 of its
+// random bits, which keep two processes' ids apart. The version and
+// variant bits, always the same, and 14 more random bits are left out.
+// The first character carries the top 6 bits of the millisecond (0 until
+// the year 2109) plus 4, so every id begins with "3": it sorts after
+// every id written before in the UUID text form (all begin with "0"). The
+// characters are safe in URLs, file names and an email Message-ID; ids
+// are case-sensitive, as they always were.
+func newID() string { return shortID(uuid.Must(uuid.NewV7())) }
+
+// idAlphabet is the 64 characters of the base64url alphabet in byte order.
+const idAlphabet = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+// shortID writes the UUIDv7 u as newID does.
+func shortID(u uuid.UUID) string {
+	hi := uint64(u[0])<<52 | uint64(u[1])<<44 | uint64(u[2])<<36 | uint64(u[3])<<28 | uint64(u[4])<<20 | uint64(u[5])<<12 |
+		uint64(u[6]&0x0f)<<8 | uint64(u[7]) // the millisecond and the sequence: 60 bits
+	lo := uint64(u[10])<<40 | uint64(u[11])<<32 | uint64(u[12])<<24 | uint64(u[13])<<16 | uint64(u[14])<<8 | uint64(u[15]) // 48 random bits
+	var b [18]byte
+	for i := range 10 {
+		b[i] = idAlphabet[hi>>(54-6*i)&63]
+	}
+	b[0] = idAlphabet[hi>>54+4] // below 60 until the year 10000
+	for i := range 8 {
+		b[10+i] = idAlphabet[lo>>(42-6*i)&63]
+	}
+	return string(b[:])
+}
 
 const rosterKey = "roster_version"
 

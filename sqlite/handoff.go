@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/ctxcodec"
 	"github.com/batonhq/baton/internal/tracecodec"
 )
 
@@ -34,8 +35,8 @@ func scanHandoff(row scanner) (*baton.Handoff, error) {
 	if h.Trace, err = tracecodec.Decode(trace); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(context), &h.Context); err != nil {
-		return nil, fmt.Errorf("decode context: %w", err)
+	if h.Context, err = ctxcodec.Decode(context); err != nil {
+		return nil, err
 	}
 	h.AcceptBy, h.FirstTouchBy, h.FixBy = fromMS(acceptBy), fromMS(touchBy), fromMS(fixBy)
 	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
@@ -49,14 +50,10 @@ func handoffArgs(h *baton.Handoff) []any {
 	if gaps == nil {
 		gaps = []string{}
 	}
-	ctx := h.Context
-	if ctx == nil {
-		ctx = map[string]any{}
-	}
 	return []any{h.ID, h.Type, h.State, h.Tier, h.FromTeam, h.ToTeam, h.AccountID, h.ContactID, h.SignalID, h.MeetingID,
 		h.OwnerID, h.BackupID, h.SenderID, h.Generation, ms(h.AcceptBy), ms(h.FirstTouchBy), ms(h.FixBy), h.Breached,
 		h.Signals, h.Outcome, jsonText(gaps), tracecodec.Encode(h.Trace), ms(h.CreatedAt), ms(h.UpdatedAt), ms(h.AcceptedAt),
-		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority, jsonText(ctx)}
+		ms(h.FirstTouchAt), ms(h.ClosedAt), ms(h.AssignedAt), ms(h.PausedAt), h.Priority, ctxcodec.Encode(h.Context)}
 }
 
 // Handoff finds a handoff by id.

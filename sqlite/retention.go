@@ -2,13 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/signalbody"
 )
 
 // Retention (worker.Retention) deletes finished timers and settled
@@ -150,8 +150,8 @@ func signalMark(ctx context.Context, setting func(context.Context, string) ([]by
 // clearedBody is a stored signal body without what retention drops, and
 // whether that differs from it.
 func clearedBody(payload string) (string, bool, error) {
-	var s baton.Signal
-	if err := json.Unmarshal([]byte(payload), &s); err != nil {
+	s, err := signalbody.Decode(payload, time.Time{}, time.Time{}) // a time left out stays out
+	if err != nil {
 		return "", false, err
 	}
 	b := signalBody(s.WithoutBody())

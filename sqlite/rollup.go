@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/internal/blocksql"
+	"github.com/batonhq/baton/internal/ctxcodec"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -184,7 +185,7 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 	}
 	blocks := map[metrics.Block][]metrics.Cell{}
 	var people peopleRows
-	states := make([]any, 0, 5*len(ids))
+	states := make([]any, 0, 2*len(ids))
 	for _, id := range ids {
 		c := s.handoffs[id]
 		for _, d := range metrics.Changes(&c.before, &c.after) {
@@ -195,16 +196,16 @@ func (tx *Tx) writeRollups(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: rollup of %s: %w", id, err)
 		}
-		states = append(states, id, string(b), c.after.Day, c.after.Owner, c.after.Sender)
+		states = append(states, id, string(b))
 	}
 	for len(states) > 0 {
-		n := min(len(states)/5, statesChunk)
-		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, n) +
-			` ON CONFLICT (handoff_id) DO UPDATE SET state = excluded.state, day = excluded.day, owner_id = excluded.owner_id, sender_id = excluded.sender_id`
-		if _, err := tx.exec(ctx, q, states[:5*n]...); err != nil {
+		n := min(len(states)/2, statesChunk)
+		q := `INSERT INTO rollup_handoffs (handoff_id, state) VALUES ` + values(2, n) +
+			` ON CONFLICT (handoff_id) DO UPDATE SET state = excluded.state`
+		if _, err := tx.exec(ctx, q, states[:2*n]...); err != nil {
 			return fmt.Errorf("sqlite: rollup states: %w", err)
 		}
-		states = states[5*n:]
+		states = states[2*n:]
 	}
 	if err := writeDaily(ctx, exec, s.daily); err != nil {
 		return err
@@ -301,7 +302,7 @@ func (p *peopleRows) write(ctx context.Context, exec execFunc) error {
 func setFacts(h *metrics.RollupHandoff, sender, meeting, context string) {
 	f := metrics.RollupFacts{Sender: sender, Meeting: meeting != "", Value: h.Value}
 	if sum := checksum(context); sum != h.ContextSum {
-		f.Value, h.ContextSum = metrics.DealValueJSON(context), sum
+		f.Value, h.ContextSum = metrics.DealValueJSON(ctxcodec.JSON(context)), sum
 	}
 	h.SetFacts(f)
 }
@@ -430,7 +431,7 @@ func (tx *Tx) OwnedEventsBetween(ctx context.Context, from, to time.Time, owners
 	}
 	args = append(args, ms(from), ms(to), ms(from), ms(to))
 	rows, err := tx.query(ctx, `SELECT `+eventCols+` FROM handoff_events WHERE handoff_id IN (
-		SELECT handoff_id FROM handoff_events WHERE owner_id IN (`+in+`) AND at >= ? AND at < ?)
+		SELECT handoff_id FROM handoff_events WHERE owner_id IN (`+in+`) AND owner_id <> '' AND at >= ? AND at < ?)
 		AND at >= ? AND at < ? ORDER BY seq`, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: owned events: %w", err)
@@ -596,7 +597,7 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 		if len(states) == 0 {
 			return nil
 		}
-		q := `INSERT INTO rollup_handoffs (handoff_id, state, day, owner_id, sender_id) VALUES ` + values(5, len(states)/5)
+		q := `INSERT INTO rollup_handoffs (handoff_id, state) VALUES ` + values(2, len(states)/2)
 		if _, err := tx.ExecContext(ctx, q, states...); err != nil {
 			return fmt.Errorf("sqlite: rebuild rollups: %w", err)
 		}
@@ -628,7 +629,7 @@ func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: rebuild rollups: %w", err)
 		}
-		states = append(states, cur, string(b), h.Day, h.Owner, h.Sender)
+		states = append(states, cur, string(b))
 		if len(states) >= 1000 {
 			return flushStates()
 		}

@@ -17,6 +17,11 @@ const oldTrace = `[{"step":"account_match","subject":"Acme","result":"matched","
 	`{"step":"handoff_type","result":"skipped","reason":"no \"handoff\" type <b>"},` +
 	`{"step":"pick","subject":"ana@acme.example","result":"picked","reason":"least recently assigned"}]`
 
+// version2Trace is the same trace as rows written by the release before
+// this one hold it.
+const version2Trace = `[["account_match","Acme","matched","domain acme.com"],["handoff_type","","skipped","no \"handoff\" type <b>"],` +
+	`["pick","ana@acme.example","picked","least recently assigned"]]`
+
 var oldTraceSteps = []baton.Step{
 	{Step: "account_match", Subject: "Acme", Result: "matched", Reason: "domain acme.com"},
 	{Step: "handoff_type", Result: "skipped", Reason: `no "handoff" type <b>`},
@@ -25,7 +30,8 @@ var oldTraceSteps = []baton.Step{
 
 // TestOldTraceRowsStillRead writes a handoff's row with a version 1 trace,
 // as a file from before holds it, and reads it through the store; the next
-// write stores version 2, which reads back the same.
+// write stores version 3, which reads back the same; a version 2 row reads
+// too.
 func TestOldTraceRowsStillRead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -80,8 +86,18 @@ func TestOldTraceRowsStillRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := stored(t); !strings.HasPrefix(s, `[["account_match","Acme","matched"`) {
-		t.Errorf("stored after an update: got %s, want version 2", s)
+	if s := stored(t); !strings.HasPrefix(s, `[3,[8,"Acme",4,`) {
+		t.Errorf("stored after an update: got %s, want version 3", s)
+	}
+	if diff := cmp.Diff(oldTraceSteps, read(t)); diff != "" {
+		t.Errorf("version 3 row's trace (-want +got):\n%s", diff)
+	}
+	err = db.Update(ctx, func(btx baton.Tx) error {
+		_, err := btx.(*Tx).exec(ctx, `UPDATE handoffs SET trace = ? WHERE id = 'h1'`, version2Trace)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if diff := cmp.Diff(oldTraceSteps, read(t)); diff != "" {
 		t.Errorf("version 2 row's trace (-want +got):\n%s", diff)
