@@ -207,6 +207,7 @@ func NewIndex(accounts []Account, opts Options) *Index {
 	for _, a := range sorted {
 		ix.add(a)
 	}
+	ix.keys.compact()
 	ix.stopLen = max(minStopPostings, int(float64(ix.liveNames)*stopShare))
 	return ix
 }

@@ -121,17 +121,31 @@ func TestNameKeysCover(t *testing.T) {
 	}
 }
 
-// TestKeyIndex checks the key table against a map, with few distinct keys
-// so that names share keys and probe runs are long, through growth and
-// backward-shift deletion.
+// TestKeyIndex checks the key table against a map: few keys with long
+// lists, some of them sharing their home slot (multiples of a large power
+// of two), added, then all removed, which frees the lists and leaves the
+// arena mostly unused until it is compacted, then added again; and many
+// keys with short lists, for the table to grow.
 func TestKeyIndex(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(5, 6))
+	t.Run("LongLists", func(t *testing.T) {
+		t.Parallel()
+		rng := rand.New(rand.NewPCG(5, 6))
+		testKeyIndex(t, rng, func() uint32 { return uint32(rng.IntN(300)) << uint(rng.IntN(2)*20) }, 40)
+	})
+	t.Run("ManyKeys", func(t *testing.T) {
+		t.Parallel()
+		rng := rand.New(rand.NewPCG(7, 8))
+		testKeyIndex(t, rng, func() uint32 { return uint32(rng.IntN(20_000)) }, 3)
+	})
+}
+
+// testKeyIndex runs 400,000 random changes to a keyIndex, with keys from
+// key and names below names, and compares it with a map as it goes.
+func testKeyIndex(t *testing.T, rng *rand.Rand, key func() uint32, names int) {
 	ki := newKeyIndex()
 	model := map[uint32]map[int32]bool{}
-	// Keys that collide in the table: multiples of a large power of two
-	// share their home slot.
-	key := func() uint32 { return uint32(rng.IntN(3000)) << uint(rng.IntN(2)*20) }
+	compactions := 0
 	check := func(step int) {
 		var one [1]int32
 		for k, ns := range model {
@@ -144,10 +158,25 @@ func TestKeyIndex(t *testing.T) {
 		if got := ki.get(1<<31+7, &one); len(got) != 0 {
 			t.Fatalf("step %d: absent key holds %v", step, got)
 		}
+		if ki.used != len(model) {
+			t.Fatalf("step %d: table holds %d keys, want %d", step, ki.used, len(model))
+		}
+		room := 0
+		for _, l := range ki.lists {
+			room += int(l.room)
+		}
+		if ki.waste != len(ki.arena)-room {
+			t.Fatalf("step %d: waste %d, want arena %d less room %d", step, ki.waste, len(ki.arena), room)
+		}
 	}
-	for step := range 200_000 {
-		k, n := key(), int32(rng.IntN(8))
-		if rng.IntN(5) < 3 {
+	for step := range 400_000 {
+		k, n := key(), int32(rng.IntN(names))
+		addShare := 3 // of 5
+		if step >= 200_000 && step < 300_000 {
+			addShare = 0
+		}
+		before := len(ki.arena)
+		if rng.IntN(5) < addShare {
 			if model[k][n] {
 				continue // post files a name under a key once
 			}
@@ -163,12 +192,20 @@ func TestKeyIndex(t *testing.T) {
 				delete(model, k)
 			}
 		}
-		if step%20_000 == 0 {
+		if len(ki.arena) < before {
+			compactions++
+		}
+		if step%40_000 == 0 {
 			check(step)
 		}
 	}
 	check(-1)
-	if ki.used != len(model) {
-		t.Fatalf("table holds %d keys, want %d", ki.used, len(model))
+	ki.compact()
+	check(-2)
+	if names > 10 && compactions == 0 {
+		t.Errorf("the arena was never compacted")
+	}
+	if names <= 10 && len(ki.slots) < 1<<14 {
+		t.Errorf("the table has %d slots, want it grown", len(ki.slots))
 	}
 }
