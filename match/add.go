@@ -13,7 +13,7 @@ import (
 //
 // Add is not safe for concurrent use, with Match or with another Add (see
 // Index). Its cost is that of hashing a's domains and name and, for a
-// name of 5 to 100 runes, filing it under its 20 to 60 name keys and
+// name of 5 to 100 runes, filing it under its 20 to 60 fuzzy keys and
 // counting its trigrams; when a replaced account's name changes, its
 // former name leaves the lists of its keys, in time linear in their
 // length (a few names each), and sorted lists of accounts sharing a name
@@ -152,7 +152,7 @@ func (ix *Index) setForm(i int32, f nameForm) {
 	ix.post(i)
 }
 
-// post files live name i under its name keys (see nameKeys), counts it
+// post files live name i under its fuzzy keys (see fuzzyKeys), counts it
 // under its trigrams (see nameGrams) and sets its signatures, if it is of
 // a length that matches fuzzily.
 func (ix *Index) post(i int32) {
@@ -164,7 +164,7 @@ func (ix *Index) post(i int32) {
 	}
 	ix.sigs[i] = newNameSig(r)
 	ix.wsigs[i] = newWordSig(r)
-	for _, k := range nameKeys(f) {
+	for _, k := range fuzzyKeys(f) {
 		ix.keys.add(k, i)
 	}
 	ix.grams = nameGrams(ix.grams[:0], r)
@@ -180,7 +180,7 @@ func (ix *Index) unpost(i int32) {
 	if !fuzzyLength(r) || ix.wsigs[i].nFirst == 0 {
 		return
 	}
-	for _, k := range nameKeys(f) {
+	for _, k := range fuzzyKeys(f) {
 		ix.keys.remove(k, i)
 	}
 	ix.grams = nameGrams(ix.grams[:0], r)

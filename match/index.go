@@ -84,10 +84,10 @@ const minLabelRunes = 5
 // Domains and name keys (see nameForm) are looked up in maps, and so are
 // the first labels of account and alias domains, which remember former
 // names ("nimbuspayments" for Nimbus Payments). For the fuzzy name step
-// each distinct account name of 5 to 100 runes is filed under name keys:
+// each distinct account name of 5 to 100 runes is filed under fuzzy keys:
 // hashes of its first word and of its first two words written together,
 // of their stems, of their first runes after deleting one or two, and of
-// their first five runes (see namekeys.go). Any name the fuzzy rule
+// their first five runes (see fuzzykeys.go). Any name the fuzzy rule
 // accepts shares a key with the query, so a query reads only the names
 // under its own keys, about 90 at 100,000 synthetic accounts. Of those it
 // scores the names the trigram filter of the previous index admitted
@@ -115,7 +115,7 @@ type Index struct {
 	sigs      []nameSig // parallel to names; compact, for the pre-scoring bound
 	wsigs     []wordSig // parallel to names; for the first-word filter
 	byKey     map[string]int32
-	keys      keyIndex         // name keys → live names of 5 to 100 runes
+	keys      keyIndex         // fuzzy keys → live names of 5 to 100 runes
 	gramNames map[uint64]int32 // trigram → how many live names are posted under it (see nameGrams)
 	stopLen   int              // trigrams of more names than this are not counted
 	grams     []uint64         // Add's trigram buffer
@@ -263,8 +263,8 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 // signature the wordFilter admits, that are posted under at least need of
 // the query's first word's trigrams (counting only trigrams of at most
 // stopLen names), and whose whole-name bound reaches the threshold. They
-// are looked for only among the names that share a name key with the
-// query (see namekeys.go), which include every name the fuzzy rule
+// are looked for only among the names that share a fuzzy key with the
+// query (see fuzzykeys.go), which include every name the fuzzy rule
 // accepts.
 func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, bool) {
 	s.bounded = 0

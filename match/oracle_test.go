@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// The fuzzy step before name keys, kept as the oracle the new one must
+// The fuzzy step before fuzzy keys, kept as the oracle the new one must
 // agree with: every live name of 5 to 100 runes is posted under the
 // trigrams of its first word and of its first two written together, and a
 // query walks the lists of its first word's trigrams, counting the names
@@ -69,7 +69,7 @@ type oldScratch struct {
 	jaro    jaroScratch
 }
 
-// bestNameWith is Index.bestNameWith as it was before name keys (at
+// bestNameWith is Index.bestNameWith as it was before fuzzy keys (at
 // 8fe0c1e), reading its own posting lists w.
 func (w *oldWalk) bestNameWith(ix *Index, s *oldScratch, q *nameForm) (int32, float64, bool) {
 	s.bounded = 0
@@ -226,7 +226,7 @@ func (s *oldScratch) count(f *wordFilter, posts []posting) {
 	}
 }
 
-// bestName is Index.bestName as it was before name keys.
+// bestName is Index.bestName as it was before fuzzy keys.
 func (w *oldWalk) bestName(ix *Index, s *oldScratch, q *nameForm) (int32, float64, bool) {
 	if ix.threshold >= 1 || ix.liveNames == 0 || !fuzzyLength(q.runes) {
 		return 0, 0, false
@@ -329,7 +329,7 @@ func compareWithOracle(t *testing.T, ix *Index, queries []string) (fuzzy, found 
 	return fuzzy, found
 }
 
-// TestBestNameOracle checks that the fuzzy step finds, over the name keys,
+// TestBestNameOracle checks that the fuzzy step finds, over the fuzzy keys,
 // exactly what the trigram walk it replaced found (the same name, score
 // and refusal), at three thresholds, over synthetic accounts and the
 // fixture, and after accounts are added, renamed and re-spelt.

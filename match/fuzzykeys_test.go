@@ -33,13 +33,13 @@ func mutate(rng *rand.Rand, s string, edits int, alphabet []rune) string {
 	return string(r)
 }
 
-// TestNameKeysCover checks the claim the fuzzy step's pruning rests on
-// (see namekeys.go): whenever wordLike accepts a lead string for an
+// TestFuzzyKeysCover checks the claim the fuzzy step's pruning rests on
+// (see fuzzykeys.go): whenever wordLike accepts a lead string for an
 // account string, the lead string's query keys meet the account string's
 // keys. Words are drawn over a small alphabet (so that slips, stems and
 // prefixes are common) with inflection endings, runes outside ASCII, and
 // the abbreviations wordLike knows.
-func TestNameKeysCover(t *testing.T) {
+func TestFuzzyKeysCover(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []rune("abeirsnøß")

@@ -2,7 +2,7 @@ package match
 
 import "slices"
 
-// The fuzzy step finds its candidates by name keys: short hashes of the
+// The fuzzy step finds its candidates by fuzzy keys: short hashes of the
 // strings the word rule (wordsAgree) compares first, so that a query reads
 // the few names that may pass the rule rather than every name sharing a
 // trigram with its first word.
@@ -32,7 +32,7 @@ import "slices"
 // So a name that fuzzyScore accepts shares a key with the query, and the
 // keys prune nothing the rule would take. Keys are 32-bit hashes: two
 // strings whose keys collide only add a candidate, which the exact tests
-// below then reject. TestNameKeysCover checks the three cases on random
+// of Index.bestNameWith then reject. TestFuzzyKeysCover checks the three cases on random
 // and typo'd words; TestBestNameOracle compares the whole fuzzy step with
 // the trigram walk it replaced.
 
@@ -157,11 +157,11 @@ func headStrings(dst []string, f *nameForm) []string {
 	return dst
 }
 
-// nameKeys returns the keys an account name with form f is filed under:
+// fuzzyKeys returns the keys an account name with form f is filed under:
 // every key of its head strings and of their short forms (wordLike also
 // compares a lead's word with the abbreviations of the account's),
 // sorted, without repeats.
-func nameKeys(f *nameForm) []uint32 {
+func fuzzyKeys(f *nameForm) []uint32 {
 	heads := headStrings(nil, f)
 	for _, h := range heads[:len(heads):len(heads)] {
 		for _, short := range shortForms[h] {
