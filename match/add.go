@@ -13,10 +13,11 @@ import (
 //
 // Add is not safe for concurrent use, with Match or with another Add (see
 // Index). Its cost is that of hashing a's domains and name and, for a
-// name of 5 to 100 runes, appending to its trigrams' posting lists; when a
-// shares a name with an account of lower ID, or a replaced account's name
-// changes form, a few sorted lists are edited in place, in time linear in
-// their length (see docs/benchmarks.md).
+// name of 5 to 100 runes, filing it under its 20 to 60 fuzzy keys and
+// counting its trigrams; when a replaced account's name changes, its
+// former name leaves the lists of its keys, in time linear in their
+// length (a few names each), and sorted lists of accounts sharing a name
+// or domain are edited in place (see docs/benchmarks.md).
 func (ix *Index) Add(a Account) {
 	ix.add(a)
 	ix.stopLen = max(minStopPostings, int(float64(ix.liveNames)*stopShare))
@@ -59,7 +60,7 @@ func (ix *Index) add(a Account) {
 
 // remove takes account n out of every list that holds it, before Add
 // indexes it again. Its number stays its own. When its name key stays
-// key, it is left under that name, whose postings then need no change.
+// key, it is left under that name, whose keys then need no change.
 func (ix *Index) remove(n int32, key string) {
 	old := ix.accounts[n]
 	drop := func(m map[string][]int32, k string) {
@@ -110,6 +111,7 @@ func (ix *Index) addName(norm string, n int32) {
 		ix.byKey[f.key] = i
 		ix.names = append(ix.names, nameEntry{form: f, accounts: []int32{n}})
 		ix.sigs = append(ix.sigs, nameSig{})
+		ix.wsigs = append(ix.wsigs, wordSig{})
 		ix.post(i)
 		ix.liveNames++
 		return
@@ -136,10 +138,12 @@ func (ix *Index) addName(norm string, n int32) {
 
 // setForm makes f, a form with the same key, the comparison form of live
 // name i. Forms of one key differ only in spacing and connectives ("Blue
-// Field" and "Bluefield"), and then the postings follow.
+// Field" and "Bluefield") and in transliteration ("Mueller" and "Müller"
+// share the runes but not the plain words), and then what post filed
+// follows.
 func (ix *Index) setForm(i int32, f nameForm) {
 	e := &ix.names[i]
-	if slices.Equal(e.form.runes, f.runes) {
+	if slices.Equal(e.form.runes, f.runes) && slices.Equal(headStrings(nil, &e.form), headStrings(nil, &f)) {
 		e.form = f
 		return
 	}
@@ -148,54 +152,45 @@ func (ix *Index) setForm(i int32, f nameForm) {
 	ix.post(i)
 }
 
-// post adds live name i to the posting lists of its trigrams (see
-// nameGrams) and sets its signature, if it is of a length that matches
-// fuzzily.
+// post files live name i under its fuzzy keys (see fuzzyKeys), counts it
+// under its trigrams (see nameGrams) and sets its signatures, if it is of
+// a length that matches fuzzily.
 func (ix *Index) post(i int32) {
-	r := ix.names[i].form.runes
-	if !fuzzyLength(r) {
-		ix.sigs[i] = nameSig{}
+	f := &ix.names[i].form
+	r := f.runes
+	if !fuzzyLength(r) || ix.wsigs[i].nFirst != 0 {
+		// Too short or long, or posted already.
 		return
 	}
 	ix.sigs[i] = newNameSig(r)
-	p := posting{name: i, sig: newWordSig(r)}
-	ix.grams = nameGrams(ix.grams[:0], r)
-	if int(i) == len(ix.names)-1 {
-		// The usual case, a new name: its number is the highest, and the
-		// map is read and written in one lookup.
-		for _, g := range ix.grams {
-			ix.postings[g] = append(ix.postings[g], p)
-		}
-		return
+	ix.wsigs[i] = newWordSig(r)
+	for _, k := range fuzzyKeys(f) {
+		ix.keys.add(k, i)
 	}
+	ix.grams = nameGrams(ix.grams[:0], r)
 	for _, g := range ix.grams {
-		posts := ix.postings[g]
-		if at, found := slices.BinarySearchFunc(posts, i, comparePosting); !found {
-			ix.postings[g] = slices.Insert(posts, at, p)
-		}
+		ix.gramNames[g]++
 	}
 }
 
-// unpost takes name i out of the posting lists post put it in.
+// unpost takes name i out of what post filed it under.
 func (ix *Index) unpost(i int32) {
-	r := ix.names[i].form.runes
-	if !fuzzyLength(r) {
+	f := &ix.names[i].form
+	r := f.runes
+	if !fuzzyLength(r) || ix.wsigs[i].nFirst == 0 {
 		return
+	}
+	for _, k := range fuzzyKeys(f) {
+		ix.keys.remove(k, i)
 	}
 	ix.grams = nameGrams(ix.grams[:0], r)
 	for _, g := range ix.grams {
-		posts := ix.postings[g]
-		at, found := slices.BinarySearchFunc(posts, i, comparePosting)
-		if !found {
-			continue
-		}
-		if posts = slices.Delete(posts, at, at+1); len(posts) > 0 {
-			ix.postings[g] = posts
-		} else {
-			delete(ix.postings, g)
+		if ix.gramNames[g]--; ix.gramNames[g] <= 0 {
+			delete(ix.gramNames, g)
 		}
 	}
 	ix.sigs[i] = nameSig{}
+	ix.wsigs[i] = wordSig{}
 }
 
 // addLabel records that account n owns the registrable domain d, whose

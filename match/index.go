@@ -2,7 +2,6 @@ package match
 
 import (
 	"cmp"
-	"math/bits"
 	"slices"
 	"sync"
 )
@@ -24,18 +23,19 @@ const minFuzzyRunes = 5
 // only exactly; the bound also keeps the per-name counters in a byte.
 const maxFuzzyRunes = 100
 
-// stopShare is the share of all names above which a trigram's postings are
-// not walked (" co", " in" in a large index): such a trigram says little
-// about which name is meant and walking it costs the most. The
-// shared-trigram requirement is lowered by one for each trigram skipped, so
-// skipping never rejects a name the full count would have kept, except that
-// a name must still share at least one trigram that was walked. Only the
-// query's first word is walked, whose few trigrams are seldom that common,
-// so the share is high.
+// stopShare is the share of all names above which a trigram is not
+// counted (" co", " in" in a large index): such a trigram says little
+// about which name is meant, and walking its postings cost the most when
+// the fuzzy step walked them. The shared-trigram requirement is lowered by
+// one for each trigram skipped, so skipping never rejects a name the full
+// count would have kept, except that a name must still share at least one
+// trigram that was counted. Only the query's first word's trigrams are
+// counted, which are seldom that common, so the share is high. The rule
+// is kept so that results stay those of the trigram walk.
 const stopShare = 1.0 / 8
 
 // minStopPostings keeps small indexes exact: a trigram is never skipped
-// while it has fewer postings than this.
+// while fewer names than this are posted under it.
 const minStopPostings = 512
 
 // Account is a company the CRM already knows, as the matcher sees it.
@@ -84,21 +84,17 @@ const minLabelRunes = 5
 // Domains and name keys (see nameForm) are looked up in maps, and so are
 // the first labels of account and alias domains, which remember former
 // names ("nimbuspayments" for Nimbus Payments). For the fuzzy name step
-// each distinct account name of 5 to 100 runes is posted under the
-// character trigrams (padded with a space at each end) of its first word
-// and of its first two words written together, the only parts of a name
-// the fuzzy rule compares with the query's first word. Any name the fuzzy
-// rule accepts has a first word that is the query's first word or a slip
-// or inflection of it, so it shares some of that word's trigrams: a query
-// reads only the posting lists of its first word's trigrams (except lists
-// holding more than 1/8 of all names), walking the shortest and
-// binary-searching the longest. Each posting carries a 12-byte signature
-// of the name's first words, from which an upper bound on the first-word
-// similarity the rule requires is computed as the list is read; only the
-// names it admits are counted. A name on enough lists then has its
-// whole-name bound computed from a 40-byte signature, and only names whose
-// bound reaches the threshold are scored. The cost therefore grows with
-// how many names share the query's first word's trigrams, not with the
+// each distinct account name of 5 to 100 runes is filed under fuzzy keys:
+// hashes of its first word and of its first two words written together,
+// of their stems, of their first runes after deleting one or two, and of
+// their first five runes (see fuzzykeys.go). Any name the fuzzy rule
+// accepts shares a key with the query, so a query reads only the names
+// under its own keys, about 90 at 100,000 synthetic accounts. Of those it
+// scores the names the trigram filter of the previous index admitted
+// (first-word signature bounds, shared first-word trigrams, and a
+// whole-name bound from a 40-byte signature), so results are those of the
+// previous index (TestBestNameOracle). The cost therefore grows with how
+// many names share the query's first letters after a slip, not with the
 // number of accounts (see docs/benchmarks.md).
 type Index struct {
 	threshold float64
@@ -117,10 +113,12 @@ type Index struct {
 	names     []nameEntry
 	liveNames int       // entries with accounts
 	sigs      []nameSig // parallel to names; compact, for the pre-scoring bound
+	wsigs     []wordSig // parallel to names; for the first-word filter
 	byKey     map[string]int32
-	postings  map[uint64][]posting // trigram → live names, ascending by number
-	stopLen   int                  // postings longer than this are not walked
-	grams     []uint64             // Add's trigram buffer
+	keys      keyIndex         // fuzzy keys → live names of 5 to 100 runes
+	gramNames map[uint64]int32 // trigram → how many live names are posted under it (see nameGrams)
+	stopLen   int              // trigrams of more names than this are not counted
+	grams     []uint64         // Add's trigram buffer
 
 	scratch sync.Pool // *queryScratch sized for names
 }
@@ -140,16 +138,6 @@ type nameEntry struct {
 	form     nameForm // of the lowest-ID account with this key
 	accounts []int32  // account numbers, ascending ID; empty once all were renamed
 }
-
-// posting is a live name on a trigram's list, with what the fuzzy step
-// reads of it before counting it.
-type posting struct {
-	name int32
-	sig  wordSig
-}
-
-// comparePosting orders a posting list by name number.
-func comparePosting(p posting, n int32) int { return cmp.Compare(p.name, n) }
 
 // nameGrams appends to dst the trigrams a name with comparison runes r is
 // posted under: those of its first word and of its first two words written
@@ -171,14 +159,14 @@ func nameGrams(dst []uint64, r []rune) []uint64 {
 
 // queryScratch is the per-query working memory of the fuzzy step.
 type queryScratch struct {
-	counts []uint8 // shared trigrams per name number; queries have at most maxFuzzyRunes
-	// touched has bit n%64 of word n/64 set for each name number n with a
-	// non-zero count. Reading it word by word visits the candidates in
-	// ascending order, so their signatures are read front to back, which
-	// the processor prefetches, rather than scattered.
+	// touched has bit n%64 of word n/64 set for each name number n already
+	// among the candidates, so that a name found under several keys is
+	// tested once.
 	touched []uint64
+	cands   []int32 // candidate name numbers
+	keys    []uint32
+	runes   []rune
 	grams   []uint64
-	lists   [][]posting // posting lists of the query's first-word trigrams
 	words   wordFilter
 	// bounded counts the names whose whole-name bound the last query
 	// computed, for the tests.
@@ -206,17 +194,20 @@ func NewIndex(accounts []Account, opts Options) *Index {
 		aliases:   map[string][]int32{},
 		labels:    map[string][]int32{},
 		sigs:      make([]nameSig, 0, len(sorted)),
+		wsigs:     make([]wordSig, 0, len(sorted)),
 		byKey:     map[string]int32{},
-		postings:  map[uint64][]posting{},
+		keys:      newKeyIndex(),
+		gramNames: map[uint64]int32{},
 	}
 	ix.scratch.New = func() any {
-		return &queryScratch{counts: make([]uint8, len(ix.names)), touched: make([]uint64, (len(ix.names)+63)/64)}
+		return &queryScratch{touched: make([]uint64, (len(ix.names)+63)/64)}
 	}
 	// In ID order every list of account numbers grows at its end, and every
 	// name takes the form of its lowest-ID account at once.
 	for _, a := range sorted {
 		ix.add(a)
 	}
+	ix.keys.compact()
 	ix.stopLen = max(minStopPostings, int(float64(ix.liveNames)*stopShare))
 	return ix
 }
@@ -266,36 +257,45 @@ func (ix *Index) bestName(q *nameForm) (int32, float64, bool) {
 }
 
 // bestNameWith is bestName with the working memory s.
+//
+// The names it scores are those the trigram walk of the previous Index
+// scored (TestBestNameOracle keeps them the same): names whose first-word
+// signature the wordFilter admits, that are posted under at least need of
+// the query's first word's trigrams (counting only trigrams of at most
+// stopLen names), and whose whole-name bound reaches the threshold. They
+// are looked for only among the names that share a fuzzy key with the
+// query (see fuzzykeys.go), which include every name the fuzzy rule
+// accepts.
 func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, bool) {
 	s.bounded = 0
-	if len(s.counts) < len(ix.names) {
-		// Names were added since this scratch was made.
-		s.counts = append(s.counts, make([]uint8, len(ix.names)-len(s.counts))...)
-	}
 	if words := (len(ix.names) + 63) / 64; len(s.touched) < words {
+		// Names were added since this scratch was made.
 		s.touched = append(s.touched, make([]uint64, words-len(s.touched))...)
 	}
 	qFirst := firstWord(q.runes)
 	s.grams = trigrams(s.grams[:0], qFirst)
 	need := firstWordNeed(len(qFirst))
-	s.lists = s.lists[:0]
+	walked := s.grams[:0]
 	for _, g := range s.grams {
-		posts := ix.postings[g]
-		if len(posts) > ix.stopLen {
+		n := ix.gramNames[g]
+		if int(n) > ix.stopLen {
 			need--
 			continue
 		}
-		if len(posts) > 0 {
-			s.lists = append(s.lists, posts)
+		if n > 0 {
+			walked = append(walked, g)
 		}
 	}
 	need = max(need, 1)
+	if len(walked) < need {
+		return 0, 0, false
+	}
 
-	// The fuzzy rule needs the first words alike (see firstWordsAlike).
-	// Bounds on those scores, from the signature each posting carries,
-	// reject most names as the lists are read; a bound computed in floating
-	// point equals the score it bounds when they are equal, and the margin
-	// keeps rounding from rejecting that name.
+	// The fuzzy rule needs the first words alike (see firstWordsAlike);
+	// bounds on those scores from each name's signature reject most
+	// candidates. A bound computed in floating point equals the score it
+	// bounds when they are equal, and the margin keeps rounding from
+	// rejecting that name.
 	f := &s.words
 	f.first = newWordQuery(qFirst)
 	f.two = wordQuery{}
@@ -305,120 +305,57 @@ func (ix *Index) bestNameWith(s *queryScratch, q *nameForm) (int32, float64, boo
 	}
 	f.floor = ix.threshold - 1e-9
 
-	// A name on at least need of the lists is on one of the len−need+1
-	// shortest (pigeonhole): walk those, and look the touched names up in
-	// the longest need−1 by binary search instead of walking them. A name's
-	// signature is the same on every list, so the count of a name it
-	// admits is complete.
-	slices.SortFunc(s.lists, func(a, b []posting) int { return cmp.Compare(len(a), len(b)) })
-	split := max(len(s.lists)-need+1, 0)
-	for _, posts := range s.lists[:split] {
-		s.count(f, posts)
+	s.keys, s.runes = queryKeys(s.keys[:0], q, s.runes)
+	s.cands = s.cands[:0]
+	var one [1]int32
+	for _, k := range s.keys {
+		for _, n := range ix.keys.get(k, &one) {
+			if bit := uint64(1) << (n & 63); s.touched[n>>6]&bit == 0 {
+				s.touched[n>>6] |= bit
+				s.cands = append(s.cands, n)
+			}
+		}
 	}
-	long := s.lists[split:]
+	for _, n := range s.cands {
+		s.touched[n>>6] = 0
+	}
+	// The candidates are in no particular order: the best name (highest
+	// score, then lowest account ID) and the best score of the others do
+	// not depend on it.
 
 	qsig := newNameSig(q.runes)
 	best, bestScore := int32(-1), 0.0
 	second := 0.0 // best score of a name of other accounts than best's
-	for wi, set := range s.touched {
-		if set == 0 {
+	for _, n := range s.cands {
+		if !f.admits(&ix.wsigs[n]) {
 			continue
 		}
-		s.touched[wi] = 0
-		for ; set != 0; set &= set - 1 {
-			n := int32(wi*64 + bits.TrailingZeros64(set))
-			shared := int(s.counts[n])
-			s.counts[n] = 0
-			for i, posts := range long {
-				if shared >= need || shared+len(long)-i < need {
-					break
-				}
-				if _, found := slices.BinarySearchFunc(posts, n, comparePosting); found {
-					shared++
-				}
-			}
-			if shared < need {
-				continue
-			}
-			s.bounded++
-			if qsig.bound(&ix.sigs[n]) < ix.threshold {
-				continue
-			}
-			score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)
-			if !ok {
-				continue
-			}
-			switch {
-			case best < 0:
-				best, bestScore = n, score
-			case score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best):
-				second = max(second, bestScore)
-				best, bestScore = n, score
-			default:
-				second = max(second, score)
-			}
+		s.bounded++
+		if qsig.bound(&ix.sigs[n]) < ix.threshold {
+			continue
+		}
+		r := ix.names[n].form.runes
+		if gramsShared(walked, r) < need {
+			continue
+		}
+		score, ok := s.jaro.fuzzyScore(q, qFirst, &ix.names[n].form, ix.threshold)
+		if !ok {
+			continue
+		}
+		switch {
+		case best < 0:
+			best, bestScore = n, score
+		case score > bestScore || score == bestScore && ix.firstID(n) < ix.firstID(best):
+			second = max(second, bestScore)
+			best, bestScore = n, score
+		default:
+			second = max(second, score)
 		}
 	}
 	if best < 0 || second > 0 && bestScore-second < ambiguityMargin {
 		return 0, 0, false
 	}
 	return best, bestScore, true
-}
-
-// count adds one to the count of each name on the posting list posts that
-// f admits, and marks it touched. It is f.admits written out, with the
-// query's prefix runes and tables at hand: it runs for every posting
-// walked (about 10,000 per query at 100,000 accounts), where three calls
-// per posting cost about a third more. TestCountAdmitsAsWordFilter holds
-// it to f.admits.
-func (s *queryScratch) count(f *wordFilter, posts []posting) {
-	first, two := &f.first, &f.two
-	fPre0, fPre1, tPre0, tPre1 := uint8(first.pre[0]), uint8(first.pre[1]), uint8(two.pre[0]), uint8(two.pre[1])
-	hasTwo := two.n > 0
-	for i := range posts {
-		p := &posts[i]
-		w := &p.sig
-		class := 2
-		if w.pre[0] != fPre0 {
-			class = 0
-		} else if w.pre[1] != fPre1 {
-			class = 1
-		}
-		// The query's first word against the name's.
-		least := first.least[w.nFirst][class]
-		if least == 0 {
-			least = first.fill(int(w.nFirst), class, f.floor)
-		}
-		if least == noMatch || first.matches(w.first) < int(least)-1 {
-			// Its first two written together against the name's first.
-			ok := false
-			if hasTwo {
-				tClass := 2
-				if w.pre[0] != tPre0 {
-					tClass = 0
-				} else if w.pre[1] != tPre1 {
-					tClass = 1
-				}
-				least = two.least[w.nFirst][tClass]
-				if least == 0 {
-					least = two.fill(int(w.nFirst), tClass, f.floor)
-				}
-				ok = least != noMatch && two.matches(w.first) >= int(least)-1
-			}
-			if !ok {
-				// Its first against the name's first two written together.
-				least = first.least[w.nTwo][class]
-				if least == 0 {
-					least = first.fill(int(w.nTwo), class, f.floor)
-				}
-				if least == noMatch || first.matches(w.two) < int(least)-1 {
-					continue
-				}
-			}
-		}
-		s.counts[p.name]++
-		s.touched[p.name>>6] |= 1 << (p.name & 63)
-	}
 }
 
 // firstWordNeed is how many trigrams of a query's first word, of n runes,

@@ -270,7 +270,7 @@ func TestFuzzyCandidates(t *testing.T) {
 	accounts := g.accounts(20_000)
 	ix := NewIndex(accounts, Options{})
 	unknown := newAccountGen(1111)
-	s := &queryScratch{counts: make([]uint8, len(ix.names)), touched: make([]uint64, (len(ix.names)+63)/64)}
+	s := &queryScratch{touched: make([]uint64, (len(ix.names)+63)/64)}
 	const queries = 400
 	bounded := 0
 	for i := range queries {

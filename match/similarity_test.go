@@ -149,7 +149,7 @@ func TestWordFilterAdmits(t *testing.T) {
 }
 
 // TestCountAdmitsAsWordFilter checks that the posting walk
-// (queryScratch.count), which writes the first-word filter out for speed,
+// (oldScratch.count, the oracle of TestBestNameOracle), which writes the first-word filter out for speed,
 // counts exactly the postings wordFilter.admits admits: random queries and
 // names as in TestWordFilterAdmits (one, two and three words, typos of one
 // another, words written together), each query against a list of 200
@@ -198,7 +198,7 @@ func TestCountAdmitsAsWordFilter(t *testing.T) {
 				f.two = newWordQuery(q[:len(qFirst)+1+len(second)])
 			}
 			want := wordFilter{first: newWordQuery(qFirst), two: f.two, floor: f.floor} // fresh tables
-			s := &queryScratch{counts: make([]uint8, names), touched: make([]uint64, (names+63)/64)}
+			s := &oldScratch{counts: make([]uint8, names), touched: make([]uint64, (names+63)/64)}
 			s.count(&f, posts)
 			for _, p := range posts {
 				got := s.counts[p.name] == 1 && s.touched[p.name>>6]&(1<<(p.name&63)) != 0
