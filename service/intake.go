@@ -193,7 +193,7 @@ func (s *Service) createIntake(ctx context.Context, tx baton.Tx, pb *playbook.Pl
 		return "", err
 	}
 	return link, appendEvent(ctx, tx, &baton.Event{HandoffID: h.ID, Kind: baton.EventIntakeSent, At: now, Actor: baton.ActorSystem, OwnerID: h.OwnerID,
-		Reason: fmt.Sprintf("intake form (%d questions) sent to %s; the link expires %s", len(qs), c.Email, expires.Format(time.RFC3339))},
+		Reason: fmt.Sprintf("intake form (%s) sent to %s; the link expires %s", plural(len(qs), "question"), c.Email, expires.Format(time.RFC3339))},
 		baton.IntakeSentData{IntakeID: in.ID, MeetingID: m.ID, ExpiresAt: expires, Fields: fields})
 }
 
