@@ -9,7 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/batonhq/baton/internal/jsonstr"
 )
 
 // A handoff's context is stored as JSON in two forms. Version 1, in rows
@@ -71,9 +72,9 @@ func appendObject(b []byte, m map[string]any) []byte {
 			b = strconv.AppendInt(b, int64(n), 10)
 			b = append(b, '"')
 		} else if k == "" || !strings.HasPrefix(k, "~") && strings.Trim(k, "0123456789") != "" {
-			b = appendString(b, k)
+			b = jsonstr.Append(b, k)
 		} else {
-			b = appendString(b, "~"+k)
+			b = jsonstr.Append(b, "~"+k)
 		}
 		b = append(b, ':')
 		b = appendValue(b, m[k])
@@ -86,7 +87,7 @@ func appendValue(b []byte, v any) []byte {
 	case nil:
 		return append(b, "null"...)
 	case string:
-		return appendString(b, v)
+		return jsonstr.Append(b, v)
 	case bool:
 		return strconv.AppendBool(b, v)
 	case float64:
@@ -117,45 +118,6 @@ func appendValue(b []byte, v any) []byte {
 		return append(b, "null"...)
 	}
 	return appendValue(b, back)
-}
-
-// appendString appends s as a JSON string (invalid UTF-8 replaced, as
-// json.Marshal does).
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // Decode reads a stored context of either version.

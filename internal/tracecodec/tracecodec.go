@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/batonhq/baton"
+	"github.com/batonhq/baton/internal/jsonstr"
 )
 
 // A handoff's routing trace is stored as JSON in three forms, told apart by
@@ -133,7 +133,7 @@ func appendText(b []byte, s string) []byte {
 		}
 	}
 	if pre < 0 && suf < 0 {
-		return appendString(b, s)
+		return jsonstr.Append(b, s)
 	}
 	b = append(b, '[')
 	mid := s
@@ -148,7 +148,7 @@ func appendText(b []byte, s string) []byte {
 		if pre >= 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, mid)
+		b = jsonstr.Append(b, mid)
 	}
 	if suf >= 0 {
 		if pre >= 0 || mid != "" {
@@ -157,44 +157,6 @@ func appendText(b []byte, s string) []byte {
 		b = strconv.AppendInt(b, int64(suf), 10)
 	}
 	return append(b, ']')
-}
-
-// appendString appends s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // Decode reads a stored trace of any version.
