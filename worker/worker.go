@@ -364,31 +364,74 @@ func (w *Outbox) RunOnce(ctx context.Context) (int, error) {
 	// lease it would otherwise have to share). A recorded attempt is kept
 	// even when the node is stopping; if a write fails, its messages'
 	// leases expire and they are sent again: at-least-once.
-	done := make(chan *baton.Message, len(msgs))
-	settled := w.settle(ctx, done)
-	sem := make(chan struct{}, w.Parallel)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var unsent []string
-	for _, m := range msgs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(m *baton.Message) {
-			defer func() { <-sem; wg.Done() }()
-			if w.deliver(ctx, m) {
-				done <- m
-				return
-			}
-			mu.Lock()
-			unsent = append(unsent, m.ID)
-			mu.Unlock()
-		}(m)
+	a := w.attempts(ctx, len(msgs))
+	for i, m := range msgs {
+		if !a.start(ctx, m) {
+			a.skip(msgs[i:])
+			break
+		}
 	}
-	wg.Wait()
-	close(done)
-	<-settled
-	release(ctx, w.Release, unsent, w.Log, "messages")
+	a.finish(ctx)
 	return len(msgs), nil
+}
+
+// attemptSet delivers messages, at most Outbox.Parallel at once, hands
+// each attempt to the settling goroutine (Outbox.settle), and remembers
+// the messages a stop kept from being attempted, or cut short, so that
+// finish can end their leases.
+type attemptSet struct {
+	w       *Outbox
+	sem     chan struct{}
+	wg      sync.WaitGroup
+	done    chan *baton.Message
+	settled <-chan struct{}
+	mu      sync.Mutex
+	unsent  []string
+}
+
+// attempts starts an attemptSet whose settling queue holds buf attempts.
+func (w *Outbox) attempts(ctx context.Context, buf int) *attemptSet {
+	a := &attemptSet{w: w, sem: make(chan struct{}, w.Parallel), done: make(chan *baton.Message, buf)}
+	a.settled = w.settle(ctx, a.done)
+	return a
+}
+
+// start delivers m in a goroutine once a slot is free; it reports false,
+// starting nothing, when ctx ends first.
+func (a *attemptSet) start(ctx context.Context, m *baton.Message) bool {
+	select {
+	case a.sem <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	a.wg.Add(1)
+	go func() {
+		defer func() { <-a.sem; a.wg.Done() }()
+		if a.w.deliver(ctx, m) {
+			a.done <- m
+			return
+		}
+		a.skip([]*baton.Message{m})
+	}()
+	return true
+}
+
+// skip remembers messages that were not attempted.
+func (a *attemptSet) skip(ms []*baton.Message) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, m := range ms {
+		a.unsent = append(a.unsent, m.ID)
+	}
+}
+
+// finish waits for the attempts, records them, and ends the leases of the
+// messages skipped.
+func (a *attemptSet) finish(ctx context.Context) {
+	a.wg.Wait()
+	close(a.done)
+	<-a.settled
+	release(ctx, a.w.Release, a.unsent, a.w.Log, "messages")
 }
 
 // settle records the attempts sent on done, in batches (see RunOnce),
@@ -467,24 +510,16 @@ func (w *Outbox) logger() *slog.Logger {
 // runHanded delivers handed messages until ctx is done, then ends the
 // leases of those it did not attempt.
 func (w *Outbox) runHanded(ctx context.Context) {
-	done := make(chan *baton.Message, settleBatch)
-	settled := w.settle(ctx, done)
-	sem := make(chan struct{}, w.Parallel)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var unsent []string
-	skip := func(ms []*baton.Message) {
-		mu.Lock()
-		for _, m := range ms {
-			unsent = append(unsent, m.ID)
-		}
-		mu.Unlock()
-	}
-run:
+	a := w.attempts(ctx, settleBatch)
+	defer a.finish(ctx)
 	for {
 		select {
 		case <-ctx.Done():
-			break run
+			w.handMu.Lock()
+			a.skip(w.handed)
+			w.handed = nil
+			w.handMu.Unlock()
+			return
 		case <-w.handCh():
 		}
 		w.handMu.Lock()
@@ -492,31 +527,12 @@ run:
 		w.handed = nil
 		w.handMu.Unlock()
 		for i, m := range msgs {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				skip(msgs[i:])
-				break run
+			if !a.start(ctx, m) {
+				a.skip(msgs[i:])
+				break
 			}
-			wg.Add(1)
-			go func(m *baton.Message) {
-				defer func() { <-sem; wg.Done() }()
-				if w.deliver(ctx, m) {
-					done <- m
-					return
-				}
-				skip([]*baton.Message{m})
-			}(m)
 		}
 	}
-	wg.Wait()
-	close(done)
-	<-settled
-	w.handMu.Lock()
-	skip(w.handed)
-	w.handed = nil
-	w.handMu.Unlock()
-	release(ctx, w.Release, unsent, w.Log, "messages")
 }
 
 // settleBatch caps the attempts one settling write records; settleWait is
